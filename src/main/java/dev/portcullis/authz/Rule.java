@@ -1,0 +1,85 @@
+package dev.portcullis.authz;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One compiled allow or deny entry: every condition that is present must hold. Group, scope and
+ * claim values compare exactly (never by substring, prefix or case folding).
+ *
+ * @param methods   methods the rule applies to, or null for any
+ * @param groupsAny the caller is in at least one, or null
+ * @param groupsAll the caller is in every one, or null
+ * @param scopesAny the token has at least one, or null
+ * @param scopesAll the token has every one, or null
+ * @param claims    claim name to accepted values; the claim (or one of its elements) must equal one
+ * @param index     position of the entry in its list, for explanations
+ */
+public record Rule(
+        Set<String> methods,
+        Set<String> groupsAny,
+        Set<String> groupsAll,
+        Set<String> scopesAny,
+        Set<String> scopesAll,
+        Map<String, Set<String>> claims,
+        int index) {
+
+    public Rule {
+        methods = methods == null ? null : Set.copyOf(methods);
+        groupsAny = groupsAny == null ? null : Set.copyOf(groupsAny);
+        groupsAll = groupsAll == null ? null : Set.copyOf(groupsAll);
+        scopesAny = scopesAny == null ? null : Set.copyOf(scopesAny);
+        scopesAll = scopesAll == null ? null : Set.copyOf(scopesAll);
+        claims = Map.copyOf(claims);
+    }
+
+    public boolean appliesTo(String method) {
+        return methods == null || methods.contains(method);
+    }
+
+    public boolean matches(Identity who, String method) {
+        return appliesTo(method)
+                && (groupsAny == null || containsAny(who.groups(), groupsAny))
+                && (groupsAll == null || who.groups().containsAll(groupsAll))
+                && (scopesAny == null || containsAny(who.scopes(), scopesAny))
+                && (scopesAll == null || who.scopes().containsAll(scopesAll))
+                && (claims.isEmpty() || claimsMatch(who));
+    }
+
+    private static boolean containsAny(Set<String> held, Set<String> wanted) {
+        for (String w : wanted) {
+            if (held.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean claimsMatch(Identity who) {
+        for (Map.Entry<String, Set<String>> c : claims.entrySet()) {
+            boolean any = false;
+            for (String v : who.claimValues(c.getKey())) {
+                if (c.getValue().contains(v)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Rule of(List<String> methods, List<String> groupsAny, List<String> groupsAll, List<String> scopesAny,
+            List<String> scopesAll, Map<String, List<String>> claims, int index) {
+        java.util.Map<String, Set<String>> c = new java.util.LinkedHashMap<>();
+        claims.forEach((k, v) -> c.put(k, Set.copyOf(v)));
+        return new Rule(set(methods), set(groupsAny), set(groupsAll), set(scopesAny), set(scopesAll), c, index);
+    }
+
+    private static Set<String> set(List<String> values) {
+        return values == null ? null : Set.copyOf(values);
+    }
+}

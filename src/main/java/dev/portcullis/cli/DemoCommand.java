@@ -1,0 +1,102 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.config.ConfigReader;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.demo.DemoUser;
+import dev.portcullis.demo.DemoUsers;
+import dev.portcullis.demo.DevIssuer;
+import dev.portcullis.demo.SampleService;
+import dev.portcullis.server.Portcullis;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The embedded default: an Okta-compatible dev issuer, three sample services and the proxy in
+ * one process, with ready-to-paste curl commands.
+ */
+@Command(name = "demo", description = "Run a dev issuer, sample services and the proxy, ready for curl.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "proxy port (default: ${DEFAULT-VALUE})")
+    int port;
+    @Option(names = "--admin-port", defaultValue = "9090", description = "admin port (default: ${DEFAULT-VALUE})")
+    int adminPort;
+    @Option(names = "--issuer-port", defaultValue = "9000", description = "dev issuer port (default: ${DEFAULT-VALUE})")
+    int issuerPort;
+    @Option(names = "--services-port", defaultValue = "9001",
+            description = "first of three sample-service ports (default: ${DEFAULT-VALUE})")
+    int servicesPort;
+
+    @Override
+    public Integer call() throws Exception {
+        DevIssuer issuer = DevIssuer.start(issuerPort);
+        SampleService orders = SampleService.start("orders", servicesPort);
+        SampleService reports = SampleService.start("reports", servicesPort == 0 ? 0 : servicesPort + 1);
+        SampleService docs = SampleService.start("docs", servicesPort == 0 ? 0 : servicesPort + 2);
+        String text = template()
+                .replace("@PROXY_PORT@", Integer.toString(port))
+                .replace("@ADMIN_PORT@", Integer.toString(adminPort))
+                .replace("@ISSUER@", issuer.issuer())
+                .replace("@ORDERS_PORT@", Integer.toString(orders.port()))
+                .replace("@REPORTS_PORT@", Integer.toString(reports.port()))
+                .replace("@DOCS_PORT@", Integer.toString(docs.port()));
+        ProxyConfig config = new ConfigReader().read("demo.yaml", text);
+        Portcullis proxy = Portcullis.start(config, text);
+        printGuide(System.err, issuer, proxy.port(), proxy.adminPort());
+        RunCommand.awaitShutdown(proxy, orders, reports, docs, issuer);
+        return 0;
+    }
+
+    static String template() throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/portcullis-demo.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static void printGuide(PrintStream out, DevIssuer issuer, int port, int adminPort) {
+        String proxy = "http://127.0.0.1:" + port;
+        String tokenUrl = issuer.issuer() + "/v1/dev/token?user=";
+        out.println();
+        out.println("Portcullis demo is up. Proxy " + proxy + ", admin http://127.0.0.1:" + adminPort
+                + ", dev issuer " + issuer.issuer());
+        out.println("Demo users (password = login):");
+        for (DemoUser u : DemoUsers.USERS) {
+            out.printf("  %-8s %s%n", u.login(), u.groups());
+        }
+        out.println();
+        out.println("Paste these into another terminal (audit lines appear on this one's stdout):");
+        out.println();
+        out.println("  # 200: alice is in orders-readers");
+        out.println("  TOKEN=$(curl -s '" + tokenUrl + "alice')");
+        out.println("  curl -i -H \"Authorization: Bearer $TOKEN\" " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 401: no token");
+        out.println("  curl -i " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 403: readers may not delete");
+        out.println("  curl -i -X DELETE -H \"Authorization: Bearer $TOKEN\" " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 403: mallory is an admin but suspended (deny overrides allow)");
+        out.println("  curl -i -X DELETE -H \"Authorization: Bearer $(curl -s '" + tokenUrl + "mallory')\" "
+                + proxy + "/orders/42");
+        out.println();
+        out.println("  # 200: a service token (client credentials, scope orders.read) on the reports route");
+        out.println("  STOKEN=$(curl -s -u reporting-service:reporting-service-secret -d grant_type=client_credentials"
+                + " -d scope=orders.read " + issuer.tokenEndpoint() + " | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')");
+        out.println("  curl -i -H \"Authorization: Bearer $STOKEN\" " + proxy + "/reports/daily");
+        out.println();
+        out.println("  # 200: public route, no token;  404: no route");
+        out.println("  curl -i " + proxy + "/public/readme   ;   curl -i " + proxy + "/nowhere");
+        out.println();
+        out.println("  # health, readiness, metrics");
+        out.println("  curl -s http://127.0.0.1:" + adminPort + "/readyz ; curl -s http://127.0.0.1:" + adminPort
+                + "/metrics | grep portcullis_requests");
+        out.println();
+        out.println("Ctrl-C stops everything.");
+        out.flush();
+    }
+}

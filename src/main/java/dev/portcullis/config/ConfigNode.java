@@ -1,0 +1,194 @@
+package dev.portcullis.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node of the parsed YAML tree with its path, and typed accessors that record a located
+ * error (instead of throwing) when a value has the wrong type. Reading goes on after an error so
+ * that one run of {@code validate} reports every problem in the file.
+ */
+final class ConfigNode {
+    private final JsonNode node;
+    private final String pointer;
+    private final Problems problems;
+
+    ConfigNode(JsonNode node, String pointer, Problems problems) {
+        this.node = node;
+        this.pointer = pointer;
+        this.problems = problems;
+    }
+
+    boolean isMissing() {
+        return node == null || node.isMissingNode() || node.isNull();
+    }
+
+    boolean isObject() {
+        return node != null && node.isObject();
+    }
+
+    String pointer() {
+        return pointer;
+    }
+
+    String location() {
+        return problems.describe(pointer);
+    }
+
+    void error(String message) {
+        problems.add(pointer, message);
+    }
+
+    ConfigNode get(String key) {
+        JsonNode child = node == null ? MissingNode.getInstance() : node.path(key);
+        return new ConfigNode(child, pointer + "/" + key, problems);
+    }
+
+    /** Reports keys of this object that are not in {@code allowed}: a typo must not pass silently. */
+    void allowOnly(Set<String> allowed) {
+        if (!isObject()) {
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                problems.add(pointer + "/" + name, "unknown key '" + name + "' (expected one of "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    boolean expectObject() {
+        if (isMissing()) {
+            return false;
+        }
+        if (!node.isObject()) {
+            error("expected a mapping");
+            return false;
+        }
+        return true;
+    }
+
+    String text(String key, String fallback) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return fallback;
+        }
+        if (!child.node.isValueNode() || child.node.isBoolean()) {
+            child.error("expected a string");
+            return fallback;
+        }
+        return child.node.asText();
+    }
+
+    boolean bool(String key, boolean fallback) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return fallback;
+        }
+        if (!child.node.isBoolean()) {
+            child.error("expected true or false");
+            return fallback;
+        }
+        return child.node.booleanValue();
+    }
+
+    long number(String key, long fallback, long min, long max) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return fallback;
+        }
+        if (!child.node.canConvertToLong() || !child.node.isIntegralNumber()) {
+            child.error("expected a whole number");
+            return fallback;
+        }
+        long v = child.node.longValue();
+        if (v < min || v > max) {
+            child.error("must be between " + min + " and " + max + ", was " + v);
+            return fallback;
+        }
+        return v;
+    }
+
+    Duration duration(String key, Duration fallback) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return fallback;
+        }
+        Duration d = child.node.isTextual() ? Durations.parse(child.node.asText()) : null;
+        if (d == null) {
+            child.error("expected a duration such as 500ms, 30s, 5m or 1h");
+            return fallback;
+        }
+        return d;
+    }
+
+    /** A list of strings; a single string is read as a list of one. Returns null when absent. */
+    List<String> texts(String key) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return null;
+        }
+        return child.asTexts();
+    }
+
+    List<String> asTexts() {
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        if (!node.isArray()) {
+            error("expected a string or a list of strings");
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode e = node.get(i);
+            if (e.isTextual() || e.isNumber()) {
+                out.add(e.asText());
+            } else {
+                problems.add(pointer + "/" + i, "expected a string");
+            }
+        }
+        return out;
+    }
+
+    /** Children of a list; a missing key is an empty list. */
+    List<ConfigNode> list(String key) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return List.of();
+        }
+        if (!child.node.isArray()) {
+            child.error("expected a list");
+            return List.of();
+        }
+        List<ConfigNode> out = new ArrayList<>();
+        for (int i = 0; i < child.node.size(); i++) {
+            out.add(new ConfigNode(child.node.get(i), child.pointer + "/" + i, problems));
+        }
+        return out;
+    }
+
+    /** Entries of a mapping, in file order; a missing key is an empty map. */
+    Map<String, ConfigNode> entries(String key) {
+        ConfigNode child = get(key);
+        Map<String, ConfigNode> out = new LinkedHashMap<>();
+        if (child.isMissing()) {
+            return out;
+        }
+        if (!child.node.isObject()) {
+            child.error("expected a mapping");
+            return out;
+        }
+        child.node.fields().forEachRemaining(e ->
+                out.put(e.getKey(), new ConfigNode(e.getValue(), child.pointer + "/" + e.getKey(), problems)));
+        return out;
+    }
+}

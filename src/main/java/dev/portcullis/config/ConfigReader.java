@@ -1,0 +1,260 @@
+package dev.portcullis.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.portcullis.config.ProxyConfig.AdminConfig;
+import dev.portcullis.config.ProxyConfig.HostPort;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a YAML config file into {@link ProxyConfig} and validates it. Every error in the file is
+ * collected, with its line and column, before anything is thrown.
+ */
+public final class ConfigReader {
+    private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "server", "upstream_defaults",
+            "trusted_proxies", "identity_headers", "issuers", "routes");
+    private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
+            "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
+            "jwks_min_refetch_interval");
+    private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
+            "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout");
+    private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
+            "scopes_all", "claims");
+
+    private final YAMLFactory yaml = new YAMLFactory();
+    /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
+    private final ObjectMapper mapper = new ObjectMapper(yaml)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    public ProxyConfig read(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + e)));
+        }
+        return read(file.toString(), text);
+    }
+
+    public ProxyConfig read(String name, String text) throws ConfigException {
+        JsonNode root;
+        SourceMap sourceMap;
+        try {
+            root = mapper.readTree(text);
+            sourceMap = SourceMap.of(yaml, text);
+        } catch (JacksonException e) {
+            JsonLocation loc = e.getLocation();
+            throw new ConfigException(List.of(new ConfigError(name, loc == null ? 0 : loc.getLineNr(),
+                    loc == null ? 0 : loc.getColumnNr(), "", "not valid YAML: " + e.getOriginalMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot parse: " + e.getMessage())));
+        }
+        Problems problems = new Problems(name, sourceMap);
+        if (root == null || !root.isObject()) {
+            problems.add("", "the config must be a YAML mapping");
+            throw new ConfigException(problems.errors());
+        }
+        ProxyConfig config = bind(name, new ConfigNode(root, "", problems));
+        new ConfigValidator(problems).validate(config);
+        if (!problems.errors().isEmpty()) {
+            throw new ConfigException(problems.errors());
+        }
+        return config;
+    }
+
+    private ProxyConfig bind(String name, ConfigNode root) {
+        root.allowOnly(TOP_KEYS);
+        HostPort listen = hostPort(root.get("listen"), new HostPort("127.0.0.1", 8080));
+        ConfigNode adminNode = root.get("admin");
+        HostPort adminListen = new HostPort("127.0.0.1", 9090);
+        if (adminNode.expectObject()) {
+            adminNode.allowOnly(Set.of("listen"));
+            adminListen = hostPort(adminNode.get("listen"), adminListen);
+        }
+        List<String> trusted = root.texts("trusted_proxies");
+        List<IssuerConfig> issuers = new ArrayList<>();
+        for (ConfigNode n : root.list("issuers")) {
+            issuers.add(issuer(n));
+        }
+        List<RouteConfig> routes = new ArrayList<>();
+        for (ConfigNode n : root.list("routes")) {
+            routes.add(route(n));
+        }
+        return new ProxyConfig(name, listen, new AdminConfig(adminListen), server(root.get("server")),
+                upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
+                identityHeaders(root.get("identity_headers")), issuers, routes);
+    }
+
+    private static HostPort hostPort(ConfigNode n, HostPort fallback) {
+        if (n.isMissing()) {
+            return fallback;
+        }
+        HostPort parsed = parseHostPort(n);
+        return parsed == null ? fallback : parsed;
+    }
+
+    private static HostPort parseHostPort(ConfigNode n) {
+        String raw;
+        try {
+            raw = holderText(n);
+        } catch (IllegalArgumentException e) {
+            n.error("expected host:port");
+            return null;
+        }
+        int colon = raw.lastIndexOf(':');
+        if (colon <= 0 || colon == raw.length() - 1) {
+            n.error("expected host:port, e.g. 127.0.0.1:8080, was '" + raw + "'");
+            return null;
+        }
+        String host = raw.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(raw.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new HostPort(host, port);
+        } catch (NumberFormatException e) {
+            n.error("port must be a number from 0 to 65535, was '" + raw.substring(colon + 1) + "'");
+            return null;
+        }
+    }
+
+    private static String holderText(ConfigNode n) {
+        List<String> texts = n.asTexts();
+        if (texts.size() != 1) {
+            throw new IllegalArgumentException();
+        }
+        return texts.get(0);
+    }
+
+    private static ServerConfig server(ConfigNode n) {
+        ServerConfig d = ServerConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(Set.of("max_initial_line_length", "max_header_size", "max_header_count", "max_token_bytes",
+                "max_body_size", "idle_timeout", "header_read_timeout", "max_connections", "key_wait_timeout",
+                "io_threads"));
+        return new ServerConfig(
+                (int) n.number("max_initial_line_length", d.maxInitialLineLength(), 256, 1 << 20),
+                (int) n.number("max_header_size", d.maxHeaderSize(), 1024, 1 << 22),
+                (int) n.number("max_header_count", d.maxHeaderCount(), 8, 10_000),
+                (int) n.number("max_token_bytes", d.maxTokenBytes(), 512, 1 << 20),
+                n.number("max_body_size", d.maxBodySize(), 0, Long.MAX_VALUE),
+                n.duration("idle_timeout", d.idleTimeout()),
+                n.duration("header_read_timeout", d.headerReadTimeout()),
+                (int) n.number("max_connections", d.maxConnections(), 1, 10_000_000),
+                n.duration("key_wait_timeout", d.keyWaitTimeout()),
+                (int) n.number("io_threads", d.ioThreads(), 0, 1024));
+    }
+
+    private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {
+        UpstreamDefaultsConfig d = UpstreamDefaultsConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(Set.of("connect_timeout", "response_timeout", "idle_timeout", "max_idle_per_loop"));
+        return new UpstreamDefaultsConfig(
+                n.duration("connect_timeout", d.connectTimeout()),
+                n.duration("response_timeout", d.responseTimeout()),
+                n.duration("idle_timeout", d.idleTimeout()),
+                (int) n.number("max_idle_per_loop", d.maxIdlePerLoop(), 0, 100_000));
+    }
+
+    private static IdentityHeadersConfig identityHeaders(ConfigNode n) {
+        IdentityHeadersConfig d = IdentityHeadersConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(Set.of("subject", "groups", "email", "issuer", "scopes"));
+        return new IdentityHeadersConfig(n.text("subject", d.subject()), n.text("groups", d.groups()),
+                n.text("email", d.email()), n.text("issuer", d.issuer()), n.text("scopes", d.scopes()));
+    }
+
+    private static IssuerConfig issuer(ConfigNode n) {
+        if (!n.expectObject()) {
+            return new IssuerConfig("", "", List.of(), null, "groups", "email", List.of("RS256"),
+                    Duration.ofSeconds(30), null, Duration.ofHours(1), Duration.ofSeconds(10));
+        }
+        n.allowOnly(ISSUER_KEYS);
+        List<String> audiences = n.texts("audiences");
+        List<String> algorithms = n.texts("algorithms");
+        return new IssuerConfig(
+                n.text("id", null),
+                n.text("issuer", null),
+                audiences == null ? List.of() : audiences,
+                n.text("jwks_uri", null),
+                n.text("groups_claim", "groups"),
+                n.text("email_claim", "email"),
+                algorithms == null ? List.of("RS256") : algorithms,
+                n.duration("clock_skew", Duration.ofSeconds(30)),
+                n.duration("max_token_lifetime", null),
+                n.duration("jwks_refresh_interval", Duration.ofHours(1)),
+                n.duration("jwks_min_refetch_interval", Duration.ofSeconds(10)));
+    }
+
+    private static RouteConfig route(ConfigNode n) {
+        if (!n.expectObject()) {
+            return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
+                    null, null, n.location());
+        }
+        n.allowOnly(ROUTE_KEYS);
+        ConfigNode match = n.get("match");
+        String host = null;
+        String path = null;
+        if (match.expectObject()) {
+            match.allowOnly(Set.of("host", "path"));
+            host = match.text("host", null);
+            path = match.text("path", null);
+        } else if (match.isMissing()) {
+            n.error("a route needs 'match' with at least a 'path'");
+        }
+        List<String> upstreams = n.texts("upstream");
+        List<String> issuers = n.texts("issuers");
+        return new RouteConfig(
+                n.text("id", null), host, path,
+                upstreams == null ? List.of() : upstreams,
+                n.bool("public", false),
+                rules(n, "allow"), rules(n, "deny"),
+                issuers == null ? List.of() : issuers,
+                n.bool("forward_token", false),
+                n.bool("preserve_host", false),
+                n.duration("connect_timeout", null),
+                n.duration("response_timeout", null),
+                n.location());
+    }
+
+    private static List<RuleConfig> rules(ConfigNode route, String key) {
+        List<RuleConfig> out = new ArrayList<>();
+        for (ConfigNode r : route.list(key)) {
+            if (!r.expectObject()) {
+                if (r.isMissing()) {
+                    r.error("an empty rule would match every request; write the conditions out");
+                }
+                continue;
+            }
+            r.allowOnly(RULE_KEYS);
+            Map<String, List<String>> claims = new LinkedHashMap<>();
+            r.entries("claims").forEach((claim, value) -> claims.put(claim, value.asTexts()));
+            out.add(new RuleConfig(r.texts("methods"), r.texts("groups_any"), r.texts("groups_all"),
+                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.portcullis.config;
+
+import dev.portcullis.authn.Authenticator;
+import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.forward.HeaderPolicy;
+import dev.portcullis.forward.Upstream;
+import dev.portcullis.observe.Metrics;
+import dev.portcullis.route.HostName;
+import dev.portcullis.route.PathPattern;
+import dev.portcullis.route.Route;
+import dev.portcullis.route.RouteTable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Compiles a validated {@link ProxyConfig} into an immutable {@link Snapshot}. Load time only. */
+public final class PolicyCompiler {
+    private final Metrics metrics;
+    private final Clock clock;
+
+    public PolicyCompiler(Metrics metrics, Clock clock) {
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * @param keys the key sources of the config's issuers, by issuer id; they live outside the
+     *             snapshot so that a reload does not flush them
+     */
+    public Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, String hash) {
+        UpstreamDefaultsConfig d = config.upstreamDefaults();
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig r : config.routes()) {
+            AccessPolicy policy = r.isPublic() ? AccessPolicy.publicRoute() : AccessPolicy.compile(r.allow(), r.deny());
+            List<Upstream> upstreams = r.upstreams().stream().map(Upstream::parse).toList();
+            routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
+                    PathPattern.parse(r.path()), policy,
+                    r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), upstreams, r.forwardToken(),
+                    r.preserveHost(),
+                    (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
+                    (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
+                    metrics.forRoute(r.id())));
+        }
+        RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
+        Authenticator authenticator = new Authenticator(config.issuers(), keys, clock);
+        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), config.trustedProxies());
+        return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, metrics.forRoute("-"), hash,
+                clock.millis());
+    }
+}

@@ -1,0 +1,37 @@
+package dev.portcullis.config;
+
+import java.util.List;
+
+/**
+ * The whole config file, as read and before compilation. Plain data: the validator checks it,
+ * the {@link PolicyCompiler} turns it into a {@link Snapshot}.
+ */
+public record ProxyConfig(
+        String source,
+        HostPort listen,
+        AdminConfig admin,
+        ServerConfig server,
+        UpstreamDefaultsConfig upstreamDefaults,
+        List<String> trustedProxies,
+        IdentityHeadersConfig identityHeaders,
+        List<IssuerConfig> issuers,
+        List<RouteConfig> routes) {
+
+    public ProxyConfig {
+        trustedProxies = List.copyOf(trustedProxies);
+        issuers = List.copyOf(issuers);
+        routes = List.copyOf(routes);
+    }
+
+    /** The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}). */
+    public record AdminConfig(HostPort listen) {
+    }
+
+    /** A {@code host:port} listen address. */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

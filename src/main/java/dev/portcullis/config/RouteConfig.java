@@ -1,0 +1,43 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One route: which requests it matches, where they go, and who may send them.
+ *
+ * @param id              unique name, used in logs and metrics
+ * @param host            host to match (exact, case-insensitive), or null for any host
+ * @param path            path pattern: {@code /a/**}, {@code /a/*}, or an exact path
+ * @param upstreams       one or more base URLs, used round-robin
+ * @param isPublic        no token needed; identity headers are still stripped
+ * @param allow           rules of which one must match
+ * @param deny            rules of which none may match
+ * @param issuers         ids of the issuers whose tokens this route accepts (empty: all)
+ * @param forwardToken    whether the client's Authorization header reaches the upstream
+ * @param preserveHost    send the client's Host header upstream instead of the upstream's
+ * @param connectTimeout  overrides the default, or null
+ * @param responseTimeout overrides the default, or null
+ */
+public record RouteConfig(
+        String id,
+        String host,
+        String path,
+        List<String> upstreams,
+        boolean isPublic,
+        List<RuleConfig> allow,
+        List<RuleConfig> deny,
+        List<String> issuers,
+        boolean forwardToken,
+        boolean preserveHost,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        String location) {
+
+    public RouteConfig {
+        upstreams = List.copyOf(upstreams);
+        allow = List.copyOf(allow);
+        deny = List.copyOf(deny);
+        issuers = List.copyOf(issuers);
+    }
+}

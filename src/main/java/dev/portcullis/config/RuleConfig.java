@@ -1,0 +1,19 @@
+package dev.portcullis.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One allow or deny entry. Every condition given must hold; a condition left out holds always.
+ * An empty list is not the same as a missing one: the validator refuses empty lists, which would
+ * otherwise read as "nobody" to one reader and "anybody" to another.
+ */
+public record RuleConfig(
+        List<String> methods,
+        List<String> groupsAny,
+        List<String> groupsAll,
+        List<String> scopesAny,
+        List<String> scopesAll,
+        Map<String, List<String>> claims,
+        String location) {
+}

@@ -1,0 +1,35 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+
+/**
+ * Limits and timeouts of the client-facing listener.
+ *
+ * @param maxInitialLineLength longest request line accepted (414 beyond)
+ * @param maxHeaderSize        total size of the request headers accepted (431 beyond)
+ * @param maxHeaderCount       number of request header fields accepted (431 beyond)
+ * @param maxTokenBytes        longest bearer token parsed (401 beyond, without parsing)
+ * @param maxBodySize          largest request body accepted (413 beyond); 0 means no limit
+ * @param idleTimeout          a keep-alive connection with no traffic for this long is closed
+ * @param headerReadTimeout    a request whose headers take longer than this to arrive gets 408
+ * @param maxConnections       client connections held open at once; more are refused
+ * @param keyWaitTimeout       how long a request may wait for an issuer's keys before 503
+ * @param ioThreads            event-loop threads; 0 means one per core
+ */
+public record ServerConfig(
+        int maxInitialLineLength,
+        int maxHeaderSize,
+        int maxHeaderCount,
+        int maxTokenBytes,
+        long maxBodySize,
+        Duration idleTimeout,
+        Duration headerReadTimeout,
+        int maxConnections,
+        Duration keyWaitTimeout,
+        int ioThreads) {
+
+    public static ServerConfig defaults() {
+        return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0);
+    }
+}

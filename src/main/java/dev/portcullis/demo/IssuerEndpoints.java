@@ -1,0 +1,115 @@
+package dev.portcullis.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the dev issuer's requests, laid out like an Okta custom authorization server under
+ * {@code /oauth2/default}: discovery, keys, token, and a dev-only plain-text token shortcut.
+ */
+final class IssuerEndpoints implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(IssuerEndpoints.class);
+    private static final int MAX_BODY = 64 * 1024;
+    private final SigningKeys keys;
+    private final TokenMinter minter;
+    private final TokenEndpoint tokens;
+    private final Reply discovery;
+
+    IssuerEndpoints(String issuer, SigningKeys keys, TokenMinter minter) {
+        this.keys = keys;
+        this.minter = minter;
+        this.tokens = new TokenEndpoint(minter, keys);
+        this.discovery = Reply.json(200, discoveryDocument(issuer));
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        Reply reply;
+        try {
+            reply = route(exchange);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("dev issuer failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            reply = Reply.json(500, Map.of("error", "server_error"));
+        }
+        try {
+            Exchanges.send(exchange, reply);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private Reply route(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        String method = exchange.getRequestMethod();
+        String base = DevIssuer.BASE_PATH;
+        if (path.equals(base + "/v1/token")) {
+            byte[] body = Exchanges.readBody(exchange, MAX_BODY);
+            if (body == null) {
+                return Reply.oauthError(413, "invalid_request", "body larger than " + MAX_BODY + " bytes");
+            }
+            return tokens.handle(method, exchange.getRequestHeaders().getFirst("Content-Type"),
+                    exchange.getRequestHeaders().getFirst("Authorization"), body);
+        }
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (path.equals(base + "/.well-known/openid-configuration")
+                || path.equals(base + "/.well-known/oauth-authorization-server")) {
+            return read ? discovery : notAllowed();
+        }
+        if (path.equals(base + "/v1/keys")) {
+            return read ? Reply.rawJson(200, keys.publicJwks()).withHeader("Cache-Control", "max-age=300")
+                    : notAllowed();
+        }
+        if (path.equals(base + "/v1/dev/token")) {
+            return read ? devToken(exchange.getRequestURI().getRawQuery()) : notAllowed();
+        }
+        return Reply.json(404, Map.of("error", "not_found", "error_description", "no such endpoint: " + path));
+    }
+
+    /** {@code GET /v1/dev/token?user=alice}: the raw token as text, so printed curl commands need no jq. */
+    private Reply devToken(String query) {
+        String user;
+        try {
+            user = Exchanges.parseForm(query).get("user");
+        } catch (IllegalArgumentException e) {
+            return Reply.oauthError(400, "invalid_request", e.getMessage());
+        }
+        Optional<DemoUser> found = DemoUsers.user(user);
+        if (found.isEmpty()) {
+            return Reply.oauthError(400, "invalid_request", "unknown or missing user; known: "
+                    + DemoUsers.USERS.stream().map(DemoUser::login).toList());
+        }
+        String token = keys.sign(minter.forUser(found.get(), DemoUsers.USER_SCOPES).build());
+        return Reply.text(200, token + "\n").withHeader("Cache-Control", "no-store");
+    }
+
+    private static Reply notAllowed() {
+        return Reply.json(405, Map.of("error", "method_not_allowed")).withHeader("Allow", "GET, HEAD");
+    }
+
+    private static Map<String, Object> discoveryDocument(String iss) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("issuer", iss);
+        doc.put("authorization_endpoint", iss + "/v1/authorize");
+        doc.put("token_endpoint", iss + "/v1/token");
+        doc.put("jwks_uri", iss + "/v1/keys");
+        doc.put("response_types_supported", List.of("code"));
+        doc.put("grant_types_supported", List.of("password", "client_credentials"));
+        doc.put("subject_types_supported", List.of("public"));
+        doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
+        doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        List<String> scopes = new ArrayList<>(DemoUsers.USER_SCOPES);
+        DemoUsers.CLIENTS.forEach(c -> c.scopes().stream().filter(s -> !scopes.contains(s)).forEach(scopes::add));
+        doc.put("scopes_supported", scopes);
+        doc.put("claims_supported", List.of("ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "sub", "scp",
+                "auth_time", "groups", "email"));
+        return doc;
+    }
+}

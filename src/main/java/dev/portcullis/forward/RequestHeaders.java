@@ -1,0 +1,127 @@
+package dev.portcullis.forward;
+
+import dev.portcullis.authz.Identity;
+import dev.portcullis.config.IdentityHeadersConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a client's request headers into what the upstream receives. The order matters and is
+ * the point: first everything the client may not decide is removed (identity look-alikes,
+ * hop-by-hop fields, names listed in {@code Connection}, untrusted forwarding headers), and only
+ * then are Portcullis's own headers added, so no client header can remove or replace them.
+ */
+public final class RequestHeaders {
+    private RequestHeaders() {
+    }
+
+    /** What the proxy knows about the request, beyond its headers. */
+    public record Context(Identity identity, InetAddress client, String scheme, String clientHost,
+            String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId) {
+    }
+
+    public static void rewrite(HttpHeaders headers, HeaderPolicy policy, Context ctx) {
+        boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
+        boolean trusted = policy.isTrustedProxy(ctx.client());
+        String priorFor = trusted ? joined(headers, "X-Forwarded-For") : null;
+        String priorProto = trusted ? headers.get("X-Forwarded-Proto") : null;
+        String priorHost = trusted ? headers.get("X-Forwarded-Host") : null;
+
+        Set<String> connectionListed = new HashSet<>();
+        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : v.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty()) {
+                    connectionListed.add(HeaderPolicy.lower(t));
+                }
+            }
+        }
+        List<String> remove = new ArrayList<>();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            CharSequence name = it.next().getKey();
+            String lower = HeaderPolicy.lower(name);
+            if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReserved(name)
+                    || isForwarding(lower) || lower.equals("host") || lower.equals("expect")
+                    || (!ctx.forwardToken() && lower.equals("authorization"))) {
+                remove.add(name.toString());
+            }
+        }
+        for (String name : remove) {
+            headers.remove(name);
+        }
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+
+        headers.set(HttpHeaderNames.HOST, ctx.preserveHost() && ctx.clientHost() != null ? ctx.clientHost()
+                : ctx.upstreamAuthority());
+        String clientIp = ctx.client().getHostAddress();
+        headers.set("X-Forwarded-For", priorFor == null ? clientIp : priorFor + ", " + clientIp);
+        headers.set("X-Forwarded-Proto", priorProto != null ? priorProto : ctx.scheme());
+        String host = priorHost != null ? priorHost : ctx.clientHost();
+        if (host != null) {
+            headers.set("X-Forwarded-Host", host);
+        }
+        headers.set("X-Request-Id", ctx.requestId());
+        if (ctx.identity() != null) {
+            addIdentity(headers, policy.names(), ctx.identity());
+        }
+    }
+
+    private static boolean isForwarding(String lower) {
+        return lower.startsWith("x-forwarded-") || lower.equals("forwarded") || lower.equals("x-real-ip");
+    }
+
+    private static String joined(HttpHeaders headers, CharSequence name) {
+        List<String> all = headers.getAll(name);
+        return all.isEmpty() ? null : String.join(", ", all);
+    }
+
+    private static void addIdentity(HttpHeaders headers, IdentityHeadersConfig names, Identity id) {
+        headers.set(names.subject(), safe(id.subject()));
+        headers.set(names.groups(), safe(String.join(",", id.groups())));
+        if (id.email() != null) {
+            headers.set(names.email(), safe(id.email()));
+        }
+        headers.set(names.issuer(), safe(id.issuerId()));
+        if (!id.scopes().isEmpty()) {
+            headers.set(names.scopes(), safe(String.join(" ", id.scopes())));
+        }
+    }
+
+    /**
+     * Header values travel as bytes; claims are Unicode. Anything outside printable ASCII (and
+     * {@code %} itself) is percent-encoded as UTF-8, so a claim can neither break the header
+     * framing nor arrive garbled.
+     */
+    static String safe(String value) {
+        boolean plain = true;
+        for (int i = 0; i < value.length() && plain; i++) {
+            char c = value.charAt(i);
+            plain = c >= 0x20 && c < 0x7F && c != '%';
+        }
+        if (plain) {
+            return value;
+        }
+        StringBuilder sb = new StringBuilder(value.length() + 16);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c >= 0x20 && c < 0x7F && c != '%') {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.portcullis.forward;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Keep-alive connections to upstreams, one pool per event loop: a request leases a connection
+ * that lives on its own loop, so forwarding never hands work to another thread. Not thread-safe
+ * by design; every method runs on the pool's loop.
+ */
+public final class UpstreamPool {
+    private static final SslContext CLIENT_TLS = clientTls();
+
+    private final EventLoop loop;
+    private final Class<? extends SocketChannel> channelClass;
+    private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
+
+    private record Idle(Channel channel, long since) {
+    }
+
+    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass) {
+        this.loop = loop;
+        this.channelClass = channelClass;
+    }
+
+    /** An idle, open connection to {@code u} leased to {@code listener}, or null when there is none. */
+    public Channel acquire(Upstream u, long idleTimeoutMillis, UpstreamListener listener) {
+        ArrayDeque<Idle> q = idle.get(u.key());
+        if (q == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Idle i;
+        while ((i = q.pollLast()) != null) {
+            if (i.channel().isActive() && (now - i.since()) / 1_000_000 < idleTimeoutMillis) {
+                i.channel().pipeline().get(UpstreamHandler.class).bind(listener);
+                return i.channel();
+            }
+            i.channel().close();
+        }
+        return null;
+    }
+
+    /** Opens a new connection to {@code u}, leased to {@code listener} once it is connected. */
+    public ChannelFuture connect(Upstream u, int connectTimeoutMillis, UpstreamListener listener) {
+        Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (u.tls()) {
+                            SslHandler ssl = CLIENT_TLS.newHandler(ch.alloc(), u.host(), u.port());
+                            SSLParameters params = ssl.engine().getSSLParameters();
+                            params.setEndpointIdentificationAlgorithm("HTTPS");
+                            ssl.engine().setSSLParameters(params);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        ch.pipeline().addLast("http", new HttpClientCodec(8192, 65536, 8192));
+                        UpstreamHandler h = new UpstreamHandler();
+                        h.bind(listener);
+                        ch.pipeline().addLast("upstream", h);
+                    }
+                });
+        return b.connect(u.host(), u.port());
+    }
+
+    /** Takes a connection back after a complete, reusable exchange. */
+    public void release(Upstream u, Channel ch, int maxIdle) {
+        ch.pipeline().get(UpstreamHandler.class).unbind();
+        ch.config().setAutoRead(true);
+        if (!ch.isActive()) {
+            return;
+        }
+        ArrayDeque<Idle> q = idle.computeIfAbsent(u.key(), k -> new ArrayDeque<>());
+        if (q.size() >= maxIdle) {
+            ch.close();
+            return;
+        }
+        q.addLast(new Idle(ch, System.nanoTime()));
+    }
+
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2").build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the upstream TLS context", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.portcullis.observe;
+
+import dev.portcullis.authz.Identity;
+import dev.portcullis.authz.Reason;
+
+/**
+ * One decision, as it will be written to the audit log. Built once per request on the event
+ * loop (no formatting there); turned into JSON by the {@link AuditLog} writer thread.
+ *
+ * @param timestampMillis when the request's headers arrived
+ * @param requestId       the id sent upstream as {@code X-Request-Id}
+ * @param reason          why it was answered as it was
+ * @param routeId         the route, or null when none matched
+ * @param method          request method
+ * @param path            normalized path (or the raw target, truncated, when it was refused)
+ * @param status          the status sent to the client
+ * @param durationMicros  from the request's headers to the end of the answer
+ * @param client          the client address
+ * @param identity        the verified caller, or null
+ */
+public record AuditEvent(
+        long timestampMillis,
+        String requestId,
+        Reason reason,
+        String routeId,
+        String method,
+        String path,
+        int status,
+        long durationMicros,
+        String client,
+        Identity identity) {
+}

@@ -1,0 +1,121 @@
+package dev.portcullis.observe;
+
+import dev.portcullis.authz.Reason;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * Every metric Portcullis exports, registered once. Request-path code holds pre-resolved data
+ * points ({@link RouteMetrics}) so that counting a request is an array read and an add.
+ */
+public final class Metrics {
+    private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+        0.5, 1, 2.5, 5, 10, 30};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests = Counter.builder().name("portcullis_requests")
+            .help("Requests by route, decision (allow, deny, error) and reason code")
+            .labelNames("route", "decision", "reason").register(registry);
+    private final Histogram latency = Histogram.builder().name("portcullis_request_duration_seconds")
+            .help("Time from the request's headers to the end of the response, by route")
+            .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("route").register(registry);
+    private final Counter jwksFetches = Counter.builder().name("portcullis_jwks_fetches")
+            .help("Key set fetches by issuer and result (success, failure)")
+            .labelNames("issuer", "result").register(registry);
+    private final Gauge jwksKeys = Gauge.builder().name("portcullis_jwks_keys")
+            .help("Signing keys held per issuer").labelNames("issuer").register(registry);
+    private final Gauge jwksLastSuccess = Gauge.builder().name("portcullis_jwks_last_success_timestamp_seconds")
+            .help("When the issuer's keys were last fetched successfully").labelNames("issuer").register(registry);
+    private final Counter upstreamErrors = Counter.builder().name("portcullis_upstream_errors")
+            .help("Upstream failures by route and kind (connect, timeout, reset)")
+            .labelNames("route", "kind").register(registry);
+    private final Counter auditDropped = Counter.builder().name("portcullis_audit_dropped")
+            .help("Audit lines dropped because the writer's queue was full").register(registry);
+    private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
+            .help("Client connections open now").register(registry);
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Pre-resolved data points for one route (or {@code -} for requests that matched none). */
+    public RouteMetrics forRoute(String routeId) {
+        return new RouteMetrics(routeId);
+    }
+
+    public void jwksFetched(String issuerId, boolean success, int keyCount) {
+        jwksFetches.labelValues(issuerId, success ? "success" : "failure").inc();
+        jwksKeys.labelValues(issuerId).set(keyCount);
+        if (success) {
+            jwksLastSuccess.labelValues(issuerId).set(System.currentTimeMillis() / 1000.0);
+        }
+    }
+
+    public void auditDropped(long n) {
+        auditDropped.inc(n);
+    }
+
+    public void connectionOpened() {
+        connections.inc();
+    }
+
+    public void connectionClosed() {
+        connections.dec();
+    }
+
+    /** Counting handles of one route, created lazily per reason so unused label sets stay unexported. */
+    public final class RouteMetrics {
+        private final String routeId;
+        private final CounterDataPoint[] byReason = new CounterDataPoint[Reason.values().length];
+        private final DistributionDataPoint latencyPoint;
+        private volatile CounterDataPoint connectErrors;
+        private volatile CounterDataPoint timeoutErrors;
+        private volatile CounterDataPoint resetErrors;
+
+        private RouteMetrics(String routeId) {
+            this.routeId = routeId;
+            this.latencyPoint = latency.labelValues(routeId);
+        }
+
+        public void record(Reason reason, long nanos) {
+            CounterDataPoint p = byReason[reason.ordinal()];
+            if (p == null) {
+                // Benign race: labelValues returns the same data point for the same labels.
+                p = requests.labelValues(routeId, decision(reason), reason.code());
+                byReason[reason.ordinal()] = p;
+            }
+            p.inc();
+            latencyPoint.observe(nanos / 1e9);
+        }
+
+        public void upstreamError(Reason reason) {
+            if (reason == Reason.UPSTREAM_TIMEOUT) {
+                if (timeoutErrors == null) {
+                    timeoutErrors = upstreamErrors.labelValues(routeId, "timeout");
+                }
+                timeoutErrors.inc();
+            } else if (reason == Reason.UPSTREAM_UNAVAILABLE) {
+                if (connectErrors == null) {
+                    connectErrors = upstreamErrors.labelValues(routeId, "connect");
+                }
+                connectErrors.inc();
+            } else {
+                if (resetErrors == null) {
+                    resetErrors = upstreamErrors.labelValues(routeId, "reset");
+                }
+                resetErrors.inc();
+            }
+        }
+
+        private static String decision(Reason r) {
+            if (r.allowed()) {
+                return "allow";
+            }
+            return r.status() >= 500 ? "error" : "deny";
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.portcullis.reject;
+
+import dev.portcullis.authz.Reason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The answers Portcullis gives itself: a short JSON body with the reason code, never a stack
+ * trace; 401s carry {@code WWW-Authenticate: Bearer} with the RFC 6750 error code. Bodies are
+ * built once per reason and shared (read-only) by every response.
+ */
+public final class Rejections {
+    private static final String REALM = "portcullis";
+    private static final ByteBuf[] BODIES = new ByteBuf[Reason.values().length];
+    private static final String[] CHALLENGES = new String[Reason.values().length];
+
+    static {
+        for (Reason r : Reason.values()) {
+            String json = "{\"error\":\"" + errorName(r) + "\",\"reason\":\"" + r.code() + "\",\"status\":"
+                    + r.status() + "}\n";
+            BODIES[r.ordinal()] = Unpooled.unreleasableBuffer(
+                    Unpooled.directBuffer(json.length()).writeBytes(json.getBytes(StandardCharsets.US_ASCII))
+                            .asReadOnly());
+            if (r.status() == 401) {
+                CHALLENGES[r.ordinal()] = r.bearerError() == null ? "Bearer realm=\"" + REALM + "\""
+                        : "Bearer realm=\"" + REALM + "\", error=\"" + r.bearerError() + "\"";
+            }
+        }
+    }
+
+    private Rejections() {
+    }
+
+    private static String errorName(Reason r) {
+        switch (r.status()) {
+            case 400: return "bad_request";
+            case 401: return r.bearerError() != null ? r.bearerError() : "unauthorized";
+            case 403: return "forbidden";
+            case 404: return "not_found";
+            case 408: return "request_timeout";
+            case 413: return "payload_too_large";
+            case 414: return "uri_too_long";
+            case 417: return "expectation_failed";
+            case 431: return "request_header_fields_too_large";
+            case 502: return "bad_gateway";
+            case 503: return "service_unavailable";
+            case 504: return "gateway_timeout";
+            default: return "error";
+        }
+    }
+
+    /**
+     * @param keepAlive whether the connection stays open after this answer
+     * @param requestId sent as {@code X-Request-Id} so a refusal can be found in the audit log
+     */
+    public static FullHttpResponse response(Reason reason, boolean keepAlive, String requestId) {
+        ByteBuf body = BODIES[reason.ordinal()].duplicate();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reason.status()), body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (requestId != null) {
+            res.headers().set("X-Request-Id", requestId);
+        }
+        String challenge = CHALLENGES[reason.ordinal()];
+        if (challenge != null) {
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        }
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return res;
+    }
+}

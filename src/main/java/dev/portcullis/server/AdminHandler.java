@@ -1,0 +1,108 @@
+package dev.portcullis.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.authn.IssuerKeys;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/** {@code /healthz}, {@code /readyz} and {@code /metrics} on the admin listener. */
+@ChannelHandler.Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Gate gate;
+    private final Supplier<Collection<IssuerKeys>> issuers;
+    private final PrometheusTextFormatWriter text = new PrometheusTextFormatWriter(false);
+
+    AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers) {
+        this.gate = gate;
+        this.issuers = issuers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
+        String path = req.uri();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            path = path.substring(0, q);
+        }
+        FullHttpResponse res;
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            res = json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"method_not_allowed\"}");
+        } else if (path.equals("/healthz")) {
+            res = json(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
+        } else if (path.equals("/readyz")) {
+            res = ready();
+        } else if (path.equals("/metrics")) {
+            res = metrics(ctx);
+        } else {
+            res = json(HttpResponseStatus.NOT_FOUND, "{\"error\":\"not_found\"}");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** 200 only when every configured issuer's keys are loaded; the body says which are not. */
+    private FullHttpResponse ready() throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode iss = body.putObject("issuers");
+        boolean ready = true;
+        for (IssuerKeys k : issuers.get()) {
+            ObjectNode n = iss.putObject(k.issuerId());
+            n.put("keys_loaded", k.isLoaded());
+            n.put("keys", k.keyCount());
+            ready &= k.isLoaded();
+        }
+        var snap = gate.snapshot();
+        ObjectNode cfg = body.putObject("config");
+        cfg.put("source", snap.config().source());
+        cfg.put("sha256", snap.hash());
+        cfg.put("loaded_at_ms", snap.loadedAtMillis());
+        cfg.put("routes", snap.routeList().size());
+        body.put("status", ready ? "ready" : "not_ready");
+        return json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                JSON.writeValueAsString(body));
+    }
+
+    private FullHttpResponse metrics(ChannelHandlerContext ctx) throws IOException {
+        ByteBuf buf = ctx.alloc().buffer(16384);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+            text.write(out, gate.metrics().registry().scrape());
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, buf);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+        return res;
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, String body) {
+        byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return res;
+    }
+}

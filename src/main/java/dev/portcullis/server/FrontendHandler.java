@@ -1,0 +1,558 @@
+package dev.portcullis.server;
+
+import dev.portcullis.authn.AuthResult;
+import dev.portcullis.authn.BearerToken;
+import dev.portcullis.authz.Identity;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.config.ServerConfig;
+import dev.portcullis.config.Snapshot;
+import dev.portcullis.forward.RequestHeaders;
+import dev.portcullis.forward.ResponseHeaders;
+import dev.portcullis.forward.Upstream;
+import dev.portcullis.forward.UpstreamListener;
+import dev.portcullis.forward.UpstreamPool;
+import dev.portcullis.observe.AuditEvent;
+import dev.portcullis.reject.Rejections;
+import dev.portcullis.route.HostName;
+import dev.portcullis.route.PathNormalizer;
+import dev.portcullis.route.RequestTarget;
+import dev.portcullis.route.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection, one request at a time:
+ * {@code receive → normalize → route → authenticate → authorize → forward | reject → audit}.
+ *
+ * <p>Reads are demanded explicitly (auto-read is off), so a client is read only as fast as its
+ * request can go somewhere: while a decision is pending, while the upstream is connecting, or
+ * while the upstream cannot take more, nothing more is read. Messages that arrive in the same
+ * read (at most one read buffer) wait in {@code pending}; bodies are never buffered whole.
+ * Every method runs on the connection's event loop.
+ */
+public final class FrontendHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+    private enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING }
+
+    private final Gate gate;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private UpstreamPool pool;
+    private InetAddress clientAddress;
+    private State state = State.IDLE;
+    private int generation;
+
+    private final Exchange x = new Exchange();
+
+    public FrontendHandler(Gate gate) {
+        this.gate = gate;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.pool = gate.pool(ctx.channel().eventLoop());
+        this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        gate.metrics().connectionOpened();
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        pending.add(msg);
+        drain();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (x.upstream != null) {
+            x.upstream.flush();
+        }
+        demandRead();
+    }
+
+    /** Handles queued messages for as long as the current state can take them. */
+    private void drain() {
+        Object msg;
+        while ((msg = pending.peek()) != null) {
+            switch (state) {
+                case IDLE:
+                    pending.poll();
+                    if (msg instanceof HttpRequest r) {
+                        begin(r);
+                    } else {
+                        ReferenceCountUtil.release(msg);
+                    }
+                    break;
+                case FORWARDING:
+                    if (x.upstream == null || x.requestComplete) {
+                        return;
+                    }
+                    pending.poll();
+                    forwardBody((HttpContent) msg);
+                    break;
+                case DISCARDING:
+                    pending.poll();
+                    if (msg instanceof LastHttpContent) {
+                        state = State.IDLE;
+                    }
+                    ReferenceCountUtil.release(msg);
+                    break;
+                case CLOSING:
+                    pending.poll();
+                    ReferenceCountUtil.release(msg);
+                    break;
+                default:
+                    return;
+            }
+        }
+    }
+
+    private void demandRead() {
+        if (!pending.isEmpty() || !ctx.channel().isActive()) {
+            return;
+        }
+        boolean want = state == State.IDLE || state == State.DISCARDING
+                || (state == State.FORWARDING && x.upstream != null && !x.requestComplete && x.upstream.isWritable());
+        if (want) {
+            ctx.read();
+        }
+    }
+
+    private void begin(HttpRequest r) {
+        generation++;
+        x.reset(r, gate.nextRequestId(), gate.snapshot());
+        state = State.DECIDING;
+        if (r.decoderResult().isFailure()) {
+            Throwable cause = r.decoderResult().cause();
+            reject(cause instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException
+                    ? Reason.HEADERS_TOO_LARGE : Reason.BAD_REQUEST, true);
+            return;
+        }
+        ServerConfig limits = x.snapshot.config().server();
+        if (r.headers().size() > limits.maxHeaderCount()) {
+            reject(Reason.HEADERS_TOO_LARGE, true);
+            return;
+        }
+        List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1 || (hosts.isEmpty() && r.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+            reject(Reason.BAD_REQUEST, true);
+            return;
+        }
+        x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
+        String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
+        if (x.clientHost != null && host == null) {
+            reject(Reason.BAD_REQUEST, true);
+            return;
+        }
+        x.target = PathNormalizer.normalize(r.uri());
+        if (x.target == null) {
+            reject(Reason.PATH_REJECTED, true);
+            return;
+        }
+        if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(r, -1L) > limits.maxBodySize()) {
+            reject(Reason.BODY_TOO_LARGE, true);
+            return;
+        }
+        x.route = x.snapshot.routes().match(host, x.target.path());
+        if (x.route == null) {
+            reject(Reason.NO_ROUTE, false);
+            return;
+        }
+        String expect = r.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !HttpUtil.is100ContinueExpected(r)) {
+            reject(Reason.EXPECTATION_FAILED, true);
+            return;
+        }
+        if (x.route.policy().isPublic()) {
+            forward(Reason.PUBLIC_ROUTE);
+            return;
+        }
+        BearerToken.Extracted token = BearerToken.extract(r.headers().getAll(HttpHeaderNames.AUTHORIZATION),
+                limits.maxTokenBytes());
+        if (token.failure() != null) {
+            reject(token.failure(), false);
+            return;
+        }
+        authenticate(token.token(), true);
+    }
+
+    private void authenticate(String token, boolean mayWait) {
+        AuthResult result = x.snapshot.authenticator().authenticate(token, x.route.acceptedIssuers(), mayWait);
+        if (result instanceof AuthResult.Authenticated a) {
+            x.identity = a.identity();
+            Reason decision = x.route.policy().authorize(a.identity(), x.method);
+            if (decision.allowed()) {
+                forward(decision);
+            } else {
+                reject(decision, false);
+            }
+        } else if (result instanceof AuthResult.Refused f) {
+            reject(f.reason(), false);
+        } else {
+            awaitKeys(((AuthResult.AwaitKeys) result), token);
+        }
+    }
+
+    /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
+    private void awaitKeys(AuthResult.AwaitKeys wait, String token) {
+        int gen = generation;
+        Runnable retry = () -> {
+            if (gen == generation && state == State.DECIDING && x.timer != null) {
+                x.cancelTimer();
+                authenticate(token, false);
+                drain();
+                demandRead();
+            }
+        };
+        x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        wait.ready().whenComplete((v, e) -> ctx.executor().execute(retry));
+    }
+
+    private void forward(Reason decision) {
+        state = State.FORWARDING;
+        x.decision = decision;
+        HttpRequest r = x.request;
+        Upstream u = x.route.nextUpstream();
+        x.upstreamAddress = u;
+        boolean expectContinue = HttpUtil.is100ContinueExpected(r);
+        RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
+                clientAddress, "http", x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
+                x.requestId));
+        r.setUri(x.target.toUri());
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (expectContinue) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        Channel ch = pool.acquire(u, x.snapshot.config().upstreamDefaults().idleTimeout().toMillis(), this);
+        if (ch != null) {
+            attach(ch);
+            return;
+        }
+        int gen = generation;
+        pool.connect(u, x.route.connectTimeoutMillis(), this).addListener((ChannelFutureListener) f -> {
+            if (gen != generation || state != State.FORWARDING) {
+                f.channel().close();
+            } else if (f.isSuccess()) {
+                attach(f.channel());
+            } else {
+                failUpstream(Reason.UPSTREAM_UNAVAILABLE);
+            }
+        });
+    }
+
+    private void attach(Channel upstream) {
+        x.upstream = upstream;
+        upstream.write(x.request);
+        x.request = null;
+        drain();
+        upstream.flush();
+        if (x.requestComplete) {
+            startResponseTimer();
+        }
+        demandRead();
+    }
+
+    private void forwardBody(HttpContent c) {
+        x.bodyBytes += c.content().readableBytes();
+        long max = x.snapshot.config().server().maxBodySize();
+        if (max > 0 && x.bodyBytes > max) {
+            ReferenceCountUtil.release(c);
+            x.upstreamReusable = false;
+            if (x.responseStarted) {
+                closeNow();
+            } else {
+                x.upstream.close();
+                reject(Reason.BODY_TOO_LARGE, true);
+            }
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        x.upstream.write(c);
+        if (last) {
+            x.requestComplete = true;
+            x.upstream.flush();
+            if (!x.responseStarted) {
+                startResponseTimer();
+            }
+        }
+    }
+
+    private void startResponseTimer() {
+        int gen = generation;
+        x.cancelTimer();
+        x.timer = ctx.executor().schedule(() -> {
+            if (gen == generation && state == State.FORWARDING && !x.responseStarted) {
+                x.timer = null;
+                x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
+                x.upstreamReusable = false;
+                Channel up = x.upstream;
+                x.upstream = null;
+                if (up != null) {
+                    up.close();
+                }
+                reject(Reason.UPSTREAM_TIMEOUT, !x.requestComplete);
+            }
+        }, x.route.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failUpstream(Reason reason) {
+        x.route.metrics().upstreamError(reason);
+        x.upstream = null;
+        reject(reason, !x.requestComplete);
+    }
+
+    @Override
+    public void onUpstreamMessage(HttpObject msg) {
+        if (state != State.FORWARDING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse res) {
+            int code = res.status().code();
+            if (code >= 100 && code < 200) {
+                // Informational answers are the proxy's business (it sent its own 100 Continue);
+                // a 101 would switch protocols we never offered upstream: drop the connection.
+                ReferenceCountUtil.release(msg);
+                if (code == 101) {
+                    x.upstreamReusable = false;
+                    x.upstream.close();
+                }
+                return;
+            }
+            x.cancelTimer();
+            x.responseStarted = true;
+            x.status = code;
+            x.upstreamReusable = HttpUtil.isKeepAlive(res);
+            boolean bodyless = x.method.equals("HEAD") || code == 204 || code == 304;
+            x.clientKeepAlive = ResponseHeaders.rewrite(res, x.clientKeepAlive, x.clientVersion, bodyless);
+            if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res) && !bodyless) {
+                x.upstreamReusable = false;
+            }
+        }
+        if (msg instanceof LastHttpContent) {
+            ctx.writeAndFlush(msg);
+            finishExchange();
+            return;
+        }
+        ctx.write(msg);
+        if (!ctx.channel().isWritable() && x.upstream != null) {
+            x.upstream.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        ctx.flush();
+    }
+
+    @Override
+    public void onUpstreamWritable() {
+        demandRead();
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        if (state != State.FORWARDING) {
+            return;
+        }
+        x.upstream = null;
+        x.upstreamReusable = false;
+        if (!x.responseStarted) {
+            x.cancelTimer();
+            failUpstream(Reason.UPSTREAM_ERROR);
+        } else {
+            closeNow(); // the response was cut short: only closing tells the client
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (x.upstream != null) {
+            x.upstream.config().setAutoRead(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void finishExchange() {
+        audit(x.decision, x.status);
+        Channel up = x.upstream;
+        x.upstream = null;
+        if (up != null) {
+            if (x.upstreamReusable && x.requestComplete) {
+                pool.release(x.upstreamAddress, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop());
+            } else {
+                up.close();
+            }
+        }
+        if (!x.clientKeepAlive || !x.requestComplete) {
+            state = State.CLOSING;
+            ctx.flush();
+            ctx.close();
+            return;
+        }
+        state = State.IDLE;
+        drain();
+        demandRead();
+    }
+
+    /** Answers the request ourselves. Closes the connection when asked or when a body may follow. */
+    private void reject(Reason reason, boolean close) {
+        boolean bodyDone = x.requestComplete || (x.request != null && !HttpUtil.isTransferEncodingChunked(x.request)
+                && HttpUtil.getContentLength(x.request, 0L) == 0);
+        boolean keepAlive = !close && x.clientKeepAlive && bodyDone;
+        audit(reason, reason.status());
+        x.cancelTimer();
+        state = keepAlive ? (x.requestComplete ? State.IDLE : State.DISCARDING) : State.CLOSING;
+        if (keepAlive) {
+            ctx.writeAndFlush(Rejections.response(reason, true, x.requestId));
+            drain();
+            demandRead();
+        } else {
+            ctx.writeAndFlush(Rejections.response(reason, false, x.requestId))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void audit(Reason reason, int status) {
+        long nanos = System.nanoTime() - x.startNanos;
+        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, nanos);
+        String path = x.target != null ? x.target.path() : x.rawTarget;
+        gate.audit().record(new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
+                x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity));
+        x.audited = true;
+    }
+
+    private void closeNow() {
+        state = State.CLOSING;
+        Channel up = x.upstream;
+        x.upstream = null;
+        if (up != null) {
+            up.close();
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && state == State.IDLE) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        gate.metrics().connectionClosed();
+        generation++;
+        x.cancelTimer();
+        if (x.snapshot != null && !x.audited) {
+            audit(Reason.CLIENT_CLOSED, Reason.CLIENT_CLOSED.status());
+        }
+        if (x.upstream != null) {
+            x.upstream.close();
+            x.upstream = null;
+        }
+        state = State.CLOSING;
+        Object msg;
+        while ((msg = pending.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+        if (x.request != null) {
+            ReferenceCountUtil.release(x.request);
+            x.request = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are the client's business; nothing is written back.
+        ctx.close();
+    }
+
+    /** Per-request state, reset at each new request. */
+    private static final class Exchange {
+        HttpRequest request;
+        Snapshot snapshot;
+        String requestId;
+        String method;
+        String rawTarget;
+        HttpVersion clientVersion;
+        String clientHost;
+        RequestTarget target;
+        Route route;
+        Identity identity;
+        Reason decision;
+        long startNanos;
+        long startMillis;
+        long bodyBytes;
+        boolean clientKeepAlive;
+        boolean requestComplete;
+        boolean responseStarted;
+        boolean upstreamReusable;
+        boolean audited;
+        int status;
+        Channel upstream;
+        Upstream upstreamAddress;
+        ScheduledFuture<?> timer;
+
+        void reset(HttpRequest r, String id, Snapshot s) {
+            request = r;
+            snapshot = s;
+            requestId = id;
+            method = r.method().name();
+            rawTarget = r.uri().length() > 256 ? r.uri().substring(0, 256) : r.uri();
+            clientVersion = r.protocolVersion();
+            clientHost = null;
+            target = null;
+            route = null;
+            identity = null;
+            decision = null;
+            startNanos = System.nanoTime();
+            startMillis = System.currentTimeMillis();
+            bodyBytes = 0;
+            clientKeepAlive = HttpUtil.isKeepAlive(r);
+            requestComplete = r instanceof LastHttpContent;
+            responseStarted = false;
+            upstreamReusable = false;
+            audited = false;
+            status = 0;
+            upstream = null;
+            upstreamAddress = null;
+            cancelTimer();
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+    }
+}

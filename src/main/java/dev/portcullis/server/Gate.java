@@ -1,0 +1,57 @@
+package dev.portcullis.server;
+
+import dev.portcullis.config.Snapshot;
+import dev.portcullis.forward.UpstreamPool;
+import dev.portcullis.observe.AuditLog;
+import dev.portcullis.observe.Metrics;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What every connection shares: the current policy snapshot (swapped atomically on reload),
+ * the audit log, metrics, and the per-loop upstream pools.
+ */
+public final class Gate {
+    private final AtomicReference<Snapshot> snapshot;
+    private final AuditLog audit;
+    private final Metrics metrics;
+    private final Transport transport;
+    private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
+    private final AtomicLong ids = new AtomicLong();
+
+    public Gate(Snapshot initial, AuditLog audit, Metrics metrics, Transport transport) {
+        this.snapshot = new AtomicReference<>(initial);
+        this.audit = audit;
+        this.metrics = metrics;
+        this.transport = transport;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot.get();
+    }
+
+    /** Publishes a new policy; requests already in flight keep the one they started with. */
+    public void publish(Snapshot next) {
+        snapshot.set(next);
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    UpstreamPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport.clientChannel()));
+    }
+
+    String nextRequestId() {
+        return idPrefix + "-" + Long.toString(ids.incrementAndGet(), 36);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.portcullis.server;
+
+import dev.portcullis.authn.HttpKeyFetcher;
+import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.authn.KeyFetcher;
+import dev.portcullis.config.IssuerConfig;
+import dev.portcullis.config.PolicyCompiler;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.Snapshot;
+import dev.portcullis.observe.AuditLog;
+import dev.portcullis.observe.Metrics;
+import io.netty.channel.EventLoopGroup;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Portcullis: key sources, the compiled policy, the proxy listener and the admin
+ * listener. Start-up does not wait for keys: requests that need them wait (bounded), and
+ * {@code /readyz} says when every issuer's keys are in.
+ */
+public final class Portcullis implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
+
+    private final Metrics metrics = new Metrics();
+    private final AuditLog audit;
+    private final ScheduledExecutorService keyScheduler;
+    private final ExecutorService keyIo;
+    private final Map<String, IssuerKeys> keys = new LinkedHashMap<>();
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final EventLoopGroup adminGroup;
+    private final Gate gate;
+    private final ProxyServer proxy;
+    private final AdminServer admin;
+
+    private Portcullis(ProxyConfig config, String configText, Clock clock) throws InterruptedException {
+        long t0 = System.nanoTime();
+        audit = new AuditLog(65536, metrics);
+        keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
+        keyIo = Executors.newFixedThreadPool(2, daemon("portcullis-keys-io"));
+        KeyFetcher fetcher = new HttpKeyFetcher(keyIo, Duration.ofSeconds(5));
+        for (IssuerConfig ic : config.issuers()) {
+            IssuerKeys k = new IssuerKeys(ic.id(), ic.issuer(), ic.jwksUri() == null ? null : URI.create(ic.jwksUri()),
+                    ic.jwksRefreshInterval(), ic.jwksMinRefetch(), fetcher, keyScheduler, clock,
+                    metrics::jwksFetched);
+            keys.put(ic.id(), k);
+            k.start();
+        }
+        Snapshot snapshot = new PolicyCompiler(metrics, clock).compile(config, keys, sha256(configText));
+        gate = new Gate(snapshot, audit, metrics, transport);
+        int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
+                : Runtime.getRuntime().availableProcessors();
+        boss = transport.group(1, "portcullis-accept");
+        workers = transport.group(threads, "portcullis-io");
+        adminGroup = transport.group(1, "portcullis-admin");
+        proxy = ProxyServer.bind(config.listen(), config.server(), gate, transport, boss, workers);
+        admin = AdminServer.bind(config.admin().listen(), gate, keys::values, transport, adminGroup);
+        log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
+                + " started in {} ms", config.listen().host(), proxy.port(), config.admin().listen().host(),
+                admin.port(), snapshot.routeList().size(), keys.size(), transport.name(), threads,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    public static Portcullis start(ProxyConfig config, String configText) throws InterruptedException {
+        return new Portcullis(config, configText, Clock.systemUTC());
+    }
+
+    public int port() {
+        return proxy.port();
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public Gate gate() {
+        return gate;
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+        admin.close();
+        keys.values().forEach(IssuerKeys::close);
+        keyScheduler.shutdownNow();
+        keyIo.shutdownNow();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        audit.close();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package dev.portcullis.server;
+
+import dev.portcullis.config.ServerConfig;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/** Builds a client connection's pipeline, step by step. */
+final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
+    private final Gate gate;
+    private final ServerConfig limits;
+    private final ConnectionLimiter connections;
+
+    ProxyInitializer(Gate gate, ServerConfig limits) {
+        this.gate = gate;
+        this.limits = limits;
+        this.connections = new ConnectionLimiter(limits.maxConnections());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        addConnectionHandlers(p);
+        addHttpHandlers(p);
+        p.addLast("gate", new FrontendHandler(gate));
+    }
+
+    private void addConnectionHandlers(ChannelPipeline p) {
+        p.addLast("limit", connections);
+        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void addHttpHandlers(ChannelPipeline p) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLineLength())
+                .setMaxHeaderSize(limits.maxHeaderSize())
+                .setMaxChunkSize(16384)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setAllowPartialChunks(true);
+        p.addLast("http", new HttpServerCodec(decoder));
+    }
+}

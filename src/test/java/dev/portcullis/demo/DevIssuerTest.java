@@ -1,0 +1,172 @@
+package dev.portcullis.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DevIssuerTest {
+    private static DevIssuer issuer;
+
+    @BeforeAll
+    static void start() {
+        issuer = DevIssuer.start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        issuer.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"openid-configuration", "oauth-authorization-server"})
+    void discoveryNamesIssuerAndKeys(String document) {
+        HttpResponse<String> response = TestHttp.get(issuer.issuer() + "/.well-known/" + document);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = TestHttp.json(response);
+        assertThat(issuer.issuer()).isEqualTo("http://127.0.0.1:" + issuer.port() + "/oauth2/default");
+        assertThat(doc.path("issuer").asText()).isEqualTo(issuer.issuer());
+        assertThat(doc.path("jwks_uri").asText()).isEqualTo(issuer.issuer() + "/v1/keys");
+        assertThat(doc.path("token_endpoint").asText()).isEqualTo(issuer.issuer() + "/v1/token");
+        assertThat(doc.path("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"RS256\"]");
+        assertThat(doc.has("authorization_endpoint")).isTrue();
+        assertThat(doc.path("claims_supported").toString()).contains("\"groups\"", "\"scp\"", "\"cid\"");
+    }
+
+    @Test
+    void keysArePublicRs256SigningKeysWithCacheControl() throws Exception {
+        HttpResponse<String> response = TestHttp.get(issuer.jwksUri());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("max-age=300");
+        JsonNode keys = TestHttp.json(response).path("keys");
+        assertThat(keys).isNotEmpty();
+        for (JsonNode key : keys) {
+            assertThat(key.path("kty").asText()).isEqualTo("RSA");
+            assertThat(key.path("use").asText()).isEqualTo("sig");
+            assertThat(key.path("alg").asText()).isEqualTo("RS256");
+            assertThat(key.path("kid").asText()).isNotBlank();
+            assertThat(key.has("d")).as("private exponent must not be published").isFalse();
+            assertThat(key.has("p")).isFalse();
+        }
+    }
+
+    @Test
+    void mintedTokenVerifiesWithPublishedKeysAndLooksLikeOkta() throws Exception {
+        String token = issuer.mint("bob");
+
+        SignedJWT jwt = SignedJWT.parse(token);
+        assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo(issuer.currentKeyId());
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo("JWT");
+        JWTClaimsSet claims = verify(token, fetchKeys());
+        assertThat(claims.getIssuer()).isEqualTo(issuer.issuer());
+        assertThat(claims.getAudience()).containsExactly("api://default");
+        assertThat(claims.getSubject()).isEqualTo("bob@example.com");
+        assertThat(claims.getStringListClaim("groups")).containsExactly("Everyone", "orders-readers", "orders-admins");
+        assertThat(claims.getStringListClaim("scp")).containsExactly("openid", "profile", "email");
+        assertThat(claims.getLongClaim("ver")).isEqualTo(1L);
+        assertThat(claims.getStringClaim("cid")).isEqualTo("portcullis-demo");
+        assertThat(claims.getStringClaim("uid")).startsWith("00u").hasSize(20);
+        assertThat(claims.getStringClaim("email")).isEqualTo("bob@example.com");
+        assertThat(claims.getJWTID()).isNotBlank().isNotEqualTo(SignedJWT.parse(issuer.mint("bob")).getJWTClaimsSet()
+                .getJWTID());
+        assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(300_000L);
+        // Okta serializes aud as a string, not a one-element array.
+        assertThat(jwt.getPayload().toJSONObject().get("aud")).isEqualTo("api://default");
+    }
+
+    @Test
+    void everyDemoUserCanBeMintedByLoginOrEmail() throws Exception {
+        for (DemoUser user : DemoUsers.USERS) {
+            JWTClaimsSet claims = SignedJWT.parse(issuer.mint(user.email())).getJWTClaimsSet();
+            assertThat(claims.getStringListClaim("groups")).isEqualTo(user.groups());
+            assertThat(claims.getStringClaim("uid")).isEqualTo(user.uid());
+        }
+        assertThatThrownBy(() -> issuer.mint("eve")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("alice");
+    }
+
+    @Test
+    void mintClaimsOverridesAndRemovesClaims() throws Exception {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("groups", null);
+        overrides.put("exp", Instant.parse("2020-01-01T00:00:00Z"));
+        overrides.put("aud", "api://other");
+
+        JWTClaimsSet claims = SignedJWT.parse(issuer.mintClaims(overrides)).getJWTClaimsSet();
+
+        assertThat(claims.getSubject()).isEqualTo("alice@example.com");
+        assertThat(claims.getClaims()).doesNotContainKey("groups");
+        assertThat(claims.getExpirationTime().toInstant()).isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+        assertThat(claims.getAudience()).containsExactly("api://other");
+    }
+
+    @Test
+    void tokenSignedByUnpublishedKeyDoesNotVerify() throws Exception {
+        String token = issuer.mintWithUnpublishedKey("alice");
+
+        assertThat(issuer.publishedKeyIds()).doesNotContain(SignedJWT.parse(token).getHeader().getKeyID());
+        assertThatThrownBy(() -> verify(token, fetchKeys())).isInstanceOf(BadJOSEException.class);
+    }
+
+    @Test
+    void devTokenEndpointReturnsPlainToken() throws Exception {
+        HttpResponse<String> response = TestHttp.get(issuer.issuer() + "/v1/dev/token?user=carol");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> v.startsWith("text/plain"));
+        JWTClaimsSet claims = verify(response.body().trim(), fetchKeys());
+        assertThat(claims.getStringListClaim("groups")).containsExactly("Everyone", "engineering");
+        assertThat(TestHttp.get(issuer.issuer() + "/v1/dev/token?user=eve").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownPathsAre404Json() {
+        for (String path : List.of("/", "/oauth2/default", "/oauth2/other/v1/keys", "/oauth2/default/v1/keys/x")) {
+            HttpResponse<String> response = TestHttp.get("http://127.0.0.1:" + issuer.port() + path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(TestHttp.json(response).path("error").asText()).isEqualTo("not_found");
+        }
+    }
+
+    @Test
+    void tokenLifetimeIsConfigurable() throws Exception {
+        try (DevIssuer shortLived = DevIssuer.start(0, Duration.ofSeconds(30))) {
+            JWTClaimsSet claims = SignedJWT.parse(shortLived.mint("alice")).getJWTClaimsSet();
+            assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).isEqualTo(30_000L);
+        }
+        assertThatThrownBy(() -> DevIssuer.start(0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static JWKSet fetchKeys() throws Exception {
+        return JWKSet.parse(TestHttp.get(issuer.jwksUri()).body());
+    }
+
+    static JWTClaimsSet verify(String token, JWKSet keys) throws Exception {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(keys)));
+        return processor.process(token, null);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The five steps end to end: token, verify, groups, route and rules, forward or refuse. */
+class CoreFlowIT {
+    static Harness h;
+
+    @BeforeAll
+    static void start() throws Exception {
+        h = new Harness().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        h.close();
+    }
+
+    @Test
+    void allowedRequestReachesUpstreamWithIdentity() throws Exception {
+        String token = h.token("alice@example.com", List.of("Everyone", "orders-readers"));
+        HttpResponse<String> res = h.get("/orders/42?x=1", token);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("upstream");
+        RecordingUpstream.Received r = h.upstream.take();
+        assertThat(r.target()).isEqualTo("/orders/42?x=1");
+        assertThat(r.header("X-Auth-Subject")).isEqualTo("alice@example.com");
+        assertThat(r.header("X-Auth-Groups")).isEqualTo("Everyone,orders-readers");
+        assertThat(r.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(r.header("Authorization")).isNull();
+    }
+
+    @Test
+    void missingTokenIs401WithChallenge() throws Exception {
+        HttpResponse<String> res = h.get("/orders/42", null);
+        assertThat(res.statusCode()).isEqualTo(401);
+        assertThat(res.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"portcullis\"");
+        assertThat(res.body()).contains("\"reason\":\"token_missing\"");
+        assertThat(h.upstream.poll()).isNull();
+    }
+
+    @Test
+    void wrongGroupIs403() throws Exception {
+        String token = h.token("carol@example.com", List.of("Everyone", "engineering"));
+        HttpResponse<String> res = h.get("/orders/42", token);
+        assertThat(res.statusCode()).isEqualTo(403);
+        assertThat(res.body()).contains("group_denied");
+        assertThat(h.upstream.poll()).isNull();
+    }
+}
