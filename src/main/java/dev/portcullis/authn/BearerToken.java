@@ -31,8 +31,9 @@ public final class BearerToken {
         }
         String v = values.get(0);
         if (v.length() < 7 || !v.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            // Some other scheme (Basic, Digest…) is not a bearer token: treat as none presented.
-            return v.isBlank() ? MISSING : MALFORMED;
+            // Some other scheme (Basic, Digest…) is not a bearer token: treat as none presented
+            // (RFC 6750 §3.1: no error code). "Bearer" alone is a bearer token left out: malformed.
+            return v.length() == 6 && v.regionMatches(true, 0, "Bearer", 0, 6) ? MALFORMED : MISSING;
         }
         int start = 7;
         while (start < v.length() && v.charAt(start) == ' ') {

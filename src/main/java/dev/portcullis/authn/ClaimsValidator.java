@@ -129,7 +129,17 @@ final class ClaimsValidator {
             return Set.of();
         }
         if (value instanceof String s) {
-            return splitString ? Set.of(s.split(" ")) : Set.of(s);
+            if (!splitString) {
+                return Set.of(s);
+            }
+            // Not Set.of(split): a repeated scope or a run of spaces would make it throw.
+            Set<String> out = new java.util.LinkedHashSet<>();
+            for (String part : s.split(" ")) {
+                if (!part.isEmpty()) {
+                    out.add(part);
+                }
+            }
+            return out;
         }
         if (value instanceof List<?> list) {
             Set<String> out = new java.util.LinkedHashSet<>(list.size() * 2);

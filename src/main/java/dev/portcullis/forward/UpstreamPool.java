@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -24,6 +25,10 @@ import javax.net.ssl.SSLParameters;
  */
 public final class UpstreamPool {
     private static final SslContext CLIENT_TLS = clientTls();
+    /** Responses are parsed as strictly as requests: an ambiguous length must not desynchronize a pooled connection. */
+    private static final HttpDecoderConfig STRICT = new HttpDecoderConfig().setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(65536).setMaxChunkSize(16384).setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true).setAllowDuplicateContentLengths(false).setValidateHeaders(true);
 
     private final EventLoop loop;
     private final Class<? extends SocketChannel> channelClass;
@@ -71,13 +76,22 @@ public final class UpstreamPool {
                             ssl.engine().setSSLParameters(params);
                             ch.pipeline().addLast("tls", ssl);
                         }
-                        ch.pipeline().addLast("http", new HttpClientCodec(8192, 65536, 8192));
+                        ch.pipeline().addLast("http", new HttpClientCodec(STRICT, false, false));
                         UpstreamHandler h = new UpstreamHandler();
                         h.bind(listener);
                         ch.pipeline().addLast("upstream", h);
                     }
                 });
         return b.connect(u.host(), u.port());
+    }
+
+    /** Closes a connection that must not be reused, after detaching it from its exchange. */
+    public static void discard(Channel ch) {
+        UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+        if (h != null) {
+            h.unbind();
+        }
+        ch.close();
     }
 
     /** Takes a connection back after a complete, reusable exchange. */

@@ -82,13 +82,21 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** allow: the policy let it through; deny: refused (4xx); error: the proxy or upstream failed (5xx). */
+    static String decision(AuditEvent e) {
+        if (e.reason().allowed()) {
+            return "allow";
+        }
+        return e.reason().status() >= 500 ? "error" : "deny";
+    }
+
     void write(AuditEvent e, StringWriter out) throws IOException {
         try (JsonGenerator g = json.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("ts", Instant.ofEpochMilli(e.timestampMillis()).toString());
             g.writeStringField("event", "decision");
             g.writeStringField("request_id", e.requestId());
-            g.writeStringField("decision", e.reason().allowed() ? "allow" : "deny");
+            g.writeStringField("decision", decision(e));
             g.writeStringField("reason", e.reason().code());
             g.writeStringField("route", e.routeId());
             g.writeStringField("method", e.method());

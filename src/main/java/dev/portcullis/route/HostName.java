@@ -40,6 +40,18 @@ public final class HostName {
                 return null;
             }
             host = value.substring(0, end + 1);
+            // An IP literal holds hex digits, ':' and '.' only (RFC 3986 IP-literal, no zone id).
+            if (end == 1) {
+                return null;
+            }
+            for (int i = 1; i < end; i++) {
+                char c = value.charAt(i);
+                boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':'
+                        || c == '.';
+                if (!ok) {
+                    return null;
+                }
+            }
             String rest = value.substring(end + 1);
             if (!rest.isEmpty() && !validPort(rest)) {
                 return null;

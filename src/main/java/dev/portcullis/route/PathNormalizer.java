@@ -41,6 +41,30 @@ public final class PathNormalizer {
         return path == null ? null : new RequestTarget(path, query);
     }
 
+    /**
+     * Splits an absolute-form target ({@code http://host:port/path?q}) into its authority and
+     * origin-form rest; returns null when the target is not absolute-form.
+     */
+    public static String[] splitAbsoluteForm(String target) {
+        int schemeEnd;
+        if (target.regionMatches(true, 0, "http://", 0, 7)) {
+            schemeEnd = 7;
+        } else if (target.regionMatches(true, 0, "https://", 0, 8)) {
+            schemeEnd = 8;
+        } else {
+            return null;
+        }
+        int slash = target.indexOf('/', schemeEnd);
+        int query = target.indexOf('?', schemeEnd);
+        int end = slash < 0 ? (query < 0 ? target.length() : query) : (query < 0 ? slash : Math.min(slash, query));
+        String authority = target.substring(schemeEnd, end);
+        String rest = target.substring(end);
+        if (rest.isEmpty() || rest.charAt(0) == '?') {
+            rest = "/" + rest;
+        }
+        return new String[] {authority, rest};
+    }
+
     /** Characters that may appear unencoded in a normalized path segment (RFC 3986 pchar minus ';' and '%'). */
     public static boolean isPlainPathChar(char c) {
         return isUnreserved(c) || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'

@@ -58,6 +58,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING }
 
     private final Gate gate;
+    private final HeadTimer headTimer;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
@@ -67,8 +68,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private final Exchange x = new Exchange();
 
-    public FrontendHandler(Gate gate) {
+    FrontendHandler(Gate gate, HeadTimer headTimer) {
         this.gate = gate;
+        this.headTimer = headTimer;
     }
 
     @Override
@@ -116,8 +118,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                     break;
                 case DISCARDING:
                     pending.poll();
-                    if (msg instanceof LastHttpContent) {
-                        state = State.IDLE;
+                    if (((HttpObject) msg).decoderResult().isFailure()) {
+                        state = State.CLOSING;
+                        ctx.close();
+                    } else if (msg instanceof LastHttpContent) {
+                        idle();
                     }
                     ReferenceCountUtil.release(msg);
                     break;
@@ -143,6 +148,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void begin(HttpRequest r) {
+        headTimer.headReceived();
         generation++;
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         state = State.DECIDING;
@@ -154,6 +160,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         ServerConfig limits = x.snapshot.config().server();
+        if (!r.protocolVersion().equals(HttpVersion.HTTP_1_1) && !r.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            reject(Reason.BAD_REQUEST, true);
+            return;
+        }
         if (r.headers().size() > limits.maxHeaderCount()) {
             reject(Reason.HEADERS_TOO_LARGE, true);
             return;
@@ -169,7 +179,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             reject(Reason.BAD_REQUEST, true);
             return;
         }
-        x.target = PathNormalizer.normalize(r.uri());
+        String uri = r.uri();
+        String[] absolute = PathNormalizer.splitAbsoluteForm(uri);
+        if (absolute != null) {
+            // RFC 9112 §3.2.2: the target's authority wins over Host. We accept the absolute form
+            // only when both name the same host, so no layer can route by one and judge by the other.
+            String targetHost = HostName.fromAuthority(absolute[0]);
+            if (targetHost == null || !targetHost.equals(host)) {
+                reject(Reason.PATH_REJECTED, true);
+                return;
+            }
+            uri = absolute[1];
+        }
+        x.target = PathNormalizer.normalize(uri);
         if (x.target == null) {
             reject(Reason.PATH_REJECTED, true);
             return;
@@ -257,7 +279,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         int gen = generation;
         pool.connect(u, x.route.connectTimeoutMillis(), this).addListener((ChannelFutureListener) f -> {
             if (gen != generation || state != State.FORWARDING) {
-                f.channel().close();
+                UpstreamPool.discard(f.channel());
             } else if (f.isSuccess()) {
                 attach(f.channel());
             } else {
@@ -279,6 +301,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void forwardBody(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            // A malformed body (bad chunk syntax…) ends the exchange: the upstream has a partial
+            // request and must never see another on this connection.
+            ReferenceCountUtil.release(c);
+            x.upstreamReusable = false;
+            if (x.responseStarted) {
+                closeNow();
+            } else {
+                dropUpstream();
+                reject(Reason.BAD_REQUEST, true);
+            }
+            return;
+        }
         x.bodyBytes += c.content().readableBytes();
         long max = x.snapshot.config().server().maxBodySize();
         if (max > 0 && x.bodyBytes > max) {
@@ -287,7 +322,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (x.responseStarted) {
                 closeNow();
             } else {
-                x.upstream.close();
+                dropUpstream();
                 reject(Reason.BODY_TOO_LARGE, true);
             }
             return;
@@ -310,12 +345,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (gen == generation && state == State.FORWARDING && !x.responseStarted) {
                 x.timer = null;
                 x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
-                x.upstreamReusable = false;
-                Channel up = x.upstream;
-                x.upstream = null;
-                if (up != null) {
-                    up.close();
-                }
+                dropUpstream();
                 reject(Reason.UPSTREAM_TIMEOUT, !x.requestComplete);
             }
         }, x.route.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
@@ -333,6 +363,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            dropUpstream();
+            if (x.responseStarted) {
+                closeNow();
+            } else {
+                x.cancelTimer();
+                failUpstream(Reason.UPSTREAM_ERROR);
+            }
+            return;
+        }
         if (msg instanceof HttpResponse res) {
             int code = res.status().code();
             if (code >= 100 && code < 200) {
@@ -340,8 +381,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 // a 101 would switch protocols we never offered upstream: drop the connection.
                 ReferenceCountUtil.release(msg);
                 if (code == 101) {
-                    x.upstreamReusable = false;
-                    x.upstream.close();
+                    dropUpstream();
+                    x.cancelTimer();
+                    failUpstream(Reason.UPSTREAM_ERROR);
                 }
                 return;
             }
@@ -407,7 +449,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (x.upstreamReusable && x.requestComplete) {
                 pool.release(x.upstreamAddress, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop());
             } else {
-                up.close();
+                UpstreamPool.discard(up);
             }
         }
         if (!x.clientKeepAlive || !x.requestComplete) {
@@ -416,9 +458,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
-        state = State.IDLE;
+        idle();
         drain();
         demandRead();
+    }
+
+    private void idle() {
+        state = State.IDLE;
+        headTimer.awaitHead();
     }
 
     /** Answers the request ourselves. Closes the connection when asked or when a body may follow. */
@@ -428,7 +475,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         boolean keepAlive = !close && x.clientKeepAlive && bodyDone;
         audit(reason, reason.status());
         x.cancelTimer();
-        state = keepAlive ? (x.requestComplete ? State.IDLE : State.DISCARDING) : State.CLOSING;
+        if (!keepAlive) {
+            state = State.CLOSING;
+        } else if (x.requestComplete) {
+            idle();
+        } else {
+            state = State.DISCARDING;
+        }
         if (keepAlive) {
             ctx.writeAndFlush(Rejections.response(reason, true, x.requestId));
             drain();
@@ -450,18 +503,35 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void closeNow() {
         state = State.CLOSING;
+        dropUpstream();
+        ctx.close();
+    }
+
+    /** Detaches and closes the current upstream connection: it will never carry another request. */
+    private void dropUpstream() {
+        x.upstreamReusable = false;
         Channel up = x.upstream;
         x.upstream = null;
         if (up != null) {
-            up.close();
+            UpstreamPool.discard(up);
         }
-        ctx.close();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent && state == State.IDLE) {
             ctx.close();
+            return;
+        }
+        if (evt == HeadTimer.TIMED_OUT && state == State.IDLE) {
+            state = State.CLOSING;
+            generation++;
+            x.snapshot = null;
+            gate.snapshot().noRoute().record(Reason.HEADER_TIMEOUT, 0);
+            gate.audit().record(new AuditEvent(System.currentTimeMillis(), gate.nextRequestId(), Reason.HEADER_TIMEOUT,
+                    null, "-", "-", Reason.HEADER_TIMEOUT.status(), 0, clientAddress.getHostAddress(), null));
+            ctx.writeAndFlush(Rejections.response(Reason.HEADER_TIMEOUT, false, null))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         ctx.fireUserEventTriggered(evt);
@@ -475,10 +545,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (x.snapshot != null && !x.audited) {
             audit(Reason.CLIENT_CLOSED, Reason.CLIENT_CLOSED.status());
         }
-        if (x.upstream != null) {
-            x.upstream.close();
-            x.upstream = null;
-        }
+        dropUpstream();
         state = State.CLOSING;
         Object msg;
         while ((msg = pending.poll()) != null) {

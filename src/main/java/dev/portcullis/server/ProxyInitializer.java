@@ -5,7 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -25,8 +25,10 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         addConnectionHandlers(p);
+        HeadTimer headTimer = new HeadTimer(limits.headerReadTimeout().toMillis());
+        p.addLast("head-timer", headTimer);
         addHttpHandlers(p);
-        p.addLast("gate", new FrontendHandler(gate));
+        p.addLast("gate", new FrontendHandler(gate, headTimer));
     }
 
     private void addConnectionHandlers(ChannelPipeline p) {
@@ -39,9 +41,8 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxInitialLineLength(limits.maxInitialLineLength())
                 .setMaxHeaderSize(limits.maxHeaderSize())
                 .setMaxChunkSize(16384)
-                .setValidateHeaders(true)
-                .setAllowDuplicateContentLengths(false)
                 .setAllowPartialChunks(true);
-        p.addLast("http", new HttpServerCodec(decoder));
+        p.addLast("http-decoder", new StrictRequestDecoder(decoder));
+        p.addLast("http-encoder", new HttpResponseEncoder());
     }
 }
