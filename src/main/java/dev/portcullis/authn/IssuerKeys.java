@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class IssuerKeys {
     private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
     private URI jwksUri;
     private CompletableFuture<Void> inFlight;
+    private ScheduledFuture<?> scheduledRefresh;
     private long lastFetchStartMillis = Long.MIN_VALUE / 2;
     private int failures;
     private volatile boolean closed;
@@ -184,7 +186,14 @@ public final class IssuerKeys {
             firstLoad.complete(null);
         }
         if (!closed) {
-            scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);
+            // One refresh cycle only: a fetch for an unknown kid replaces the pending refresh
+            // instead of starting a second cycle next to it.
+            synchronized (this) {
+                if (scheduledRefresh != null) {
+                    scheduledRefresh.cancel(false);
+                }
+                scheduledRefresh = scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "server", "upstream_defaults",
-            "trusted_proxies", "identity_headers", "issuers", "routes");
+            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
@@ -95,7 +95,8 @@ public final class ConfigReader {
         }
         return new ProxyConfig(name, listen, new AdminConfig(adminListen), server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
-                identityHeaders(root.get("identity_headers")), issuers, routes);
+                identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
+                issuers, routes);
     }
 
     private static HostPort hostPort(ConfigNode n, HostPort fallback) {
@@ -185,6 +186,17 @@ public final class ConfigReader {
         n.allowOnly(Set.of("subject", "groups", "email", "issuer", "scopes"));
         return new IdentityHeadersConfig(n.text("subject", d.subject()), n.text("groups", d.groups()),
                 n.text("email", d.email()), n.text("issuer", d.issuer()), n.text("scopes", d.scopes()));
+    }
+
+    private static IdentityAssertionConfig identityAssertion(ConfigNode n) {
+        IdentityAssertionConfig d = IdentityAssertionConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(Set.of("enabled", "header", "issuer", "lifetime", "rotate_every"));
+        return new IdentityAssertionConfig(n.bool("enabled", d.enabled()), n.text("header", d.header()),
+                n.text("issuer", d.issuer()), n.duration("lifetime", d.lifetime()),
+                n.duration("rotate_every", d.rotateEvery()));
     }
 
     private static IssuerConfig issuer(ConfigNode n) {

@@ -39,25 +39,32 @@ final class ConfigValidator {
                 problems.add("/trusted_proxies/" + i, "expected an IP address or CIDR block, e.g. 10.0.0.0/8");
             }
         }
-        validateHeaders(config.identityHeaders());
+        validateHeaders(config.identityHeaders(), config.identityAssertion());
         Set<String> issuerIds = validateIssuers(config.issuers());
         validateRoutes(config.routes(), issuerIds);
     }
 
-    private void validateHeaders(IdentityHeadersConfig h) {
+    private void validateHeaders(IdentityHeadersConfig h, IdentityAssertionConfig a) {
         Map<String, String> seen = new HashMap<>();
-        String[][] named = {{"subject", h.subject()}, {"groups", h.groups()}, {"email", h.email()},
-            {"issuer", h.issuer()}, {"scopes", h.scopes()}};
+        String[][] named = {{"identity_headers/subject", h.subject()}, {"identity_headers/groups", h.groups()},
+            {"identity_headers/email", h.email()}, {"identity_headers/issuer", h.issuer()},
+            {"identity_headers/scopes", h.scopes()}, {"identity_assertion/header", a.header()}};
+        if (a.lifetime().toSeconds() < 5 || a.lifetime().toMinutes() > 60) {
+            problems.add("/identity_assertion/lifetime", "between 5s and 1h: it is a short-lived proof");
+        }
+        if (a.rotateEvery().toMinutes() < 1) {
+            problems.add("/identity_assertion/rotate_every", "at least 1m");
+        }
         for (String[] entry : named) {
             String value = entry[1];
-            String at = "/identity_headers/" + entry[0];
+            String at = "/" + entry[0];
             if (value == null || !value.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
                 problems.add(at, "a header name of letters, digits and '-' is required");
                 continue;
             }
             String previous = seen.put(value.toLowerCase(Locale.ROOT), entry[0]);
             if (previous != null) {
-                problems.add(at, "same header as identity_headers." + previous);
+                problems.add(at, "same header as " + previous.replace('/', '.'));
             }
         }
     }

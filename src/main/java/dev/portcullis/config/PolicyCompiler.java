@@ -3,7 +3,9 @@ package dev.portcullis.config;
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.forward.HeaderPolicy;
+import dev.portcullis.forward.IdentityAssertions;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.HostName;
@@ -30,7 +32,8 @@ public final class PolicyCompiler {
      * @param keys the key sources of the config's issuers, by issuer id; they live outside the
      *             snapshot so that a reload does not flush them
      */
-    public Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, String hash) {
+    public Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, AssertionKeys assertionKeys,
+            String hash) {
         UpstreamDefaultsConfig d = config.upstreamDefaults();
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
@@ -46,8 +49,10 @@ public final class PolicyCompiler {
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock);
-        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), config.trustedProxies());
-        return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, metrics.forRoute("-"), hash,
-                clock.millis());
+        IdentityAssertionConfig ia = config.identityAssertion();
+        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies());
+        IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;
+        return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, assertions,
+                metrics.forRoute("-"), hash, clock.millis());
     }
 }

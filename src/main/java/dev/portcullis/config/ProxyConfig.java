@@ -14,6 +14,7 @@ public record ProxyConfig(
         UpstreamDefaultsConfig upstreamDefaults,
         List<String> trustedProxies,
         IdentityHeadersConfig identityHeaders,
+        IdentityAssertionConfig identityAssertion,
         List<IssuerConfig> issuers,
         List<RouteConfig> routes) {
 

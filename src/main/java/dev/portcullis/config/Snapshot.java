@@ -2,6 +2,7 @@ package dev.portcullis.config;
 
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.forward.HeaderPolicy;
+import dev.portcullis.forward.IdentityAssertions;
 import dev.portcullis.observe.Metrics.RouteMetrics;
 import dev.portcullis.route.Route;
 import dev.portcullis.route.RouteTable;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param routeList     routes in config order
  * @param authenticator token verification for the configured issuers
  * @param headers       identity header names and trusted proxies
+ * @param assertions    signer of identity assertions, or null when they are off
  * @param noRoute       metrics for requests that match no route
  * @param hash          SHA-256 of the config text, for the config-info gauge
  * @param loadedAtMillis when it was compiled
@@ -26,6 +28,7 @@ public record Snapshot(
         List<Route> routeList,
         Authenticator authenticator,
         HeaderPolicy headers,
+        IdentityAssertions assertions,
         RouteMetrics noRoute,
         String hash,
         long loadedAtMillis) {

@@ -21,11 +21,11 @@ public final class HeaderPolicy {
     private final Set<String> reserved;
     private final List<Cidr> trustedProxies;
 
-    public HeaderPolicy(IdentityHeadersConfig names, List<String> trustedProxies) {
+    public HeaderPolicy(IdentityHeadersConfig names, String assertionHeader, List<String> trustedProxies) {
         this.names = names;
         Set<String> r = new HashSet<>();
         for (String n : List.of(names.subject(), names.groups(), names.email(), names.issuer(), names.scopes(),
-                "X-Request-Id")) {
+                assertionHeader, "X-Request-Id")) {
             r.add(lookalike(n));
         }
         this.reserved = Set.copyOf(r);

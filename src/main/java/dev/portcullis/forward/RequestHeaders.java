@@ -26,7 +26,8 @@ public final class RequestHeaders {
 
     /** What the proxy knows about the request, beyond its headers. */
     public record Context(Identity identity, InetAddress client, String scheme, String clientHost,
-            String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId) {
+            String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
+            String assertionHeader, String assertion) {
     }
 
     public static void rewrite(HttpHeaders headers, HeaderPolicy policy, Context ctx) {
@@ -74,6 +75,9 @@ public final class RequestHeaders {
         headers.set("X-Request-Id", ctx.requestId());
         if (ctx.identity() != null) {
             addIdentity(headers, policy.names(), ctx.identity());
+        }
+        if (ctx.assertion() != null) {
+            headers.set(ctx.assertionHeader(), ctx.assertion());
         }
     }
 

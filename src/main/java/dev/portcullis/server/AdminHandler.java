@@ -3,6 +3,7 @@ package dev.portcullis.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.forward.AssertionKeys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelFutureListener;
@@ -31,9 +32,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Supplier<Collection<IssuerKeys>> issuers;
     private final PrometheusTextFormatWriter text = new PrometheusTextFormatWriter(false);
 
-    AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers) {
+    private final AssertionKeys assertionKeys;
+
+    AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers, AssertionKeys assertionKeys) {
         this.gate = gate;
         this.issuers = issuers;
+        this.assertionKeys = assertionKeys;
     }
 
     @Override
@@ -50,6 +54,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             res = json(HttpResponseStatus.OK, "{\"status\":\"ok\"}");
         } else if (path.equals("/readyz")) {
             res = ready();
+        } else if (path.equals("/.well-known/jwks.json")) {
+            res = json(HttpResponseStatus.OK, assertionKeys.jwksJson());
+            res.headers().set(HttpHeaderNames.CACHE_CONTROL, "max-age=60");
         } else if (path.equals("/metrics")) {
             res = metrics(ctx);
         } else {

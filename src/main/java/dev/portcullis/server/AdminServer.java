@@ -2,6 +2,7 @@ package dev.portcullis.server;
 
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.config.ProxyConfig.HostPort;
+import dev.portcullis.forward.AssertionKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,8 +24,8 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer bind(HostPort listen, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
-            Transport transport, EventLoopGroup group) throws InterruptedException {
-        AdminHandler handler = new AdminHandler(gate, issuers);
+            AssertionKeys assertionKeys, Transport transport, EventLoopGroup group) throws InterruptedException {
+        AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -63,6 +63,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private InetAddress clientAddress;
+    private String scheme = "http";
     private State state = State.IDLE;
     private int generation;
 
@@ -264,8 +265,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         x.upstreamAddress = u;
         boolean expectContinue = HttpUtil.is100ContinueExpected(r);
         RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
-                clientAddress, "http", x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
-                x.requestId));
+                clientAddress, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
+                x.requestId, assertionHeader(), assertion()));
         r.setUri(x.target.toUri());
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (expectContinue) {
@@ -286,6 +287,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 failUpstream(Reason.UPSTREAM_UNAVAILABLE);
             }
         });
+    }
+
+    private String assertionHeader() {
+        return x.snapshot.assertions() == null ? null : x.snapshot.assertions().header();
+    }
+
+    private String assertion() {
+        return x.identity == null || x.snapshot.assertions() == null ? null
+                : x.snapshot.assertions().assertionFor(x.route.id(), x.identity);
     }
 
     private void attach(Channel upstream) {
@@ -561,65 +571,5 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Resets and broken pipes are the client's business; nothing is written back.
         ctx.close();
-    }
-
-    /** Per-request state, reset at each new request. */
-    private static final class Exchange {
-        HttpRequest request;
-        Snapshot snapshot;
-        String requestId;
-        String method;
-        String rawTarget;
-        HttpVersion clientVersion;
-        String clientHost;
-        RequestTarget target;
-        Route route;
-        Identity identity;
-        Reason decision;
-        long startNanos;
-        long startMillis;
-        long bodyBytes;
-        boolean clientKeepAlive;
-        boolean requestComplete;
-        boolean responseStarted;
-        boolean upstreamReusable;
-        boolean audited;
-        int status;
-        Channel upstream;
-        Upstream upstreamAddress;
-        ScheduledFuture<?> timer;
-
-        void reset(HttpRequest r, String id, Snapshot s) {
-            request = r;
-            snapshot = s;
-            requestId = id;
-            method = r.method().name();
-            rawTarget = r.uri().length() > 256 ? r.uri().substring(0, 256) : r.uri();
-            clientVersion = r.protocolVersion();
-            clientHost = null;
-            target = null;
-            route = null;
-            identity = null;
-            decision = null;
-            startNanos = System.nanoTime();
-            startMillis = System.currentTimeMillis();
-            bodyBytes = 0;
-            clientKeepAlive = HttpUtil.isKeepAlive(r);
-            requestComplete = r instanceof LastHttpContent;
-            responseStarted = false;
-            upstreamReusable = false;
-            audited = false;
-            status = 0;
-            upstream = null;
-            upstreamAddress = null;
-            cancelTimer();
-        }
-
-        void cancelTimer() {
-            if (timer != null) {
-                timer.cancel(false);
-                timer = null;
-            }
-        }
     }
 }

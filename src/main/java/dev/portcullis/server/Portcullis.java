@@ -8,7 +8,9 @@ import dev.portcullis.config.PolicyCompiler;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.Snapshot;
 import dev.portcullis.observe.AuditLog;
+import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
+import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,7 @@ public final class Portcullis implements AutoCloseable {
     private final ScheduledExecutorService keyScheduler;
     private final ExecutorService keyIo;
     private final Map<String, IssuerKeys> keys = new LinkedHashMap<>();
+    private final AssertionKeys assertionKeys;
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -59,7 +62,11 @@ public final class Portcullis implements AutoCloseable {
             keys.put(ic.id(), k);
             k.start();
         }
-        Snapshot snapshot = new PolicyCompiler(metrics, clock).compile(config, keys, sha256(configText));
+        assertionKeys = new AssertionKeys(clock, config.identityAssertion().lifetime());
+        long rotate = config.identityAssertion().rotateEvery().toMillis();
+        keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
+        Snapshot snapshot = new PolicyCompiler(metrics, clock).compile(config, keys, assertionKeys,
+                sha256(configText));
         gate = new Gate(snapshot, audit, metrics, transport);
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
@@ -67,7 +74,7 @@ public final class Portcullis implements AutoCloseable {
         workers = transport.group(threads, "portcullis-io");
         adminGroup = transport.group(1, "portcullis-admin");
         proxy = ProxyServer.bind(config.listen(), config.server(), gate, transport, boss, workers);
-        admin = AdminServer.bind(config.admin().listen(), gate, keys::values, transport, adminGroup);
+        admin = AdminServer.bind(config.admin().listen(), gate, keys::values, assertionKeys, transport, adminGroup);
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
                 + " started in {} ms", config.listen().host(), proxy.port(), config.admin().listen().host(),
                 admin.port(), snapshot.routeList().size(), keys.size(), transport.name(), threads,

@@ -37,6 +37,35 @@ class CoreFlowIT {
     }
 
     @Test
+    void upstreamGetsAnAssertionItCanVerifyWithThePublishedKeys() throws Exception {
+        String token = h.token("bob@example.com", java.util.Map.of("groups", List.of("orders-admins"),
+                "jti", "token-123"));
+        assertThat(h.get("/orders/7", token).statusCode()).isEqualTo(200);
+        String assertion = h.upstream.take().header("X-Portcullis-Assertion");
+        assertThat(assertion).isNotNull();
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(assertion);
+        com.nimbusds.jose.jwk.JWKSet keys = com.nimbusds.jose.jwk.JWKSet.parse(h.admin("/.well-known/jwks.json").body());
+        com.nimbusds.jose.jwk.ECKey key = (com.nimbusds.jose.jwk.ECKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key))).isTrue();
+        assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("orders");
+        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("bob@example.com");
+        assertThat(jwt.getJWTClaimsSet().getStringListClaim("groups")).containsExactly("orders-admins");
+        assertThat(jwt.getJWTClaimsSet().getJWTID()).isEqualTo("token-123");
+        assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isAfter(new java.util.Date());
+    }
+
+    @Test
+    void clientCannotSendItsOwnAssertion() throws Exception {
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + h.proxy().port() + "/public/x"))
+                .header("X-Portcullis-Assertion", "forged").header("x_portcullis_assertion", "forged").build();
+        assertThat(h.http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        RecordingUpstream.Received r = h.upstream.take();
+        assertThat(r.all("X-Portcullis-Assertion")).isEmpty();
+        assertThat(r.names()).noneMatch(n -> n.equalsIgnoreCase("x_portcullis_assertion"));
+    }
+
+    @Test
     void missingTokenIs401WithChallenge() throws Exception {
         HttpResponse<String> res = h.get("/orders/42", null);
         assertThat(res.statusCode()).isEqualTo(401);

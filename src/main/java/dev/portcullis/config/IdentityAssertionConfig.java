@@ -1,0 +1,23 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+
+/**
+ * The signed identity assertion sent upstream beside the plain identity headers: a short-lived
+ * JWT that Portcullis signs with its own key, so a service can tell a request that passed the
+ * gate from one that reached it around the gate or with spoofed headers.
+ *
+ * @param enabled     whether to send it (default true)
+ * @param header      the header carrying it
+ * @param issuer      its {@code iss}
+ * @param lifetime    how long one assertion is valid (never beyond the caller's token)
+ * @param rotateEvery how often the signing key is replaced (the previous one stays published)
+ */
+public record IdentityAssertionConfig(boolean enabled, String header, String issuer, Duration lifetime,
+        Duration rotateEvery) {
+
+    public static IdentityAssertionConfig defaults() {
+        return new IdentityAssertionConfig(true, "X-Portcullis-Assertion", "portcullis", Duration.ofSeconds(60),
+                Duration.ofHours(24));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.portcullis.forward;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.authz.Identity;
+import dev.portcullis.config.IdentityAssertionConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Date;
+
+/**
+ * Mints the signed identity assertion for an allowed request: {@code iss} (Portcullis),
+ * {@code aud} (the route id), {@code sub}, {@code groups}, {@code scp}, {@code email}, the caller's
+ * token {@code jti}, {@code iat}, and an {@code exp} that is the earlier of now + lifetime and the
+ * caller token's own expiry. Assertions are cached per caller token and route until shortly
+ * before they expire, so a busy caller costs one signature per lifetime, not one per request.
+ */
+public final class IdentityAssertions {
+    private final IdentityAssertionConfig config;
+    private final AssertionKeys keys;
+    private final Clock clock;
+    private final Cache<Key, Minted> cache;
+
+    private record Key(String route, String issuer, String subject, String tokenId, long expiresAt) {
+    }
+
+    private record Minted(String jwt, long expMillis, String kid) {
+    }
+
+    public IdentityAssertions(IdentityAssertionConfig config, AssertionKeys keys, Clock clock) {
+        this.config = config;
+        this.keys = keys;
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfter(new Expiry<Key, Minted>() {
+                    @Override
+                    public long expireAfterCreate(Key k, Minted m, long now) {
+                        // Leave a quarter of the lifetime as margin for the service's clock.
+                        long ttl = (m.expMillis() - clock.millis()) * 3 / 4;
+                        return Math.max(0, ttl) * 1_000_000L;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(Key k, Minted m, long now, long current) {
+                        return expireAfterCreate(k, m, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(Key k, Minted m, long now, long current) {
+                        return current;
+                    }
+                }).build();
+    }
+
+    public String header() {
+        return config.header();
+    }
+
+    /** The assertion for this caller on this route. */
+    public String assertionFor(String routeId, Identity who) {
+        if (who.tokenId() == null) {
+            return mint(routeId, who).jwt();
+        }
+        Key k = new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt());
+        Minted m = cache.getIfPresent(k);
+        String kid = keys.current().key().getKeyID();
+        if (m == null || !m.kid().equals(kid)) {
+            m = mint(routeId, who);
+            cache.put(k, m);
+        }
+        return m.jwt();
+    }
+
+    private Minted mint(String routeId, Identity who) {
+        long now = clock.millis();
+        long exp = Math.min(now + config.lifetime().toMillis(), who.expiresAt() * 1000);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(config.issuer())
+                .audience(routeId)
+                .subject(who.subject())
+                .issueTime(new Date(now / 1000 * 1000))
+                .expirationTime(new Date(exp))
+                .claim("groups", new ArrayList<>(who.groups()))
+                .claim("idp", who.issuerId());
+        if (!who.scopes().isEmpty()) {
+            claims.claim("scp", new ArrayList<>(who.scopes()));
+        }
+        if (who.email() != null) {
+            claims.claim("email", who.email());
+        }
+        if (who.tokenId() != null) {
+            claims.jwtID(who.tokenId());
+        }
+        AssertionKeys.Current signing = keys.current();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(signing.key().getKeyID())
+                .type(JOSEObjectType.JWT).build(), claims.build());
+        try {
+            jwt.sign(signing.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign an identity assertion", e);
+        }
+        return new Minted(jwt.serialize(), exp, signing.key().getKeyID());
+    }
+}
