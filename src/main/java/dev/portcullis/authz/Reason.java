@@ -39,6 +39,7 @@ public enum Reason {
     UPSTREAM_UNAVAILABLE("upstream_unavailable", 502, null),
     UPSTREAM_TIMEOUT("upstream_timeout", 504, null),
     UPSTREAM_ERROR("upstream_error", 502, null),
+    UPSTREAM_BUSY("upstream_busy", 503, null),
     /** The client went away before its answer was complete (nginx's 499). */
     CLIENT_CLOSED("client_closed", 499, null);
 

@@ -24,13 +24,14 @@ import java.util.Set;
  * collected, with its line and column, before anything is thrown.
  */
 public final class ConfigReader {
-    private static final Set<String> TOP_KEYS = Set.of("listen", "admin", "server", "upstream_defaults",
+    private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
             "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
     private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
-            "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout");
+            "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
+            "max_body_size", "max_concurrent_requests");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims");
 
@@ -93,7 +94,7 @@ public final class ConfigReader {
         for (ConfigNode n : root.list("routes")) {
             routes.add(route(n));
         }
-        return new ProxyConfig(name, listen, new AdminConfig(adminListen), server(root.get("server")),
+        return new ProxyConfig(name, listen, tls(root.get("tls"), true), new AdminConfig(adminListen), server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
                 issuers, routes);
@@ -142,6 +143,19 @@ public final class ConfigReader {
             throw new IllegalArgumentException();
         }
         return texts.get(0);
+    }
+
+    private static TlsConfig tls(ConfigNode n, boolean listener) {
+        if (!n.expectObject()) {
+            return null;
+        }
+        if (listener) {
+            n.allowOnly(Set.of("cert_file", "key_file", "reload_interval"));
+        } else {
+            n.allowOnly(Set.of("ca_file", "cert_file", "key_file"));
+        }
+        return new TlsConfig(n.text("cert_file", null), n.text("key_file", null), n.text("ca_file", null),
+                n.duration("reload_interval", java.time.Duration.ofMinutes(1)));
     }
 
     private static ServerConfig server(ConfigNode n) {
@@ -224,7 +238,7 @@ public final class ConfigReader {
     private static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, n.location());
+                    null, null, null, -1, 0, n.location());
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
@@ -249,6 +263,9 @@ public final class ConfigReader {
                 n.bool("preserve_host", false),
                 n.duration("connect_timeout", null),
                 n.duration("response_timeout", null),
+                tls(n.get("upstream_tls"), false),
+                n.number("max_body_size", -1, 0, Long.MAX_VALUE),
+                (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
                 n.location());
     }
 

@@ -40,6 +40,9 @@ final class ConfigValidator {
             }
         }
         validateHeaders(config.identityHeaders(), config.identityAssertion());
+        if (config.tls() != null) {
+            validateTls("/tls", config.tls(), true);
+        }
         Set<String> issuerIds = validateIssuers(config.issuers());
         validateRoutes(config.routes(), issuerIds);
     }
@@ -197,6 +200,12 @@ final class ConfigValidator {
             for (int u = 0; u < r.upstreams().size(); u++) {
                 checkUpstream(at + "/upstream" + (r.upstreams().size() > 1 ? "/" + u : ""), r.upstreams().get(u));
             }
+            if (r.upstreamTls() != null) {
+                validateTls(at + "/upstream_tls", r.upstreamTls(), false);
+                if (r.upstreams().stream().noneMatch(u -> u.regionMatches(true, 0, "https:", 0, 6))) {
+                    problems.add(at + "/upstream_tls", "only used for https upstreams; this route has none");
+                }
+            }
             for (int k = 0; k < r.issuers().size(); k++) {
                 if (!issuerIds.contains(r.issuers().get(k))) {
                     problems.add(at + "/issuers/" + k, "no issuer with id '" + r.issuers().get(k) + "'");
@@ -218,6 +227,24 @@ final class ConfigValidator {
         }
         if (anyProtected && issuerIds.isEmpty()) {
             problems.add("/issuers", "protected routes need at least one issuer");
+        }
+    }
+
+    private void validateTls(String at, TlsConfig t, boolean listener) {
+        if (listener && (t.certFile() == null || t.keyFile() == null)) {
+            problems.add(at, "TLS on the listener needs 'cert_file' and 'key_file'");
+        }
+        if (!listener && (t.certFile() == null) != (t.keyFile() == null)) {
+            problems.add(at, "a client certificate needs both 'cert_file' and 'key_file'");
+        }
+        String[][] files = {{"cert_file", t.certFile()}, {"key_file", t.keyFile()}, {"ca_file", t.caFile()}};
+        for (String[] f : files) {
+            if (f[1] != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(f[1]))) {
+                problems.add(at + "/" + f[0], "cannot read '" + f[1] + "'");
+            }
+        }
+        if (listener && t.reloadInterval().toSeconds() < 1) {
+            problems.add(at + "/reload_interval", "at least 1s");
         }
     }
 

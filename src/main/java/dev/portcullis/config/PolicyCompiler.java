@@ -6,7 +6,10 @@ import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
+import dev.portcullis.forward.TlsContexts;
 import dev.portcullis.forward.Upstream;
+import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLException;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.HostName;
 import dev.portcullis.route.PathPattern;
@@ -38,14 +41,26 @@ public final class PolicyCompiler {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
             AccessPolicy policy = r.isPublic() ? AccessPolicy.publicRoute() : AccessPolicy.compile(r.allow(), r.deny());
-            List<Upstream> upstreams = r.upstreams().stream().map(Upstream::parse).toList();
+            SslContext tls = null;
+            if (r.upstreamTls() != null) {
+                try {
+                    tls = TlsContexts.client(r.upstreamTls());
+                } catch (SSLException e) {
+                    throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
+                }
+            }
+            SslContext routeTls = tls;
+            String tlsId = routeTls == null ? null : "route:" + r.id();
+            List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
             routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
                     PathPattern.parse(r.path()), policy,
                     r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), upstreams, r.forwardToken(),
                     r.preserveHost(),
                     (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
                     (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
-                    metrics.forRoute(r.id())));
+                    metrics.forRoute(r.id()),
+                    r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
+                    r.maxConcurrentRequests()));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock);

@@ -9,6 +9,7 @@ import java.util.List;
 public record ProxyConfig(
         String source,
         HostPort listen,
+        TlsConfig tls,
         AdminConfig admin,
         ServerConfig server,
         UpstreamDefaultsConfig upstreamDefaults,

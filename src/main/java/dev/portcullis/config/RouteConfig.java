@@ -18,6 +18,9 @@ import java.util.List;
  * @param preserveHost    send the client's Host header upstream instead of the upstream's
  * @param connectTimeout  overrides the default, or null
  * @param responseTimeout overrides the default, or null
+ * @param upstreamTls     CA bundle and client certificate for https upstreams, or null for the JVM's trust
+ * @param maxBodySize     overrides server.max_body_size when not negative
+ * @param maxConcurrentRequests requests in flight to this route's upstreams at once (503 beyond); 0 = no limit
  */
 public record RouteConfig(
         String id,
@@ -32,6 +35,9 @@ public record RouteConfig(
         boolean preserveHost,
         Duration connectTimeout,
         Duration responseTimeout,
+        TlsConfig upstreamTls,
+        long maxBodySize,
+        int maxConcurrentRequests,
         String location) {
 
     public RouteConfig {

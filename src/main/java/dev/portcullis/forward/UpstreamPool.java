@@ -10,7 +10,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -24,7 +23,7 @@ import javax.net.ssl.SSLParameters;
  * by design; every method runs on the pool's loop.
  */
 public final class UpstreamPool {
-    private static final SslContext CLIENT_TLS = clientTls();
+    private static final SslContext DEFAULT_TLS = defaultTls();
     /** Responses are parsed as strictly as requests: an ambiguous length must not desynchronize a pooled connection. */
     private static final HttpDecoderConfig STRICT = new HttpDecoderConfig().setMaxInitialLineLength(8192)
             .setMaxHeaderSize(65536).setMaxChunkSize(16384).setStrictLineParsing(true)
@@ -70,7 +69,8 @@ public final class UpstreamPool {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (u.tls()) {
-                            SslHandler ssl = CLIENT_TLS.newHandler(ch.alloc(), u.host(), u.port());
+                            SslContext tls = u.sslContext() != null ? u.sslContext() : DEFAULT_TLS;
+                            SslHandler ssl = tls.newHandler(ch.alloc(), u.host(), u.port());
                             SSLParameters params = ssl.engine().getSSLParameters();
                             params.setEndpointIdentificationAlgorithm("HTTPS");
                             ssl.engine().setSSLParameters(params);
@@ -109,9 +109,9 @@ public final class UpstreamPool {
         q.addLast(new Idle(ch, System.nanoTime()));
     }
 
-    private static SslContext clientTls() {
+    private static SslContext defaultTls() {
         try {
-            return SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2").build();
+            return TlsContexts.client(null);
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the upstream TLS context", e);
         }

@@ -22,11 +22,16 @@ public final class Route {
     private final int connectTimeoutMillis;
     private final long responseTimeoutMillis;
     private final RouteMetrics metrics;
+    private final long maxBodySize;
+    private final int maxConcurrent;
     private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public Route(String id, String host, PathPattern pattern, AccessPolicy policy, Set<String> acceptedIssuers,
             List<Upstream> upstreams, boolean forwardToken, boolean preserveHost, int connectTimeoutMillis,
-            long responseTimeoutMillis, RouteMetrics metrics) {
+            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent) {
+        this.maxBodySize = maxBodySize;
+        this.maxConcurrent = maxConcurrent;
         this.id = id;
         this.host = host;
         this.pattern = pattern;
@@ -92,5 +97,31 @@ public final class Route {
 
     public RouteMetrics metrics() {
         return metrics;
+    }
+
+    /** Largest request body accepted on this route; 0 means no limit. */
+    public long maxBodySize() {
+        return maxBodySize;
+    }
+
+    /**
+     * Takes one of the route's in-flight slots; false when all are taken (the caller answers
+     * 503 instead of piling more work on a struggling upstream).
+     */
+    public boolean tryAcquire() {
+        if (maxConcurrent <= 0) {
+            return true;
+        }
+        if (inFlight.incrementAndGet() > maxConcurrent) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    public void release() {
+        if (maxConcurrent > 0) {
+            inFlight.decrementAndGet();
+        }
     }
 }

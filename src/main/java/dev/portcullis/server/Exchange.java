@@ -34,6 +34,7 @@ final class Exchange {
     boolean responseStarted;
     boolean upstreamReusable;
     boolean audited;
+    boolean holdsSlot;
     int status;
     Channel upstream;
     Upstream upstreamAddress;
@@ -59,6 +60,7 @@ final class Exchange {
         responseStarted = false;
         upstreamReusable = false;
         audited = false;
+        holdsSlot = false;
         status = 0;
         upstream = null;
         upstreamAddress = null;

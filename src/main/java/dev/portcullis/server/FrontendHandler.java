@@ -63,15 +63,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private InetAddress clientAddress;
-    private String scheme = "http";
+    private final String scheme;
     private State state = State.IDLE;
     private int generation;
 
     private final Exchange x = new Exchange();
 
-    FrontendHandler(Gate gate, HeadTimer headTimer) {
+    FrontendHandler(Gate gate, HeadTimer headTimer, boolean tls) {
         this.gate = gate;
         this.headTimer = headTimer;
+        this.scheme = tls ? "https" : "http";
     }
 
     @Override
@@ -197,13 +198,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             reject(Reason.PATH_REJECTED, true);
             return;
         }
-        if (limits.maxBodySize() > 0 && HttpUtil.getContentLength(r, -1L) > limits.maxBodySize()) {
-            reject(Reason.BODY_TOO_LARGE, true);
-            return;
-        }
         x.route = x.snapshot.routes().match(host, x.target.path());
         if (x.route == null) {
             reject(Reason.NO_ROUTE, false);
+            return;
+        }
+        if (x.route.maxBodySize() > 0 && HttpUtil.getContentLength(r, -1L) > x.route.maxBodySize()) {
+            reject(Reason.BODY_TOO_LARGE, true);
             return;
         }
         String expect = r.headers().get(HttpHeaderNames.EXPECT);
@@ -258,6 +259,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void forward(Reason decision) {
+        if (!x.route.tryAcquire()) {
+            reject(Reason.UPSTREAM_BUSY, false);
+            return;
+        }
+        x.holdsSlot = true;
         state = State.FORWARDING;
         x.decision = decision;
         HttpRequest r = x.request;
@@ -325,7 +331,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         x.bodyBytes += c.content().readableBytes();
-        long max = x.snapshot.config().server().maxBodySize();
+        long max = x.route.maxBodySize();
         if (max > 0 && x.bodyBytes > max) {
             ReferenceCountUtil.release(c);
             x.upstreamReusable = false;
@@ -502,7 +508,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    private void releaseSlot() {
+        if (x.holdsSlot) {
+            x.holdsSlot = false;
+            x.route.release();
+        }
+    }
+
     private void audit(Reason reason, int status) {
+        releaseSlot();
         long nanos = System.nanoTime() - x.startNanos;
         (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, nanos);
         String path = x.target != null ? x.target.path() : x.rawTarget;

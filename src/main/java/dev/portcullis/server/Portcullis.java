@@ -49,7 +49,8 @@ public final class Portcullis implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
 
-    private Portcullis(ProxyConfig config, String configText, Clock clock) throws InterruptedException {
+    private Portcullis(ProxyConfig config, String configText, Clock clock)
+            throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
         audit = new AuditLog(65536, metrics);
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
@@ -73,7 +74,8 @@ public final class Portcullis implements AutoCloseable {
         boss = transport.group(1, "portcullis-accept");
         workers = transport.group(threads, "portcullis-io");
         adminGroup = transport.group(1, "portcullis-admin");
-        proxy = ProxyServer.bind(config.listen(), config.server(), gate, transport, boss, workers);
+        TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
+        proxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
         admin = AdminServer.bind(config.admin().listen(), gate, keys::values, assertionKeys, transport, adminGroup);
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
                 + " started in {} ms", config.listen().host(), proxy.port(), config.admin().listen().host(),
@@ -81,7 +83,8 @@ public final class Portcullis implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    public static Portcullis start(ProxyConfig config, String configText) throws InterruptedException {
+    public static Portcullis start(ProxyConfig config, String configText)
+            throws InterruptedException, javax.net.ssl.SSLException {
         return new Portcullis(config, configText, Clock.systemUTC());
     }
 

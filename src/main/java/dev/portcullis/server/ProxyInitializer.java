@@ -15,9 +15,12 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     private final ServerConfig limits;
     private final ConnectionLimiter connections;
 
-    ProxyInitializer(Gate gate, ServerConfig limits) {
+    private final TlsReloader tls;
+
+    ProxyInitializer(Gate gate, ServerConfig limits, TlsReloader tls) {
         this.gate = gate;
         this.limits = limits;
+        this.tls = tls;
         this.connections = new ConnectionLimiter(limits.maxConnections());
     }
 
@@ -25,10 +28,13 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         addConnectionHandlers(p);
+        if (tls != null) {
+            p.addLast("tls", tls.context().newHandler(ch.alloc()));
+        }
         HeadTimer headTimer = new HeadTimer(limits.headerReadTimeout().toMillis());
         p.addLast("head-timer", headTimer);
         addHttpHandlers(p);
-        p.addLast("gate", new FrontendHandler(gate, headTimer));
+        p.addLast("gate", new FrontendHandler(gate, headTimer, tls != null));
     }
 
     private void addConnectionHandlers(ChannelPipeline p) {

@@ -17,8 +17,8 @@ public final class ProxyServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static ProxyServer bind(HostPort listen, ServerConfig limits, Gate gate, Transport transport,
-            EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+    public static ProxyServer bind(HostPort listen, ServerConfig limits, TlsReloader tls, Gate gate,
+            Transport transport, EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -27,7 +27,7 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childHandler(new ProxyInitializer(gate, limits));
+                .childHandler(new ProxyInitializer(gate, limits, tls));
         Channel ch = b.bind(listen.host(), listen.port()).sync().channel();
         return new ProxyServer(ch);
     }
