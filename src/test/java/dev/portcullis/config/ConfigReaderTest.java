@@ -1,0 +1,506 @@
+package dev.portcullis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.portcullis.config.ProxyConfig.HostPort;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The loader: the issue's example loads as written; every mistake is reported with file, line
+ * and column; all mistakes of a file are reported together.
+ */
+class ConfigReaderTest {
+    private static final String FILE = "portcullis.yaml";
+
+    /** The issue's example. Line numbers in the tables below refer to this text. */
+    private static final String EXAMPLE = """
+            listen: 127.0.0.1:8080
+            admin: { listen: 127.0.0.1:9090 }
+            issuers:
+              - id: okta
+                issuer: https://dev-123456.okta.com/oauth2/default
+                audiences: [api://default]
+                groups_claim: groups
+                algorithms: [RS256]
+                clock_skew: 30s
+                max_token_lifetime: 1h
+            identity_headers: { subject: X-Auth-Subject, groups: X-Auth-Groups, email: X-Auth-Email }
+            routes:
+              - id: orders
+                match: { host: api.example.com, path: /orders/** }
+                upstream: http://127.0.0.1:9001
+                deny:  [ { groups_any: [suspended] } ]
+                allow:
+                  - { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] }
+                  - { methods: [POST, PUT, PATCH, DELETE], groups_any: [orders-admins] }
+              - id: docs
+                match: { path: /public/** }
+                upstream: http://127.0.0.1:9002
+                public: true
+            """;
+
+    private final ConfigReader reader = new ConfigReader();
+
+    @Test
+    void theIssuesExampleLoads() throws ConfigException {
+        ProxyConfig c = reader.read(FILE, EXAMPLE);
+
+        assertThat(c.source()).isEqualTo(FILE);
+        assertThat(c.listen()).isEqualTo(new HostPort("127.0.0.1", 8080));
+        assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
+        assertThat(c.trustedProxies()).isEmpty();
+        assertThat(c.server()).isEqualTo(ServerConfig.defaults());
+        assertThat(c.upstreamDefaults()).isEqualTo(UpstreamDefaultsConfig.defaults());
+        assertThat(c.identityHeaders()).isEqualTo(new IdentityHeadersConfig("X-Auth-Subject", "X-Auth-Groups",
+                "X-Auth-Email", "X-Auth-Issuer", "X-Auth-Scopes"));
+
+        assertThat(c.issuers()).containsExactly(new IssuerConfig("okta",
+                "https://dev-123456.okta.com/oauth2/default", List.of("api://default"), null, "groups", "email",
+                List.of("RS256"), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofSeconds(10)));
+
+        assertThat(c.routes()).hasSize(2);
+        RouteConfig orders = c.routes().get(0);
+        assertThat(orders.id()).isEqualTo("orders");
+        assertThat(orders.host()).isEqualTo("api.example.com");
+        assertThat(orders.path()).isEqualTo("/orders/**");
+        assertThat(orders.upstreams()).containsExactly("http://127.0.0.1:9001");
+        assertThat(orders.isPublic()).isFalse();
+        assertThat(orders.issuers()).isEmpty();
+        assertThat(orders.forwardToken()).isFalse();
+        assertThat(orders.preserveHost()).isFalse();
+        assertThat(orders.location()).isEqualTo(FILE + ":13");
+        assertThat(orders.deny()).containsExactly(
+                new RuleConfig(null, List.of("suspended"), null, null, null, Map.of(), FILE + ":16"));
+        assertThat(orders.allow()).containsExactly(
+                new RuleConfig(List.of("GET", "HEAD"), List.of("orders-readers", "orders-admins"), null, null,
+                        null, Map.of(), FILE + ":18"),
+                new RuleConfig(List.of("POST", "PUT", "PATCH", "DELETE"), List.of("orders-admins"), null, null,
+                        null, Map.of(), FILE + ":19"));
+
+        RouteConfig docs = c.routes().get(1);
+        assertThat(docs.id()).isEqualTo("docs");
+        assertThat(docs.host()).isNull();
+        assertThat(docs.path()).isEqualTo("/public/**");
+        assertThat(docs.upstreams()).containsExactly("http://127.0.0.1:9002");
+        assertThat(docs.isPublic()).isTrue();
+        assertThat(docs.allow()).isEmpty();
+        assertThat(docs.deny()).isEmpty();
+    }
+
+    @Test
+    void everyOptionalKeyIsRead() throws ConfigException {
+        String text = EXAMPLE
+                .replace("admin: { listen: 127.0.0.1:9090 }", """
+                        admin: { listen: "[::1]:9091" }
+                        trusted_proxies: [10.0.0.0/8, 192.168.1.7]
+                        server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2 }
+                        upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }""")
+                .replace("max_token_lifetime: 1h", """
+                        max_token_lifetime: 1h
+                            jwks_uri: https://dev-123456.okta.com/oauth2/default/v1/keys
+                            email_claim: mail
+                            jwks_refresh_interval: 5m
+                            jwks_min_refetch_interval: 500ms""")
+                .replace("upstream: http://127.0.0.1:9001", """
+                        upstream: [http://127.0.0.1:9001, https://10.0.0.2]
+                            issuers: [okta]
+                            forward_token: true
+                            preserve_host: true
+                            connect_timeout: 1s
+                            response_timeout: 1m""")
+                .replace("allow:\n", "allow:\n      - { scopes_any: [orders.read], scopes_all: [a, b], "
+                        + "groups_all: [x, y], claims: { tenant: [acme, 42], ver: v1 } }\n");
+
+        ProxyConfig c = reader.read(FILE, text);
+
+        assertThat(c.admin().listen()).isEqualTo(new HostPort("::1", 9091));
+        assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7");
+        assertThat(c.server().maxTokenBytes()).isEqualTo(4096);
+        assertThat(c.server().keyWaitTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.server().ioThreads()).isEqualTo(2);
+        assertThat(c.server().maxHeaderSize()).isEqualTo(ServerConfig.defaults().maxHeaderSize());
+        assertThat(c.upstreamDefaults().connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.upstreamDefaults().maxIdlePerLoop()).isEqualTo(8);
+        IssuerConfig okta = c.issuers().get(0);
+        assertThat(okta.jwksUri()).isEqualTo("https://dev-123456.okta.com/oauth2/default/v1/keys");
+        assertThat(okta.emailClaim()).isEqualTo("mail");
+        assertThat(okta.jwksRefreshInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(okta.jwksMinRefetch()).isEqualTo(Duration.ofMillis(500));
+        RouteConfig orders = c.routes().get(0);
+        assertThat(orders.upstreams()).containsExactly("http://127.0.0.1:9001", "https://10.0.0.2");
+        assertThat(orders.issuers()).containsExactly("okta");
+        assertThat(orders.forwardToken()).isTrue();
+        assertThat(orders.preserveHost()).isTrue();
+        assertThat(orders.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(orders.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
+        RuleConfig first = orders.allow().get(0);
+        assertThat(first.scopesAny()).containsExactly("orders.read");
+        assertThat(first.scopesAll()).containsExactly("a", "b");
+        assertThat(first.groupsAll()).containsExactly("x", "y");
+        assertThat(first.methods()).isNull();
+        assertThat(first.claims()).containsExactly(Map.entry("tenant", List.of("acme", "42")),
+                Map.entry("ver", List.of("v1")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http://127.0.0.1:8000/issuer", "http://localhost:8000", "http://[::1]:8000/x"})
+    void plainHttpIssuerIsAcceptedOnLoopback(String issuer) throws ConfigException {
+        ProxyConfig c = reader.read(FILE, EXAMPLE.replace("https://dev-123456.okta.com/oauth2/default", issuer));
+
+        assertThat(c.issuers().get(0).issuer()).isEqualTo(issuer);
+    }
+
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                // name, replace this, with this, error path, message fragment, line, column
+                arguments("unknown top-level key", "listen: 127.0.0.1:8080", "lisen: 127.0.0.1:8080",
+                        "lisen", "unknown key 'lisen'", 1, 1),
+                arguments("unknown admin key", "admin: { listen:", "admin: { listen_on: 1, listen:",
+                        "admin.listen_on", "unknown key 'listen_on'", 2, 10),
+                arguments("unknown issuer key", "groups_claim: groups", "group_claim: groups",
+                        "issuers[0].group_claim", "unknown key 'group_claim'", 7, 5),
+                arguments("unknown route key", "public: true", "public: true\n    upstream_path: /x",
+                        "routes[1].upstream_path", "unknown key 'upstream_path'", 24, 5),
+                arguments("unknown match key", "path: /public/**", "path: /public/**, hots: a.example",
+                        "routes[1].match.hots", "unknown key 'hots'", 21, 32),
+                arguments("unknown rule key", "{ groups_any: [suspended] }", "{ group_any: [suspended] }",
+                        "routes[0].deny[0].group_any", "unknown key 'group_any'", 16, 16),
+                arguments("unknown identity header key", "email: X-Auth-Email", "mail: X-Auth-Email",
+                        "identity_headers.mail", "unknown key 'mail'", 11, 69),
+
+                arguments("protected route without allow",
+                        "    allow:\n      - { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] }\n"
+                                + "      - { methods: [POST, PUT, PATCH, DELETE], groups_any: [orders-admins] }\n", "",
+                        "routes[0]", "a route that is not public needs 'allow' entries", 13, 5),
+                arguments("protected route with allow: []", "    allow:\n      - { methods: [GET, HEAD], "
+                                + "groups_any: [orders-readers, orders-admins] }\n      - { methods: [POST, PUT, "
+                                + "PATCH, DELETE], groups_any: [orders-admins] }\n", "    allow: []\n",
+                        "routes[0]", "a route that is not public needs 'allow' entries", 13, 5),
+                arguments("public route with allow", "public: true", "public: true\n    allow: [ { methods: [GET] } ]",
+                        "routes[1]", "a public route takes no 'allow' or 'deny'", 20, 5),
+                arguments("public route with deny", "public: true", "public: true\n    deny: [ { groups_any: [x] } ]",
+                        "routes[1]", "a public route takes no 'allow' or 'deny'", 20, 5),
+
+                arguments("HS256", "algorithms: [RS256]", "algorithms: [RS256, HS256]",
+                        "issuers[0].algorithms[1]", "algorithm 'HS256' is not accepted", 8, 25),
+                arguments("none", "algorithms: [RS256]", "algorithms: [none]",
+                        "issuers[0].algorithms[0]", "algorithm 'none' is not accepted", 8, 18),
+                arguments("lower-case rs256", "algorithms: [RS256]", "algorithms: [rs256]",
+                        "issuers[0].algorithms[0]", "algorithm 'rs256' is not accepted", 8, 18),
+                arguments("no algorithms", "algorithms: [RS256]", "algorithms: []",
+                        "issuers[0].algorithms", "list at least one algorithm", 8, 5),
+                arguments("missing audiences", "    audiences: [api://default]\n", "",
+                        "issuers[0]", "an issuer needs 'audiences'", 4, 5),
+                arguments("empty audiences", "audiences: [api://default]", "audiences: []",
+                        "issuers[0]", "an issuer needs 'audiences'", 4, 5),
+                arguments("missing issuer url", "    issuer: https://dev-123456.okta.com/oauth2/default\n", "",
+                        "issuers[0]", "an issuer needs 'issuer'", 4, 5),
+                arguments("http issuer on a public host", "https://dev-123456.okta.com/oauth2/default",
+                        "http://idp.example.com/oauth2/default",
+                        "issuers[0].issuer", "plain http is accepted for loopback addresses only", 5, 5),
+                arguments("http issuer on a name that starts like a loopback address",
+                        "https://dev-123456.okta.com/oauth2/default", "http://127.attacker.example/oauth2/default",
+                        "issuers[0].issuer", "plain http is accepted for loopback addresses only", 5, 5),
+                arguments("http jwks_uri on a public host", "clock_skew: 30s",
+                        "clock_skew: 30s\n    jwks_uri: http://keys.example.com/keys",
+                        "issuers[0].jwks_uri", "plain http is accepted for loopback addresses only", 10, 5),
+                arguments("issuer with a query", "okta.com/oauth2/default", "okta.com/oauth2/default?x=1",
+                        "issuers[0].issuer", "must not have a query or fragment", 5, 5),
+                arguments("issuer not a URL", "https://dev-123456.okta.com/oauth2/default", "dev-123456.okta.com",
+                        "issuers[0].issuer", "expected an absolute http(s) URL", 5, 5),
+                arguments("clock skew too large", "clock_skew: 30s", "clock_skew: 6m",
+                        "issuers[0].clock_skew", "at most 5m", 9, 5),
+                arguments("clock skew not a duration", "clock_skew: 30s", "clock_skew: 30",
+                        "issuers[0].clock_skew", "expected a duration", 9, 5),
+                arguments("max token lifetime zero", "max_token_lifetime: 1h", "max_token_lifetime: 0s",
+                        "issuers[0].max_token_lifetime", "must be longer than 0s", 10, 5),
+                arguments("refetch interval too short", "clock_skew: 30s",
+                        "clock_skew: 30s\n    jwks_min_refetch_interval: 10ms",
+                        "issuers[0].jwks_min_refetch_interval", "at least 100ms", 10, 5),
+                arguments("empty groups claim", "groups_claim: groups", "groups_claim: ''",
+                        "issuers[0].groups_claim", "must not be empty", 7, 5),
+                arguments("route names an unknown issuer", "public: true", "public: true\n    issuers: [auth0]",
+                        "routes[1].issuers[0]", "no issuer with id 'auth0'", 24, 15),
+
+                arguments("duplicate route id", "id: docs", "id: orders",
+                        "routes[1].id", "duplicate route id 'orders' (first at " + FILE + ":13)", 20, 5),
+                arguments("duplicate host and path", "match: { path: /public/** }",
+                        "match: { host: api.example.com, path: /orders/** }",
+                        "routes[1].match", "same host and path as route 'orders'", 21, 5),
+                arguments("duplicate host and path, host in other case with trailing dot",
+                        "match: { path: /public/** }", "match: { host: API.Example.COM., path: /orders/** }",
+                        "routes[1].match", "same host and path as route 'orders'", 21, 5),
+                arguments("invalid host", "host: api.example.com", "host: api_example.com",
+                        "routes[0].match.host", "not a valid host name", 14, 14),
+                arguments("route without match", "    match: { path: /public/** }\n", "",
+                        "routes[1]", "a route needs 'match' with at least a 'path'", 20, 5),
+
+                arguments("'**' in the middle", "/public/**", "/a/**/b",
+                        "routes[1].match.path", "'**' may only end a pattern: '/a/**/b'", 21, 14),
+                arguments("relative path", "/public/**", "a",
+                        "routes[1].match.path", "a path pattern starts with '/': 'a'", 21, 14),
+                arguments("'*' inside a segment", "/public/**", "/a*",
+                        "routes[1].match.path", "'*' must be a whole segment in '/a*'", 21, 14),
+                arguments("dot segment", "/public/**", "/a/../b",
+                        "routes[1].match.path", "dot segments are not allowed in '/a/../b'", 21, 14),
+                arguments("empty segment", "/public/**", "/a//b",
+                        "routes[1].match.path", "empty segment ('//')", 21, 14),
+                arguments("encoded character", "/public/**", "/a%2Fb",
+                        "routes[1].match.path", "character '%' is not allowed", 21, 14),
+
+                arguments("upstream with a path", "http://127.0.0.1:9001", "http://127.0.0.1:9001/orders",
+                        "routes[0].upstream", "an upstream URL has no path", 15, 5),
+                arguments("second upstream with a path", "upstream: http://127.0.0.1:9001",
+                        "upstream: [http://127.0.0.1:9001, http://127.0.0.1:9003/v1]",
+                        "routes[0].upstream[1]", "an upstream URL has no path", 15, 39),
+                arguments("upstream with user info", "http://127.0.0.1:9001", "http://u:p@127.0.0.1:9001",
+                        "routes[0].upstream", "no query, fragment or user info", 15, 5),
+                arguments("upstream not http", "http://127.0.0.1:9001", "ftp://127.0.0.1:9001",
+                        "routes[0].upstream", "expected an http(s) URL", 15, 5),
+                arguments("missing upstream", "    upstream: http://127.0.0.1:9002\n", "",
+                        "routes[1]", "a route needs an 'upstream'", 20, 5),
+
+                arguments("empty rule {}", "      - { methods: [POST, PUT, PATCH, DELETE], groups_any: [orders-admins] }",
+                        "      - {}", "routes[0].allow[1]", "a rule needs at least one condition", 19, 9),
+                arguments("empty deny rule {}", "deny:  [ { groups_any: [suspended] } ]", "deny:  [ {} ]",
+                        "routes[0].deny[0]", "a rule needs at least one condition", 16, 14),
+                arguments("null rule", "      - { methods: [POST, PUT, PATCH, DELETE], groups_any: [orders-admins] }",
+                        "      -", "routes[0].allow[1]", "an empty rule would match every request", 19, 8),
+                arguments("empty groups_any", "groups_any: [orders-admins] }", "groups_any: [] }",
+                        "routes[0].allow[1].groups_any", "an empty list matches nothing", 19, 48),
+                arguments("empty methods", "methods: [GET, HEAD]", "methods: []",
+                        "routes[0].allow[0].methods", "an empty list matches nothing", 18, 11),
+                arguments("empty claim values", "{ groups_any: [suspended] }", "{ claims: { tenant: [] } }",
+                        "routes[0].deny[0].claims.tenant", "an empty list matches nothing", 16, 26),
+                arguments("blank group", "groups_any: [suspended]", "groups_any: [suspended, ' ']",
+                        "routes[0].deny[0].groups_any[1]", "must not be blank", 16, 40),
+                arguments("lower-case method", "methods: [GET, HEAD]", "methods: [GET, head]",
+                        "routes[0].allow[0].methods[1]", "unknown method 'head' (methods are upper case", 18, 26),
+                arguments("unknown method", "methods: [GET, HEAD]", "methods: [FETCH]",
+                        "routes[0].allow[0].methods[0]", "unknown method 'FETCH'", 18, 21),
+
+                arguments("listen without port", "listen: 127.0.0.1:8080", "listen: 127.0.0.1",
+                        "listen", "expected host:port", 1, 1),
+                arguments("listen port out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:70000",
+                        "listen", "port must be a number from 0 to 65535", 1, 1),
+                arguments("admin on the proxy's address", "listen: 127.0.0.1:9090 }", "listen: 127.0.0.1:8080 }",
+                        "admin.listen", "must not share the proxy's address", 2, 10),
+                arguments("bad trusted proxy", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "trusted_proxies: [10.0.0.0/8, 10.0.0.0/40]",
+                        "trusted_proxies[1]", "expected an IP address or CIDR block", 2, 31),
+                arguments("identity headers clash", "email: X-Auth-Email", "email: x-auth-subject",
+                        "identity_headers.email", "same header as identity_headers.subject", 11, 69),
+                arguments("identity header not a token", "subject: X-Auth-Subject", "subject: 'X Auth'",
+                        "identity_headers.subject", "a header name of letters, digits and '-'", 11, 21),
+                arguments("public not a boolean", "public: true", "public: 'true'",
+                        "routes[1].public", "expected true or false", 23, 5),
+                arguments("number out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { max_token_bytes: 10 }",
+                        "server.max_token_bytes", "must be between 512 and 1048576, was 10", 2, 11),
+                arguments("routes not a list", "routes:\n  - id: orders", "routes: 1\nx:\n  - id: orders",
+                        "routes", "expected a list", 12, 1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void eachMistakeIsReportedWithFileLineAndColumn(String name, String from, String to, String path,
+            String message, int line, int column) {
+        List<ConfigError> errors = errorsOf(mutate(from, to));
+
+        assertThat(errors)
+                .as("errors of the config with %s", name)
+                .filteredOn(e -> e.path().equals(path) && e.message().contains(message))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.file()).isEqualTo(FILE);
+                    assertThat(e.line()).as("line").isEqualTo(line);
+                    assertThat(e.column()).as("column").isEqualTo(column);
+                    assertThat(e.toString()).startsWith(FILE + ":" + line + ":" + column + ": " + path + ": ");
+                });
+    }
+
+    @Test
+    void oktaOrgAuthorizationServerIsRefusedWithAnExplanation() {
+        for (String issuer : List.of("https://dev-1.okta.com", "https://dev-1.okta.com/", "https://DEV-1.OKTA.COM",
+                "https://acme.oktapreview.com", "https://acme.okta-emea.com")) {
+            List<ConfigError> errors = errorsOf(EXAMPLE.replace("https://dev-123456.okta.com/oauth2/default", issuer));
+
+            assertThat(errors).as(issuer).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("issuers[0].issuer");
+                assertThat(e.line()).isEqualTo(5);
+                assertThat(e.message()).contains("org authorization server", "cannot be validated locally",
+                        "custom authorization server", issuer.replaceAll("/$", "") + "/oauth2/default");
+            });
+        }
+    }
+
+    @Test
+    void allErrorsOfOneFileAreReportedEachWhereItIs() {
+        String text = """
+                listen: 127.0.0.1:8080
+                listn: 1
+                issuers:
+                  - id: okta
+                    issuer: http://idp.example.com/oauth2/default
+                    algorithms: [RS256, HS256, none]
+                    clock_skew: 10m
+                routes:
+                  - id: orders
+                    match: { path: /a/**/b }
+                    upstream: http://127.0.0.1:9001/base
+                    allow:
+                      - {}
+                      - { groups_any: [] }
+                      - { methods: [get] }
+                      -
+                  - id: orders
+                    match:
+                      path: a
+                    upstream: http://127.0.0.1:9002
+                    public: true
+                    allow: [ { methods: [GET] } ]
+                  - id: c
+                    match: { path: /a* }
+                    upstream: http://127.0.0.1:9002
+                  - id: d
+                    match: { host: API.example.com., path: /x }
+                    upstream: http://127.0.0.1:9002
+                    allow: [ { methods: [GET] } ]
+                  - id: e
+                    match: { host: api.example.com, path: /x }
+                    upstream: http://127.0.0.1:9002/
+                    allow: [ { methods: [GET] } ]
+                """;
+
+        List<ConfigError> errors = errorsOf(text);
+
+        assertThat(errors).allSatisfy(e -> assertThat(e.file()).isEqualTo(FILE));
+        assertThat(errors).extracting(e -> e.line() + ":" + e.column() + " " + e.path()).containsExactlyInAnyOrder(
+                "2:1 listn",
+                "4:5 issuers[0]", // no audiences
+                "5:5 issuers[0].issuer", // plain http
+                "6:25 issuers[0].algorithms[1]", // HS256
+                "6:32 issuers[0].algorithms[2]", // none
+                "7:5 issuers[0].clock_skew",
+                "10:14 routes[0].match.path",
+                "11:5 routes[0].upstream",
+                "13:9 routes[0].allow[0]", // {}
+                "14:11 routes[0].allow[1].groups_any", // []
+                "15:21 routes[0].allow[2].methods[0]", // get
+                "16:8 routes[0].allow[3]", // null rule
+                "17:5 routes[1].id", // duplicate
+                "19:7 routes[1].match.path", // a
+                "17:5 routes[1]", // public with allow
+                "24:14 routes[2].match.path", // /a*
+                "23:5 routes[2]", // no allow
+                "31:5 routes[4].match"); // same host and path as d
+    }
+
+    @Test
+    void theExceptionMessageListsEveryError() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> reader.read(FILE,
+                EXAMPLE.replace("algorithms: [RS256]", "algorithms: [HS256]").replace("id: docs", "id: orders")));
+
+        assertThat(e.errors()).hasSize(2);
+        assertThat(e.getMessage().lines()).containsExactly(e.errors().get(0).toString(),
+                e.errors().get(1).toString());
+        assertThat(e.getMessage()).contains(FILE + ":8:18: issuers[0].algorithms[0]: algorithm 'HS256'",
+                FILE + ":20:5: routes[1].id: duplicate route id 'orders'");
+    }
+
+    static Stream<Arguments> invalidYaml() {
+        return Stream.of(
+                arguments("a: [1, 2\nb: 3\n", 2),
+                arguments("listen: 127.0.0.1:8080\nissuers:\n  - id: a\n   issuer: b\n", 4),
+                arguments("a: 1\n  b: 2\n", 2),
+                arguments("a: 1\na: 2\n", 2),
+                arguments("listen: \"unterminated\nroutes: []\n", 1));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidYaml")
+    void invalidYamlIsReportedWithItsLine(String text, int line) {
+        assertThat(errorsOf(text)).singleElement().satisfies(e -> {
+            assertThat(e.file()).isEqualTo(FILE);
+            assertThat(e.message()).startsWith("not valid YAML");
+            assertThat(e.line()).isEqualTo(line);
+            assertThat(e.column()).isPositive();
+        });
+    }
+
+    /** YAML keys are unique; a second 'allow' must not silently replace the first. */
+    @Test
+    void aRepeatedKeyIsRefusedNotSilentlyReplaced() {
+        String text = mutate("    upstream: http://127.0.0.1:9001\n",
+                "    upstream: http://127.0.0.1:9001\n    allow: [ { methods: [GET] } ]\n");
+
+        assertThat(errorsOf(text)).singleElement().satisfies(e -> {
+            assertThat(e.message()).startsWith("not valid YAML").contains("Duplicate field 'allow'");
+            assertThat(e.line()).as("where the repeated key's value starts").isEqualTo(19);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- a\n- b\n", "just text\n", "42\n"})
+    void aConfigThatIsNotAMappingIsRefused(String text) {
+        assertThat(errorsOf(text)).singleElement().satisfies(e ->
+                assertThat(e.message()).isEqualTo("the config must be a YAML mapping"));
+    }
+
+    @Test
+    void protectedRoutesNeedAnIssuer() {
+        String noIssuers = EXAMPLE.substring(0, EXAMPLE.indexOf("issuers:"))
+                + EXAMPLE.substring(EXAMPLE.indexOf("identity_headers:"));
+
+        assertThat(errorsOf(noIssuers)).extracting(ConfigError::message)
+                .containsExactly("protected routes need at least one issuer");
+    }
+
+    @Test
+    void aFileIsReadAndItsErrorsNameIt(@TempDir Path dir) throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, EXAMPLE, StandardCharsets.UTF_8);
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, mutate("algorithms: [RS256]", "algorithms: [HS256]"), StandardCharsets.UTF_8);
+
+        assertThat(reader.read(good).source()).isEqualTo(good.toString());
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> reader.read(bad));
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.file()).isEqualTo(bad.toString());
+            assertThat(err.line()).isEqualTo(8);
+        });
+        assertThatThrownBy(() -> reader.read(dir.resolve("missing.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.yaml")
+                .hasMessageContaining("cannot read file");
+    }
+
+    private static String mutate(String from, String to) {
+        int at = EXAMPLE.indexOf(from);
+        assertThat(at).as("'%s' is in the example", from).isNotNegative();
+        assertThat(EXAMPLE.indexOf(from, at + 1)).as("'%s' is in the example once", from).isNegative();
+        return EXAMPLE.replace(from, to);
+    }
+
+    private List<ConfigError> errorsOf(String text) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> reader.read(FILE, text));
+        assertThat(e).as("the config is refused").isNotNull();
+        return e.errors();
+    }
+}
