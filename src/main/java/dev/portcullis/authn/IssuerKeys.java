@@ -88,6 +88,11 @@ public final class IssuerKeys {
 
     public void close() {
         closed = true;
+        synchronized (this) {
+            if (scheduledRefresh != null) {
+                scheduledRefresh.cancel(false);
+            }
+        }
     }
 
     public boolean isLoaded() {

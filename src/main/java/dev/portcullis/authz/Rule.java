@@ -26,6 +26,13 @@ public record Rule(
         int index) {
 
     public Rule {
+        // An empty set would read as "anybody" for *_all and "nobody" for *_any: the validator
+        // refuses empty lists, and a rule built without it must not quietly widen access.
+        for (Set<String> s : java.util.Arrays.asList(methods, groupsAny, groupsAll, scopesAny, scopesAll)) {
+            if (s != null && s.isEmpty()) {
+                throw new IllegalArgumentException("empty condition list in rule " + index);
+            }
+        }
         methods = methods == null ? null : Set.copyOf(methods);
         groupsAny = groupsAny == null ? null : Set.copyOf(groupsAny);
         groupsAll = groupsAll == null ? null : Set.copyOf(groupsAll);

@@ -140,7 +140,7 @@ final class ConfigNode {
     }
 
     List<String> asTexts() {
-        if (node.isTextual()) {
+        if (node.isTextual() || node.isNumber() || node.isBoolean()) {
             return List.of(node.asText());
         }
         if (!node.isArray()) {

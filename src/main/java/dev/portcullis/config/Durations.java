@@ -11,7 +11,7 @@ public final class Durations {
     public static Duration parse(String text) {
         String t = text.trim();
         int i = 0;
-        while (i < t.length() && Character.isDigit(t.charAt(i))) {
+        while (i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
             i++;
         }
         if (i == 0 || i > 12) {

@@ -78,11 +78,14 @@ public final class HostName {
         if (colonPort.length() < 2 || colonPort.length() > 6 || colonPort.charAt(0) != ':') {
             return false;
         }
+        int port = 0;
         for (int i = 1; i < colonPort.length(); i++) {
-            if (!Character.isDigit(colonPort.charAt(i))) {
+            char c = colonPort.charAt(i);
+            if (c < '0' || c > '9') {
                 return false;
             }
+            port = port * 10 + (c - '0');
         }
-        return true;
+        return port <= 65535;
     }
 }

@@ -263,4 +263,13 @@ class AccessPolicyTest {
         assertThat(claim("c", value).apply(NOBODY).claimValues("c")).isEqualTo(expected);
         assertThat(NOBODY.claimValues("c")).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void anEmptyConditionListCannotBeCompiledIntoARule() {
+        // The validator refuses empty lists; a rule built around it must not quietly mean "anyone".
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Rule(null, java.util.Set.of(), null, null, null,
+                java.util.Map.of(), 0)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Rule(null, null, java.util.Set.of(), null, null,
+                java.util.Map.of(), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

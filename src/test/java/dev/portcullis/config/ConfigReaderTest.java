@@ -125,7 +125,7 @@ class ConfigReaderTest {
                             connect_timeout: 1s
                             response_timeout: 1m""")
                 .replace("allow:\n", "allow:\n      - { scopes_any: [orders.read], scopes_all: [a, b], "
-                        + "groups_all: [x, y], claims: { tenant: [acme, 42], ver: v1 } }\n");
+                        + "groups_all: [x, y], claims: { tenant: [acme, 42], ver: v1, level: 3, admin: true } }\n");
 
         ProxyConfig c = reader.read(FILE, text);
 
@@ -155,7 +155,8 @@ class ConfigReaderTest {
         assertThat(first.groupsAll()).containsExactly("x", "y");
         assertThat(first.methods()).isNull();
         assertThat(first.claims()).containsExactly(Map.entry("tenant", List.of("acme", "42")),
-                Map.entry("ver", List.of("v1")));
+                Map.entry("ver", List.of("v1")), Map.entry("level", List.of("3")),
+                Map.entry("admin", List.of("true")));
     }
 
     @ParameterizedTest(name = "{0}")

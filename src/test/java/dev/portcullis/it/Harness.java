@@ -72,11 +72,27 @@ public final class Harness implements AutoCloseable {
     }
 
     public Harness start(String yaml) throws Exception {
+        startWithoutWaiting(yaml);
+        awaitReady();
+        return this;
+    }
+
+    /** Starts the proxy but does not wait for {@code /readyz}: for tests whose keys cannot load. */
+    public Harness startWithoutWaiting(String yaml) throws Exception {
         String text = yaml.replace("%ISSUER%", issuerUrl()).replace("%UPSTREAM%", upstream.url());
         ProxyConfig config = new ConfigReader().read("test.yaml", text);
         proxy = Portcullis.start(config, text);
-        awaitReady();
         return this;
+    }
+
+    /** The proxy's client-facing port. */
+    public int port() {
+        return proxy.port();
+    }
+
+    /** A new raw client connection to the proxy, for exact bytes. */
+    public RawHttp raw() throws IOException {
+        return new RawHttp(proxy.port());
     }
 
     public Portcullis proxy() {
@@ -101,6 +117,17 @@ public final class Harness implements AutoCloseable {
 
     public String token(String subject, Map<String, Object> claims) {
         return issuer.issueToken("default", subject, AUDIENCE, claims, 300).serialize();
+    }
+
+    /** A token from any of the mock server's issuers, for any audience and lifetime (negative: expired). */
+    public String token(String issuerId, String subject, String audience, Map<String, Object> claims,
+            long expirySeconds) {
+        return issuer.issueToken(issuerId, subject, audience, claims, expirySeconds).serialize();
+    }
+
+    /** The text of {@code /metrics}. */
+    public String metrics() throws IOException, InterruptedException {
+        return admin("/metrics").body();
     }
 
     public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

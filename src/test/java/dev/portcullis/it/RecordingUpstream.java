@@ -28,7 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RecordingUpstream implements AutoCloseable {
 
     /** One request as received. */
-    public record Received(String requestLine, List<String[]> headers, byte[] body, int connectionId) {
+    public record Received(String requestLine, List<String[]> headers, byte[] body, int connectionId,
+            List<String[]> trailers) {
+        public Received(String requestLine, List<String[]> headers, byte[] body, int connectionId) {
+            this(requestLine, headers, body, connectionId, List.of());
+        }
+
         public String method() {
             return requestLine.split(" ")[0];
         }
@@ -59,9 +64,19 @@ public final class RecordingUpstream implements AutoCloseable {
     }
 
     /** How to answer. */
-    public record Behaviour(int status, String body, long delayMillis, boolean closeWithoutAnswer) {
+    public record Behaviour(int status, String body, long delayMillis, boolean closeWithoutAnswer,
+            List<String> extraHeaders) {
+        public Behaviour(int status, String body, long delayMillis, boolean closeWithoutAnswer) {
+            this(status, body, delayMillis, closeWithoutAnswer, List.of());
+        }
+
         public static Behaviour ok() {
             return new Behaviour(200, "{\"upstream\":\"ok\"}", 0, false);
+        }
+
+        /** The same answer with more header lines ({@code "Name: value"}). */
+        public Behaviour withHeaders(String... lines) {
+            return new Behaviour(status, body, delayMillis, closeWithoutAnswer, List.of(lines));
         }
     }
 
@@ -107,10 +122,21 @@ public final class RecordingUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Forgets requests received so far, so a test sees only its own. */
+    public void clear() {
+        received.clear();
+    }
+
+    /** How many requests are waiting to be taken. */
+    public int pending() {
+        return received.size();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                s.setTcpNoDelay(true); // head and body go out in two writes: no Nagle delay between them
                 sockets.add(s);
                 int id = connections.incrementAndGet();
                 pool.execute(() -> serve(s, id));
@@ -133,8 +159,9 @@ public final class RecordingUpstream implements AutoCloseable {
                     int colon = h.indexOf(':');
                     headers.add(new String[] {h.substring(0, colon), h.substring(colon + 1).trim()});
                 }
-                byte[] body = readBody(in, headers);
-                Received r = new Received(line, headers, body, id);
+                List<String[]> trailers = new ArrayList<>();
+                byte[] body = readBody(in, headers, trailers);
+                Received r = new Received(line, headers, body, id, trailers);
                 received.add(r);
                 Behaviour b = behaviour;
                 if (b.delayMillis() > 0) {
@@ -145,7 +172,8 @@ public final class RecordingUpstream implements AutoCloseable {
                 }
                 byte[] payload = b.body().getBytes(StandardCharsets.UTF_8);
                 String head = "HTTP/1.1 " + b.status() + " X\r\nContent-Type: application/json\r\nContent-Length: "
-                        + payload.length + "\r\nX-Upstream-Connection: " + id + "\r\n\r\n";
+                        + payload.length + "\r\nX-Upstream-Connection: " + id + "\r\n"
+                        + b.extraHeaders().stream().map(l -> l + "\r\n").reduce("", String::concat) + "\r\n";
                 out.write(head.getBytes(StandardCharsets.ISO_8859_1));
                 if (!r.method().equals("HEAD")) {
                     out.write(payload);
@@ -157,7 +185,8 @@ public final class RecordingUpstream implements AutoCloseable {
         }
     }
 
-    private static byte[] readBody(InputStream in, List<String[]> headers) throws IOException {
+    private static byte[] readBody(InputStream in, List<String[]> headers, List<String[]> trailers)
+            throws IOException {
         String te = null;
         long length = 0;
         for (String[] h : headers) {
@@ -181,6 +210,8 @@ public final class RecordingUpstream implements AutoCloseable {
                         if (trailer == null || trailer.isEmpty()) {
                             return body.toByteArray();
                         }
+                        int colon = trailer.indexOf(':');
+                        trailers.add(new String[] {trailer.substring(0, colon), trailer.substring(colon + 1).trim()});
                     }
                 }
                 body.write(in.readNBytes(n));

@@ -36,7 +36,7 @@ class HostNameTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", ":80", "host:", "host:abc", "host:-1", "host:8a", "host:1234567", "host:80:80",
+    @ValueSource(strings = {"", ":80", "host:", "host:abc", "host:-1", "host:8a", "host:1234567", "host:65536", "host:99999", "host:80:80",
         "host: 80", "[]", "[]:80", "[::1", "[::1]x", "[::1]:", "[::1]:http", "::1", "[a b]", "[::1]/x", "[evil.example/x]:80",
         "exa mple.com", "a/b", "a@b", "user@host:80", "a%2eb", "caf\u00e9.example", "a\\b", "a?b", "a#b",
         "a,b"})
