@@ -62,6 +62,7 @@ public final class IssuerKeys {
     private long lastFetchStartMillis = Long.MIN_VALUE / 2;
     private int failures;
     private volatile boolean closed;
+    private volatile boolean lastFetchFailed;
 
     public IssuerKeys(String issuerId, String issuer, URI jwksUri, Duration refreshInterval, Duration minRefetch,
             KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Listener listener) {
@@ -101,6 +102,11 @@ public final class IssuerKeys {
 
     public long loadedAtMillis() {
         return loadedAtMillis;
+    }
+
+    /** Whether the latest fetch failed (the keys held may be out of date). */
+    public boolean lastFetchFailed() {
+        return lastFetchFailed;
     }
 
     public int keyCount() {
@@ -165,7 +171,8 @@ public final class IssuerKeys {
         Map<String, VerificationKey> usable = error == null ? usableKeys(fetched) : Map.of();
         synchronized (this) {
             inFlight = null;
-            if (error != null || usable.isEmpty()) {
+            lastFetchFailed = error != null || usable.isEmpty();
+            if (lastFetchFailed) {
                 failures++;
                 if (configuredJwksUri == null && failures > 1) {
                     jwksUri = null; // rediscover: the issuer may have moved its keys

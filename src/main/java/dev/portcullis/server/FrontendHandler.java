@@ -203,10 +203,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             reject(Reason.NO_ROUTE, false);
             return;
         }
-        if (x.route.maxBodySize() > 0 && HttpUtil.getContentLength(r, -1L) > x.route.maxBodySize()) {
-            reject(Reason.BODY_TOO_LARGE, true);
-            return;
-        }
         String expect = r.headers().get(HttpHeaderNames.EXPECT);
         if (expect != null && !HttpUtil.is100ContinueExpected(r)) {
             reject(Reason.EXPECTATION_FAILED, true);
@@ -259,6 +255,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void forward(Reason decision) {
+        // Judged after the decision, so an unauthenticated client learns nothing but 401.
+        if (x.route.maxBodySize() > 0 && HttpUtil.getContentLength(x.request, -1L) > x.route.maxBodySize()) {
+            reject(Reason.BODY_TOO_LARGE, true);
+            return;
+        }
         if (!x.route.tryAcquire()) {
             reject(Reason.UPSTREAM_BUSY, false);
             return;
@@ -344,6 +345,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         boolean last = c instanceof LastHttpContent;
+        if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
+            // Trailers are a second header section that header filtering never saw, and some
+            // servers merge them into the headers: they are not forwarded.
+            ((LastHttpContent) c).trailingHeaders().clear();
+        }
         x.upstream.write(c);
         if (last) {
             x.requestComplete = true;
@@ -370,7 +376,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void failUpstream(Reason reason) {
         x.route.metrics().upstreamError(reason);
         x.upstream = null;
-        reject(reason, !x.requestComplete);
+        reject(reason, false); // reject() closes anyway when a body may still be on its way
     }
 
     @Override
@@ -409,6 +415,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             x.upstreamReusable = HttpUtil.isKeepAlive(res);
             boolean bodyless = x.method.equals("HEAD") || code == 204 || code == 304;
             x.clientKeepAlive = ResponseHeaders.rewrite(res, x.clientKeepAlive, x.clientVersion, bodyless);
+            res.headers().set("X-Request-Id", x.requestId);
             if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res) && !bodyless) {
                 x.upstreamReusable = false;
             }

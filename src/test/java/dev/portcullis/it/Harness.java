@@ -152,7 +152,7 @@ public final class Harness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (proxy != null) {
             proxy.close();
         }
