@@ -40,15 +40,30 @@ public final class Authenticator {
 
     private final Map<String, TrustedIssuer> byIss;
 
+    private final TokenCache cache;
+    private final Clock clock;
+
+    /** Without a verified-token cache, keeping every claim. */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock) {
+        this(issuers, keysById, clock, 0, null);
+    }
+
+    /**
+     * @param cacheSize  verified tokens kept (0: no cache)
+     * @param keptClaims claims an {@link Identity} keeps for {@code claims} conditions (null: all)
+     */
+    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
+            Set<String> keptClaims) {
         Map<String, TrustedIssuer> map = new HashMap<>();
         for (IssuerConfig c : issuers) {
             Set<JWSAlgorithm> algs = new HashSet<>();
             c.algorithms().forEach(a -> algs.add(JWSAlgorithm.parse(a)));
             map.put(c.issuer(), new TrustedIssuer(c, keysById.get(c.id()), Set.copyOf(algs),
-                    new ClaimsValidator(c, clock)));
+                    new ClaimsValidator(c, clock, keptClaims)));
         }
         this.byIss = Map.copyOf(map);
+        this.cache = cacheSize > 0 ? new TokenCache(cacheSize) : null;
+        this.clock = clock;
     }
 
     /**
@@ -57,6 +72,21 @@ public final class Authenticator {
      * @param mayWait  whether a key fetch may be awaited; false on the retry after waiting
      */
     public AuthResult authenticate(String token, Set<String> accepted, boolean mayWait) {
+        TokenCache.TokenHash hash = null;
+        if (cache != null) {
+            hash = TokenCache.hash(token);
+            TokenCache.Entry hit = cache.get(hash, clock.millis());
+            if (hit != null) {
+                if (accepted != null && !accepted.contains(hit.identity().issuerId())) {
+                    return new Refused(Reason.ISSUER_NOT_ACCEPTED);
+                }
+                return hit.result();
+            }
+        }
+        return verify(token, accepted, mayWait, hash);
+    }
+
+    private AuthResult verify(String token, Set<String> accepted, boolean mayWait, TokenCache.TokenHash hash) {
         JWT jwt;
         try {
             jwt = JWTParser.parse(token);
@@ -110,7 +140,14 @@ public final class Authenticator {
             return new Refused(Reason.SIGNATURE_INVALID);
         }
         Object result = issuer.claims().validate(claims);
-        return result instanceof Identity id ? new Authenticated(id) : new Refused((Reason) result);
+        if (!(result instanceof Identity id)) {
+            return new Refused((Reason) result);
+        }
+        Authenticated ok = new Authenticated(id);
+        if (hash != null) {
+            cache.put(hash, new TokenCache.Entry(ok, keys, key, header.getKeyID(), id.expiresAt() * 1000));
+        }
+        return ok;
     }
 
     private static AuthResult missingKey(IssuerKeys keys, boolean mayWait) {
@@ -118,7 +155,9 @@ public final class Authenticator {
             return mayWait ? new AwaitKeys(keys.firstLoad()) : new Refused(Reason.KEYS_UNAVAILABLE);
         }
         if (!mayWait) {
-            return new Refused(Reason.KEY_UNKNOWN);
+            // A kid we could not look up because the keys endpoint fails may be a new, genuine
+            // key: that is our outage (503), not the caller's bad token (401).
+            return new Refused(keys.lastFetchFailed() ? Reason.KEYS_UNAVAILABLE : Reason.KEY_UNKNOWN);
         }
         CompletableFuture<Void> refetch = keys.refetchForUnknownKid();
         return refetch == null ? new Refused(Reason.KEY_UNKNOWN) : new AwaitKeys(refetch);

@@ -24,7 +24,10 @@ final class ClaimsValidator {
     private final long maxLifetimeSeconds;
     private final Clock clock;
 
-    ClaimsValidator(IssuerConfig config, Clock clock) {
+    private final Set<String> keptClaims;
+
+    ClaimsValidator(IssuerConfig config, Clock clock, Set<String> keptClaims) {
+        this.keptClaims = keptClaims == null ? null : Set.copyOf(keptClaims);
         this.config = config;
         this.audiences = Set.copyOf(config.audiences());
         this.skewSeconds = config.clockSkew().toSeconds();
@@ -84,7 +87,7 @@ final class ClaimsValidator {
                 cid = optionalString(claims, "client_id");
             }
             return new Identity(config.id(), sub, groups, scopes, email, claims.getJWTID(), cid, expSeconds,
-                    plainClaims(claims));
+                    plainClaims(claims, keptClaims));
         } catch (ParseException e) {
             return Reason.CLAIMS_INVALID;
         }
@@ -154,9 +157,13 @@ final class ClaimsValidator {
         return null;
     }
 
-    private static Map<String, Object> plainClaims(JWTClaimsSet claims) {
+    /** The claims kept in the identity: those rules can ask about (all of them when unknown). */
+    private static Map<String, Object> plainClaims(JWTClaimsSet claims, Set<String> kept) {
         Map<String, Object> out = new HashMap<>();
         for (Map.Entry<String, Object> e : claims.getClaims().entrySet()) {
+            if (kept != null && !kept.contains(e.getKey())) {
+                continue;
+            }
             Object v = e.getValue();
             if (v instanceof Date d) {
                 v = d.getTime() / 1000;

@@ -165,7 +165,7 @@ public final class ConfigReader {
         }
         n.allowOnly(Set.of("max_initial_line_length", "max_header_size", "max_header_count", "max_token_bytes",
                 "max_body_size", "idle_timeout", "header_read_timeout", "max_connections", "key_wait_timeout",
-                "io_threads"));
+                "io_threads", "token_cache_size"));
         return new ServerConfig(
                 (int) n.number("max_initial_line_length", d.maxInitialLineLength(), 256, 1 << 20),
                 (int) n.number("max_header_size", d.maxHeaderSize(), 1024, 1 << 22),
@@ -176,7 +176,8 @@ public final class ConfigReader {
                 n.duration("header_read_timeout", d.headerReadTimeout()),
                 (int) n.number("max_connections", d.maxConnections(), 1, 10_000_000),
                 n.duration("key_wait_timeout", d.keyWaitTimeout()),
-                (int) n.number("io_threads", d.ioThreads(), 0, 1024));
+                (int) n.number("io_threads", d.ioThreads(), 0, 1024),
+                n.number("token_cache_size", d.tokenCacheSize(), 0, 10_000_000));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {

@@ -63,7 +63,13 @@ public final class PolicyCompiler {
                     r.maxConcurrentRequests()));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
-        Authenticator authenticator = new Authenticator(config.issuers(), keys, clock);
+        java.util.Set<String> claimNames = new HashSet<>();
+        for (RouteConfig r : config.routes()) {
+            r.allow().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
+            r.deny().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
+        }
+        Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
+                config.server().tokenCacheSize(), claimNames);
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param maxConnections       client connections held open at once; more are refused
  * @param keyWaitTimeout       how long a request may wait for an issuer's keys before 503
  * @param ioThreads            event-loop threads; 0 means one per core
+ * @param tokenCacheSize       verified tokens kept, so repeat callers skip the signature check; 0 disables
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -26,10 +27,11 @@ public record ServerConfig(
         Duration headerReadTimeout,
         int maxConnections,
         Duration keyWaitTimeout,
-        int ioThreads) {
+        int ioThreads,
+        long tokenCacheSize) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0);
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000);
     }
 }
