@@ -75,8 +75,9 @@ PROXY_PID=$LAST_PID
 for _ in $(seq 1 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" | grep -q 200 && break; sleep 0.1; done
 
 # CPU ticks and RSS (KiB) summed over a process group (nginx master + worker, all JVM threads)
-cpu_ticks() { awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) t+=f[12]+f[13]} END{print t+0}' /proc/[0-9]*/stat 2>/dev/null; }
-rss_kb() { awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}' /proc/[0-9]*/stat 2>/dev/null; }
+# (processes come and go while /proc is read: a vanished file is skipped, never fatal)
+cpu_ticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) t+=f[12]+f[13]} END{print t+0}'; }
+rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
 
 # run_case NAME URL EXPECTED_STATUS [TOKEN]
 declare -A RPS P50 P99 P999 CPU RSS VALID

@@ -68,6 +68,15 @@ public final class HeaderPolicy {
         return false;
     }
 
+    /**
+     * Whether a name listed in {@code Connection} may be removed. Message framing may not: a
+     * client (or upstream) that lists {@code Content-Length} would otherwise have its body
+     * forwarded without a length, and the next hop would read the body as the next message.
+     */
+    static boolean removableByConnection(String lowerName) {
+        return !lowerName.equals("content-length") && !lowerName.equals("host");
+    }
+
     static boolean isHopByHop(String lowerName) {
         return HOP_BY_HOP.contains(lowerName);
     }

@@ -41,7 +41,7 @@ public final class RequestHeaders {
         for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : v.split(",")) {
                 String t = token.trim();
-                if (!t.isEmpty()) {
+                if (!t.isEmpty() && HeaderPolicy.removableByConnection(HeaderPolicy.lower(t))) {
                     connectionListed.add(HeaderPolicy.lower(t));
                 }
             }
@@ -51,7 +51,7 @@ public final class RequestHeaders {
             CharSequence name = it.next().getKey();
             String lower = HeaderPolicy.lower(name);
             if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReserved(name)
-                    || isForwarding(lower) || lower.equals("host") || lower.equals("expect")
+                    || isForwarding(HeaderPolicy.lookalike(name)) || lower.equals("host") || lower.equals("expect")
                     || (!ctx.forwardToken() && lower.equals("authorization"))) {
                 remove.add(name.toString());
             }
@@ -81,9 +81,19 @@ public final class RequestHeaders {
         }
     }
 
-    private static boolean isForwarding(String lower) {
-        return lower.startsWith("x-forwarded-") || lower.equals("forwarded") || lower.equals("x-real-ip");
+    /**
+     * Headers through which a client could tell the upstream where it comes from, or that a
+     * different method or URL was meant, than what the gate judged. Compared in look-alike form
+     * ({@code X_Forwarded_For} becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack).
+     */
+    private static boolean isForwarding(String lookalike) {
+        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || lookalike.equals("x-real-ip")
+                || OVERRIDES.contains(lookalike);
     }
+
+    /** Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…). */
+    private static final Set<String> OVERRIDES = Set.of("x-http-method-override", "x-http-method",
+            "x-method-override", "x-original-url", "x-rewrite-url", "x-original-method");
 
     private static String joined(HttpHeaders headers, CharSequence name) {
         List<String> all = headers.getAll(name);

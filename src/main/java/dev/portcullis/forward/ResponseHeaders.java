@@ -31,7 +31,7 @@ public final class ResponseHeaders {
         Set<String> listed = new HashSet<>();
         for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String t : v.split(",")) {
-                if (!t.isBlank()) {
+                if (!t.isBlank() && HeaderPolicy.removableByConnection(HeaderPolicy.lower(t.trim()))) {
                     listed.add(HeaderPolicy.lower(t.trim()));
                 }
             }

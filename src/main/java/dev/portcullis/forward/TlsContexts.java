@@ -22,6 +22,7 @@ public final class TlsContexts {
     }
 
     public static SslContext server(TlsConfig c) throws SSLException {
+        KeyPairCheck.requireMatching(c.certFile(), c.keyFile());
         return SslContextBuilder.forServer(new File(c.certFile()), new File(c.keyFile()))
                 .protocols(PROTOCOLS).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).build();
     }
@@ -34,6 +35,7 @@ public final class TlsContexts {
             b.trustManager(new File(c.caFile()));
         }
         if (c != null && c.certFile() != null) {
+            KeyPairCheck.requireMatching(c.certFile(), c.keyFile());
             b.keyManager(new File(c.certFile()), new File(c.keyFile()));
         }
         return b.build();

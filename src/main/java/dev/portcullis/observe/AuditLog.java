@@ -5,11 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,11 @@ public final class AuditLog implements AutoCloseable {
     private static final Logger audit = LoggerFactory.getLogger("portcullis.audit");
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
-    private final BlockingQueue<AuditEvent> queue;
+    /** How long the writer sleeps when there is nothing to write. Producers never wake it. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int BATCH = 512;
+
+    private final Queue<AuditEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final Metrics metrics;
     private final JsonFactory json = new JsonFactory();
@@ -31,47 +34,54 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean running = true;
 
     public AuditLog(int capacity, Metrics metrics) {
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        // Lock-free, bounded, many producers (event loops), one consumer (the writer).
+        this.queue = PlatformDependent.newFixedMpscQueue(capacity);
         this.metrics = metrics;
         this.writer = new Thread(this::drain, "portcullis-audit");
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
-    /** Hands an event to the writer; never blocks. */
+    /** Hands an event to the writer; never blocks, takes no lock, wakes no thread. */
     public void record(AuditEvent event) {
         if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }
     }
 
+    /**
+     * The writer loop: formats whatever has queued up and writes it as one block (one write
+     * call per batch, not per line), then sleeps briefly when the queue is empty.
+     */
     private void drain() {
-        List<AuditEvent> batch = new ArrayList<>(256);
-        StringWriter buffer = new StringWriter(512);
+        StringWriter line = new StringWriter(512);
+        StringBuilder block = new StringBuilder(64 * 1024);
         while (running || !queue.isEmpty()) {
             try {
-                AuditEvent first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                AuditEvent e;
+                int n = 0;
+                while (n < BATCH && (e = queue.poll()) != null) {
+                    line.getBuffer().setLength(0);
+                    write(e, line);
+                    if (n > 0) {
+                        block.append('\n');
+                    }
+                    block.append(line.getBuffer());
+                    n++;
+                }
+                if (n > 0) {
+                    audit.info(block.toString());
+                    block.setLength(0);
+                } else {
                     reportDropped();
-                    continue;
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
-                batch.add(first);
-                queue.drainTo(batch, 255);
-                for (AuditEvent e : batch) {
-                    buffer.getBuffer().setLength(0);
-                    write(e, buffer);
-                    audit.info(buffer.toString());
-                }
-                batch.clear();
-                reportDropped();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (IOException | RuntimeException e) {
-                log.error("audit writer failed on a line; continuing", e);
-                batch.clear();
+            } catch (IOException | RuntimeException ex) {
+                log.error("audit writer failed on a batch; continuing", ex);
+                block.setLength(0);
             }
         }
+        reportDropped();
     }
 
     private void reportDropped() {
@@ -121,6 +131,7 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(writer);
         try {
             writer.join(2000);
         } catch (InterruptedException e) {

@@ -35,6 +35,7 @@ final class Exchange {
     boolean upstreamReusable;
     boolean audited;
     boolean holdsSlot;
+    long responseDeadlineNanos;
     int status;
     Channel upstream;
     Upstream upstreamAddress;
@@ -61,6 +62,7 @@ final class Exchange {
         upstreamReusable = false;
         audited = false;
         holdsSlot = false;
+        responseDeadlineNanos = 0;
         status = 0;
         upstream = null;
         upstreamAddress = null;

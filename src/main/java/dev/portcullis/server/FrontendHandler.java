@@ -64,6 +64,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private UpstreamPool pool;
     private InetAddress clientAddress;
     private final String scheme;
+    private ScheduledFuture<?> responseTimer;
+    private long responseTimerAt;
     private State state = State.IDLE;
     private int generation;
 
@@ -166,6 +168,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             reject(Reason.BAD_REQUEST, true);
             return;
         }
+        if (!RequestChecks.plainMethod(x.method) || !RequestChecks.plainTransferCoding(r.headers())) {
+            reject(Reason.BAD_REQUEST, true);
+            return;
+        }
         if (r.headers().size() > limits.maxHeaderCount()) {
             reject(Reason.HEADERS_TOO_LARGE, true);
             return;
@@ -256,7 +262,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void forward(Reason decision) {
         // Judged after the decision, so an unauthenticated client learns nothing but 401.
-        if (x.route.maxBodySize() > 0 && HttpUtil.getContentLength(x.request, -1L) > x.route.maxBodySize()) {
+        if (x.route.maxBodySize() > 0 && declaredLength(x.request) > x.route.maxBodySize()) {
             reject(Reason.BODY_TOO_LARGE, true);
             return;
         }
@@ -360,17 +366,40 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /**
+     * Sets the deadline for the response headers. One timer per connection, armed lazily and
+     * re-armed only when it fires early: a busy connection does not schedule a task per request.
+     */
     private void startResponseTimer() {
-        int gen = generation;
-        x.cancelTimer();
-        x.timer = ctx.executor().schedule(() -> {
-            if (gen == generation && state == State.FORWARDING && !x.responseStarted) {
-                x.timer = null;
-                x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
-                dropUpstream();
-                reject(Reason.UPSTREAM_TIMEOUT, !x.requestComplete);
-            }
-        }, x.route.responseTimeoutMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(x.route.responseTimeoutMillis());
+        x.responseDeadlineNanos = deadline;
+        if (responseTimer != null && responseTimerAt - deadline > 0) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+        if (responseTimer == null) {
+            armResponseTimer(deadline);
+        }
+    }
+
+    private void armResponseTimer(long at) {
+        responseTimerAt = at;
+        responseTimer = ctx.executor().schedule(this::checkResponseDeadline, at - System.nanoTime(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void checkResponseDeadline() {
+        responseTimer = null;
+        if (state != State.FORWARDING || x.responseStarted || x.responseDeadlineNanos == 0) {
+            return;
+        }
+        if (x.responseDeadlineNanos - System.nanoTime() > 0) {
+            armResponseTimer(x.responseDeadlineNanos);
+            return;
+        }
+        x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
+        dropUpstream();
+        reject(Reason.UPSTREAM_TIMEOUT, !x.requestComplete);
     }
 
     private void failUpstream(Reason reason) {
@@ -409,7 +438,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 }
                 return;
             }
-            x.cancelTimer();
+            x.responseDeadlineNanos = 0;
             x.responseStarted = true;
             x.status = code;
             x.upstreamReusable = HttpUtil.isKeepAlive(res);
@@ -493,8 +522,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     /** Answers the request ourselves. Closes the connection when asked or when a body may follow. */
     private void reject(Reason reason, boolean close) {
-        boolean bodyDone = x.requestComplete || (x.request != null && !HttpUtil.isTransferEncodingChunked(x.request)
-                && HttpUtil.getContentLength(x.request, 0L) == 0);
+        boolean bodyDone = x.requestComplete || (x.request != null && !x.request.decoderResult().isFailure()
+                && !HttpUtil.isTransferEncodingChunked(x.request) && declaredLength(x.request) == 0);
         boolean keepAlive = !close && x.clientKeepAlive && bodyDone;
         audit(reason, reason.status());
         x.cancelTimer();
@@ -519,6 +548,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (x.holdsSlot) {
             x.holdsSlot = false;
             x.route.release();
+        }
+    }
+
+    /** The declared body length: 0 when none is declared, -1 when the header is unreadable. */
+    private static long declaredLength(HttpRequest r) {
+        try {
+            return HttpUtil.getContentLength(r, 0L);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -573,6 +611,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         gate.metrics().connectionClosed();
         generation++;
         x.cancelTimer();
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
         if (x.snapshot != null && !x.audited) {
             audit(Reason.CLIENT_CLOSED, Reason.CLIENT_CLOSED.status());
         }

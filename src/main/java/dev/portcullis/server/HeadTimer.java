@@ -10,36 +10,61 @@ import java.util.concurrent.TimeUnit;
  * head must arrive within {@code header_read_timeout}. Sits before the decoder, so it sees bytes;
  * the {@link FrontendHandler} tells it when a head was decoded and when the next may start.
  * A connection that sends nothing at all is left to the idle timeout.
+ *
+ * <p>One timer per connection, armed lazily and re-armed only when it fires during a head: a
+ * busy keep-alive connection costs one scheduled task per timeout period, not one per request.
  */
 final class HeadTimer extends ChannelInboundHandlerAdapter {
     /** Fired down the pipeline when a head took too long. */
     static final Object TIMED_OUT = new Object();
 
-    private final long timeoutMillis;
+    private final long timeoutNanos;
+    private ChannelHandlerContext ctx;
     private boolean awaitingHead = true;
+    private long headStartNanos = -1;
     private ScheduledFuture<?> timer;
 
     HeadTimer(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (awaitingHead && timer == null) {
-            timer = ctx.executor().schedule(() -> {
-                timer = null;
-                if (awaitingHead && ctx.channel().isActive()) {
-                    ctx.fireUserEventTriggered(TIMED_OUT);
-                }
-            }, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (awaitingHead && headStartNanos < 0) {
+            headStartNanos = System.nanoTime();
+            if (timer == null) {
+                arm(timeoutNanos);
+            }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private void arm(long delayNanos) {
+        timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
+        timer = null;
+        if (!awaitingHead || headStartNanos < 0 || !ctx.channel().isActive()) {
+            return; // no head in progress: the next one arms the timer again
+        }
+        long left = timeoutNanos - (System.nanoTime() - headStartNanos);
+        if (left <= 0) {
+            ctx.fireUserEventTriggered(TIMED_OUT);
+        } else {
+            arm(left);
+        }
     }
 
     /** A complete head was decoded: stop the clock until the exchange ends. */
     void headReceived() {
         awaitingHead = false;
-        cancel();
+        headStartNanos = -1;
     }
 
     /** The exchange ended; the next bytes start a new head. */
@@ -49,14 +74,10 @@ final class HeadTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
-        ctx.fireChannelInactive();
-    }
-
-    private void cancel() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
         }
+        ctx.fireChannelInactive();
     }
 }
