@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
-            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes");
+            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
@@ -36,26 +36,57 @@ public final class ConfigReader {
             "scopes_all", "claims");
 
     private final YAMLFactory yaml = new YAMLFactory();
+    private final Map<String, String> env;
+
+    public ConfigReader() {
+        this(System.getenv());
+    }
+
+    /** With the environment that {@code ${VAR}} references are resolved from. */
+    public ConfigReader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
     /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
     private final ObjectMapper mapper = new ObjectMapper(yaml)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
 
+    /** Reads a config file, the route files it includes, and substitutes environment variables. */
     public ProxyConfig read(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file.toString(), 0, 0, "", "cannot read file: " + e)));
-        }
-        return read(file.toString(), text);
+        return read(file.toString(), readText(file.toString(), file), file.toAbsolutePath().getParent());
     }
 
+    /** Reads config text; {@code include} is resolved against the working directory. */
     public ProxyConfig read(String name, String text) throws ConfigException {
-        JsonNode root;
-        SourceMap sourceMap;
+        return read(name, text, Path.of("").toAbsolutePath());
+    }
+
+    private ProxyConfig read(String name, String rawText, Path baseDir) throws ConfigException {
+        List<ConfigError> envErrors = new ArrayList<>();
+        String text = EnvSubstitution.apply(name, rawText, env, envErrors);
+        if (!envErrors.isEmpty()) {
+            throw new ConfigException(envErrors);
+        }
+        Parsed main = parse(name, text);
+        Problems problems = new Problems(name, main.sourceMap());
+        if (main.root() == null || !main.root().isObject()) {
+            problems.add("", "the config must be a YAML mapping");
+            throw new ConfigException(problems.errors());
+        }
+        ProxyConfig config = bind(name, new ConfigNode(main.root(), "", problems));
+        config = withIncludes(config, new ConfigNode(main.root(), "", problems), problems, baseDir);
+        new ConfigValidator(problems).validate(config);
+        if (!problems.errors().isEmpty()) {
+            throw new ConfigException(problems.errors());
+        }
+        return config;
+    }
+
+    private record Parsed(JsonNode root, SourceMap sourceMap) {
+    }
+
+    private Parsed parse(String name, String text) throws ConfigException {
         try {
-            root = mapper.readTree(text);
-            sourceMap = SourceMap.of(yaml, text);
+            return new Parsed(mapper.readTree(text), SourceMap.of(yaml, text));
         } catch (JacksonException e) {
             JsonLocation loc = e.getLocation();
             throw new ConfigException(List.of(new ConfigError(name, loc == null ? 0 : loc.getLineNr(),
@@ -63,17 +94,77 @@ public final class ConfigReader {
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot parse: " + e.getMessage())));
         }
-        Problems problems = new Problems(name, sourceMap);
-        if (root == null || !root.isObject()) {
-            problems.add("", "the config must be a YAML mapping");
-            throw new ConfigException(problems.errors());
+    }
+
+    private static String readText(String name, Path file) throws ConfigException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot read file: " + e)));
         }
-        ProxyConfig config = bind(name, new ConfigNode(root, "", problems));
-        new ConfigValidator(problems).validate(config);
-        if (!problems.errors().isEmpty()) {
-            throw new ConfigException(problems.errors());
+    }
+
+    /**
+     * {@code include: routes.d} (or a list of directories) adds the routes of every
+     * {@code *.yaml} / {@code *.yml} file there, in name order: one file per team or service.
+     * Included files hold {@code routes:} only; their errors name their own file and line.
+     */
+    private ProxyConfig withIncludes(ProxyConfig config, ConfigNode root, Problems problems, Path baseDir)
+            throws ConfigException {
+        List<String> dirs = root.texts("include");
+        if (dirs == null || dirs.isEmpty()) {
+            return config;
         }
-        return config;
+        List<RouteConfig> routes = new ArrayList<>(config.routes());
+        List<String> files = new ArrayList<>(config.files());
+        List<ConfigError> readErrors = new ArrayList<>();
+        for (int d = 0; d < dirs.size(); d++) {
+            Path dir = baseDir.resolve(dirs.get(d));
+            if (!Files.isDirectory(dir)) {
+                problems.add("/include" + (root.get("include").isObject() ? "" : "/" + d),
+                        "not a directory: " + dir);
+                continue;
+            }
+            for (Path f : includedFiles(dir)) {
+                String fname = f.toString();
+                files.add(fname);
+                try {
+                    List<ConfigError> envErrors = new ArrayList<>();
+                    String text = EnvSubstitution.apply(fname, readText(fname, f), env, envErrors);
+                    readErrors.addAll(envErrors);
+                    Parsed parsed = parse(fname, text);
+                    Problems fileProblems = problems.forFile(fname, parsed.sourceMap());
+                    ConfigNode froot = new ConfigNode(parsed.root(), "", fileProblems);
+                    if (!froot.isObject()) {
+                        fileProblems.add("", "an included file is a mapping with 'routes:'");
+                        continue;
+                    }
+                    froot.allowOnly(Set.of("routes"));
+                    List<ConfigNode> nodes = froot.list("routes");
+                    for (int i = 0; i < nodes.size(); i++) {
+                        problems.routeFrom(routes.size(), fileProblems, i);
+                        routes.add(route(nodes.get(i)));
+                    }
+                } catch (ConfigException e) {
+                    readErrors.addAll(e.errors());
+                }
+            }
+        }
+        if (!readErrors.isEmpty()) {
+            throw new ConfigException(readErrors);
+        }
+        return config.withRoutes(routes, files);
+    }
+
+    private static List<Path> includedFiles(Path dir) throws ConfigException {
+        try (var stream = Files.list(dir)) {
+            return stream.filter(p -> {
+                String n = p.getFileName().toString();
+                return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.startsWith(".");
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(dir.toString(), 0, 0, "", "cannot list: " + e)));
+        }
     }
 
     private ProxyConfig bind(String name, ConfigNode root) {
@@ -97,7 +188,7 @@ public final class ConfigReader {
         return new ProxyConfig(name, listen, tls(root.get("tls"), true), new AdminConfig(adminListen), server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
-                issuers, routes);
+                issuers, routes, List.of(name));
     }
 
     private static HostPort hostPort(ConfigNode n, HostPort fallback) {

@@ -1,28 +1,77 @@
 package dev.portcullis.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Collects located config errors while a file is read and checked. */
 final class Problems {
     private final String file;
     private final SourceMap sourceMap;
-    private final List<ConfigError> errors = new ArrayList<>();
+    private final List<ConfigError> errors;
+    /** Where each merged route came from, when routes were read from included files. */
+    private final Map<Integer, Origin> routeOrigins = new HashMap<>();
+
+    private record Origin(Problems file, int localIndex) {
+    }
 
     Problems(String file, SourceMap sourceMap) {
+        this(file, sourceMap, new ArrayList<>());
+    }
+
+    private Problems(String file, SourceMap sourceMap, List<ConfigError> errors) {
         this.file = file;
         this.sourceMap = sourceMap;
+        this.errors = errors;
+    }
+
+    /** Problems of another file (an included one), reported into the same list. */
+    Problems forFile(String otherFile, SourceMap otherMap) {
+        return new Problems(otherFile, otherMap, errors);
+    }
+
+    /** Route {@code mergedIndex} of the config is route {@code localIndex} of {@code file}. */
+    void routeFrom(int mergedIndex, Problems file, int localIndex) {
+        routeOrigins.put(mergedIndex, new Origin(file, localIndex));
     }
 
     void add(String pointer, String message) {
+        Origin o = origin(pointer);
+        if (o != null) {
+            o.file().add(localPointer(pointer, o), message);
+            return;
+        }
         int[] pos = sourceMap.locate(pointer);
         errors.add(new ConfigError(file, pos[0], pos[1], readable(pointer), message));
     }
 
     /** {@code file:line} of a pointer, for messages that name a place (e.g. duplicate ids). */
     String describe(String pointer) {
+        Origin o = origin(pointer);
+        if (o != null) {
+            return o.file().describe(localPointer(pointer, o));
+        }
         int[] pos = sourceMap.locate(pointer);
         return pos[0] > 0 ? file + ":" + pos[0] : file;
+    }
+
+    private Origin origin(String pointer) {
+        if (routeOrigins.isEmpty() || !pointer.startsWith("/routes/")) {
+            return null;
+        }
+        int end = pointer.indexOf('/', 8);
+        String index = pointer.substring(8, end < 0 ? pointer.length() : end);
+        try {
+            return routeOrigins.get(Integer.parseInt(index));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String localPointer(String pointer, Origin o) {
+        int end = pointer.indexOf('/', 8);
+        return "/routes/" + o.localIndex() + (end < 0 ? "" : pointer.substring(end));
     }
 
     List<ConfigError> errors() {

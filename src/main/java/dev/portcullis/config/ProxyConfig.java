@@ -17,12 +17,20 @@ public record ProxyConfig(
         IdentityHeadersConfig identityHeaders,
         IdentityAssertionConfig identityAssertion,
         List<IssuerConfig> issuers,
-        List<RouteConfig> routes) {
+        List<RouteConfig> routes,
+        List<String> files) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
         issuers = List.copyOf(issuers);
         routes = List.copyOf(routes);
+        files = List.copyOf(files);
+    }
+
+    /** The same config with routes (and the files they came from) replaced. */
+    public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
+        return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
+                identityAssertion, issuers, newRoutes, newFiles);
     }
 
     /** The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}). */
