@@ -5,8 +5,6 @@ import dev.portcullis.config.ConfigException;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.server.Portcullis;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -22,19 +20,34 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProxyConfig c;
-        String text;
         try {
-            text = Files.readString(config, StandardCharsets.UTF_8);
-            c = new ConfigReader().read(config.toString(), text);
+            c = new ConfigReader().read(config);
         } catch (ConfigException e) {
             for (ConfigError err : e.errors()) {
                 System.err.println(err);
             }
             return 1;
         }
-        Portcullis p = Portcullis.start(c, text);
+        Portcullis p;
+        try {
+            p = Portcullis.startWatching(config, c);
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            System.err.println("portcullis: cannot start: " + e.getMessage());
+            return 1;
+        }
+        reloadOnHangup(p);
         awaitShutdown(p);
         return 0;
+    }
+
+    /** SIGHUP forces a reload, as for nginx and HAProxy. */
+    @SuppressWarnings("removal")
+    private static void reloadOnHangup(Portcullis p) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> p.reload());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // No SIGHUP on this platform: file watching still reloads.
+        }
     }
 
     static void awaitShutdown(AutoCloseable... closeables) throws InterruptedException {

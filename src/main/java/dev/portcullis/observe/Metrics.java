@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -35,6 +36,16 @@ public final class Metrics {
             .labelNames("route", "kind").register(registry);
     private final Counter auditDropped = Counter.builder().name("portcullis_audit_dropped")
             .help("Audit lines dropped because the writer's queue was full").register(registry);
+    private final Counter reloads = Counter.builder().name("portcullis_config_reloads")
+            .help("Config reloads that went live").register(registry);
+    private final Counter reloadFailures = Counter.builder().name("portcullis_config_reload_failures")
+            .help("Config reloads refused (invalid file, keys of a new issuer not loadable); the old config stays")
+            .register(registry);
+    private final Info configInfo = Info.builder().name("portcullis_config")
+            .help("The running config, by the sha256 of its files").labelNames("sha256").register(registry);
+    private final Gauge configLoadedAt = Gauge.builder().name("portcullis_config_loaded_timestamp_seconds")
+            .help("When the running config went live").register(registry);
+    private String configHash;
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
@@ -53,6 +64,20 @@ public final class Metrics {
         if (success) {
             jwksLastSuccess.labelValues(issuerId).set(System.currentTimeMillis() / 1000.0);
         }
+    }
+
+    /** Records a config load: the hash of a config that went live, or a refused reload (hash null). */
+    public synchronized void configLoaded(String hash, boolean success) {
+        if (!success) {
+            reloadFailures.inc();
+            return;
+        }
+        if (configHash != null) {
+            reloads.inc();
+        }
+        configHash = hash;
+        configInfo.setLabelValues(hash);
+        configLoadedAt.set(System.currentTimeMillis() / 1000.0);
     }
 
     public void auditDropped(long n) {

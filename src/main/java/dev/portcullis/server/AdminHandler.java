@@ -34,7 +34,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final AssertionKeys assertionKeys;
 
-    AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers, AssertionKeys assertionKeys) {
+    private final Supplier<ConfigReloader.Status> reloads;
+
+    AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers, AssertionKeys assertionKeys,
+            Supplier<ConfigReloader.Status> reloads) {
+        this.reloads = reloads;
         this.gate = gate;
         this.issuers = issuers;
         this.assertionKeys = assertionKeys;
@@ -87,6 +91,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         cfg.put("sha256", snap.hash());
         cfg.put("loaded_at_ms", snap.loadedAtMillis());
         cfg.put("routes", snap.routeList().size());
+        ConfigReloader.Status r = reloads.get();
+        if (r != null) {
+            cfg.put("reloads", r.reloads());
+            cfg.put("reload_failures", r.failures());
+            // A failed reload leaves the proxy serving the last good config: ready, with the error shown.
+            cfg.put("last_reload_error", r.lastError());
+        }
         body.put("status", ready ? "ready" : "not_ready");
         return json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 JSON.writeValueAsString(body));

@@ -24,8 +24,9 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer bind(HostPort listen, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
-            AssertionKeys assertionKeys, Transport transport, EventLoopGroup group) throws InterruptedException {
-        AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys);
+            AssertionKeys assertionKeys, Supplier<ConfigReloader.Status> reloads, Transport transport,
+            EventLoopGroup group) throws InterruptedException {
+        AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys, reloads);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -12,7 +12,8 @@ import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
 import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
-import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,7 +40,8 @@ public final class Portcullis implements AutoCloseable {
     private final AuditLog audit;
     private final ScheduledExecutorService keyScheduler;
     private final ExecutorService keyIo;
-    private final Map<String, IssuerKeys> keys = new LinkedHashMap<>();
+    private final KeyRegistry keys;
+    private final ConfigReloader reloader;
     private final AssertionKeys assertionKeys;
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
@@ -49,26 +51,31 @@ public final class Portcullis implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
 
-    private Portcullis(ProxyConfig config, String configText, Clock clock)
+    /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
+    interface Compiler {
+        Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, String hash);
+    }
+
+    private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
         audit = new AuditLog(65536, metrics);
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
         keyIo = Executors.newFixedThreadPool(2, daemon("portcullis-keys-io"));
         KeyFetcher fetcher = new HttpKeyFetcher(keyIo, Duration.ofSeconds(5));
-        for (IssuerConfig ic : config.issuers()) {
-            IssuerKeys k = new IssuerKeys(ic.id(), ic.issuer(), ic.jwksUri() == null ? null : URI.create(ic.jwksUri()),
-                    ic.jwksRefreshInterval(), ic.jwksMinRefetch(), fetcher, keyScheduler, clock,
-                    metrics::jwksFetched);
-            keys.put(ic.id(), k);
-            k.start();
-        }
+        keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics);
+        KeyRegistry.Prepared initialKeys = keys.prepare(config.issuers());
+        keys.commit(initialKeys);
         assertionKeys = new AssertionKeys(clock, config.identityAssertion().lifetime());
         long rotate = config.identityAssertion().rotateEvery().toMillis();
         keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
-        Snapshot snapshot = new PolicyCompiler(metrics, clock).compile(config, keys, assertionKeys,
-                sha256(configText));
+        PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock);
+        Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
+        Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
+        metrics.configLoaded(hash, true);
         gate = new Gate(snapshot, audit, metrics, transport);
+        reloader = watchFile == null ? null
+                : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
                 : Runtime.getRuntime().availableProcessors();
         boss = transport.group(1, "portcullis-accept");
@@ -76,16 +83,29 @@ public final class Portcullis implements AutoCloseable {
         adminGroup = transport.group(1, "portcullis-admin");
         TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
         proxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
-        admin = AdminServer.bind(config.admin().listen(), gate, keys::values, assertionKeys, transport, adminGroup);
+        admin = AdminServer.bind(config.admin().listen(), gate, keys::all, assertionKeys,
+                reloader == null ? () -> null : reloader::status, transport, adminGroup);
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
                 + " started in {} ms", config.listen().host(), proxy.port(), config.admin().listen().host(),
-                admin.port(), snapshot.routeList().size(), keys.size(), transport.name(), threads,
+                admin.port(), snapshot.routeList().size(), config.issuers().size(), transport.name(), threads,
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /** Starts with a config given as text (tests, the demo): no file to watch. */
     public static Portcullis start(ProxyConfig config, String configText)
             throws InterruptedException, javax.net.ssl.SSLException {
-        return new Portcullis(config, configText, Clock.systemUTC());
+        return new Portcullis(config, sha256(configText), null, Clock.systemUTC());
+    }
+
+    /** Starts from a config file and reloads it when it (or an included file) changes. */
+    public static Portcullis startWatching(Path file, ProxyConfig config)
+            throws InterruptedException, javax.net.ssl.SSLException {
+        return new Portcullis(config, ConfigReloader.hashOf(config.files()), file, Clock.systemUTC());
+    }
+
+    /** Forces a reload (SIGHUP); completes with whether the new config went live. */
+    public CompletableFuture<Boolean> reload() {
+        return reloader == null ? CompletableFuture.completedFuture(false) : reloader.reloadNow();
     }
 
     public int port() {
@@ -102,9 +122,12 @@ public final class Portcullis implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reloader != null) {
+            reloader.close();
+        }
         proxy.close();
         admin.close();
-        keys.values().forEach(IssuerKeys::close);
+        keys.closeAll();
         keyScheduler.shutdownNow();
         keyIo.shutdownNow();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);

@@ -85,6 +85,22 @@ public final class Harness implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes the config to {@code file} and starts the proxy watching it, as {@code portcullis run}
+     * does: edits to the file reload the policy.
+     */
+    public Harness startWatching(java.nio.file.Path file, String yaml) throws Exception {
+        java.nio.file.Files.writeString(file, fill(yaml));
+        proxy = Portcullis.startWatching(file, new ConfigReader().read(file));
+        awaitReady();
+        return this;
+    }
+
+    /** The YAML with %ISSUER% and %UPSTREAM% filled in. */
+    public String fill(String yaml) {
+        return yaml.replace("%ISSUER%", issuerUrl()).replace("%UPSTREAM%", upstream.url());
+    }
+
     /** The proxy's client-facing port. */
     public int port() {
         return proxy.port();

@@ -1,0 +1,213 @@
+package dev.portcullis.server;
+
+import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.config.ConfigException;
+import dev.portcullis.config.ConfigReader;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.Snapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot reload: watches the config file, the files it includes and their directories; on a change
+ * (or SIGHUP) reads, validates and compiles the new config on its own thread, loads the keys of
+ * issuers it adds, and only then publishes it with one atomic swap. Requests in flight finish
+ * under the snapshot they started with. A broken config never replaces a working one: the error
+ * is logged with its location, counted, and shown by {@code /readyz}.
+ */
+final class ConfigReloader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    private static final Duration NEW_ISSUER_KEYS_WAIT = Duration.ofSeconds(10);
+
+    /** What the last reload attempt did, for {@code /readyz}. */
+    record Status(long reloads, long failures, String lastError, long lastAttemptMillis) {
+    }
+
+    private final Path file;
+    private final Portcullis.Compiler compiler;
+    private final Gate gate;
+    private final KeyRegistry keys;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "portcullis-config");
+        t.setDaemon(true);
+        return t;
+    });
+    private Map<Path, FileTime> watched;
+    private String currentHash;
+    private volatile Status status = new Status(0, 0, null, 0);
+
+    ConfigReloader(Path file, String hash, ProxyConfig initial, Portcullis.Compiler compiler, Gate gate,
+            KeyRegistry keys, Duration pollEvery) {
+        this.file = file;
+        this.currentHash = hash;
+        this.compiler = compiler;
+        this.gate = gate;
+        this.keys = keys;
+        this.watched = stamps(initial);
+        thread.scheduleWithFixedDelay(this::checkForChange, pollEvery.toMillis(), pollEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    Status status() {
+        return status;
+    }
+
+    /** Reloads now, on the reloader's thread (SIGHUP). */
+    CompletableFuture<Boolean> reloadNow() {
+        return CompletableFuture.supplyAsync(() -> reload(true), thread);
+    }
+
+    private void checkForChange() {
+        try {
+            Map<Path, FileTime> now = stamps(watchedFiles());
+            if (!now.equals(watched)) {
+                watched = now;
+                reload(false);
+            }
+        } catch (RuntimeException e) {
+            log.error("config watcher failed; it keeps watching", e);
+        }
+    }
+
+    private List<Path> watchedFiles() {
+        return new ArrayList<>(watched.keySet());
+    }
+
+    private boolean reload(boolean forced) {
+        long t0 = System.nanoTime();
+        ProxyConfig next;
+        String hash;
+        try {
+            next = new ConfigReader().read(file);
+            hash = hashOf(next.files());
+            watched = stamps(next);
+        } catch (ConfigException e) {
+            fail("config " + file + " is invalid; keeping the running config:\n" + e.getMessage());
+            return false;
+        }
+        if (hash.equals(currentHash) && !forced) {
+            return true;
+        }
+        KeyRegistry.Prepared prepared = keys.prepare(next.issuers());
+        try {
+            awaitKeys(prepared.newSources());
+            Snapshot snapshot = compiler.compile(next, prepared.keys(), hash);
+            warnAboutRestartOnlyChanges(gate.snapshot().config(), next);
+            gate.publish(snapshot);
+            keys.commit(prepared);
+        } catch (RuntimeException | TimeoutException e) {
+            keys.discard(prepared);
+            fail("config " + file + " could not be applied; keeping the running config: " + e.getMessage());
+            return false;
+        }
+        currentHash = hash;
+        Status s = status;
+        status = new Status(s.reloads() + 1, s.failures(), null, System.currentTimeMillis());
+        gate.metrics().configLoaded(hash, true);
+        log.info("config reloaded from {} ({} routes, {} issuers, sha256 {}) in {} ms", file, next.routes().size(),
+                next.issuers().size(), hash.substring(0, 12), (System.nanoTime() - t0) / 1_000_000);
+        return true;
+    }
+
+    private void fail(String message) {
+        Status s = status;
+        status = new Status(s.reloads(), s.failures() + 1, message, System.currentTimeMillis());
+        gate.metrics().configLoaded(null, false);
+        log.error(message);
+    }
+
+    /** New issuers must have keys before the policy that trusts them goes live. */
+    private static void awaitKeys(List<IssuerKeys> fresh) throws TimeoutException {
+        long deadline = System.nanoTime() + NEW_ISSUER_KEYS_WAIT.toNanos();
+        for (IssuerKeys k : fresh) {
+            try {
+                k.firstLoad().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new TimeoutException("keys of new issuer '" + k.issuerId() + "' did not load within "
+                        + NEW_ISSUER_KEYS_WAIT.toSeconds() + "s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TimeoutException("interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new TimeoutException("keys of new issuer '" + k.issuerId() + "' failed: " + e.getCause());
+            }
+        }
+    }
+
+    private static void warnAboutRestartOnlyChanges(ProxyConfig old, ProxyConfig next) {
+        if (!old.listen().equals(next.listen()) || !old.admin().equals(next.admin())
+                || !Objects.equals(old.tls(), next.tls())) {
+            log.warn("listen, admin and tls changes take effect at the next restart");
+        }
+        var a = old.server();
+        var b = next.server();
+        if (a.maxInitialLineLength() != b.maxInitialLineLength() || a.maxHeaderSize() != b.maxHeaderSize()
+                || a.maxConnections() != b.maxConnections() || a.ioThreads() != b.ioThreads()
+                || !a.idleTimeout().equals(b.idleTimeout()) || !a.headerReadTimeout().equals(b.headerReadTimeout())) {
+            log.warn("server.max_initial_line_length, max_header_size, max_connections, io_threads, idle_timeout"
+                    + " and header_read_timeout changes take effect at the next restart");
+        }
+    }
+
+    /** Modification times of the config's files and of the directories they are in. */
+    private static Map<Path, FileTime> stamps(ProxyConfig config) {
+        List<Path> paths = new ArrayList<>();
+        for (String f : config.files()) {
+            Path p = Path.of(f).toAbsolutePath();
+            paths.add(p);
+            paths.add(p.getParent());
+        }
+        return stamps(paths);
+    }
+
+    private static Map<Path, FileTime> stamps(List<Path> paths) {
+        Map<Path, FileTime> out = new LinkedHashMap<>();
+        for (Path p : paths) {
+            try {
+                out.put(p, Files.getLastModifiedTime(p));
+            } catch (IOException e) {
+                out.put(p, FileTime.fromMillis(0));
+            }
+        }
+        return out;
+    }
+
+    /** SHA-256 over the names and contents of every file of the config. */
+    static String hashOf(List<String> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (String f : files) {
+                md.update(f.getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(Files.readAllBytes(Path.of(f)));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return "unreadable-" + System.nanoTime();
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.portcullis.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot reload of a live proxy: edits under load, broken edits, forced reloads, new issuers. */
+class ReloadIT {
+    private static final String CONFIG = """
+            listen: 127.0.0.1:0
+            admin: { listen: 127.0.0.1:0 }
+            issuers:
+              - { id: mock, issuer: %ISSUER%, audiences: [api://portcullis] }
+            routes:
+              - id: orders
+                match: { path: /orders/** }
+                upstream: %UPSTREAM%
+                allow: [ { groups_any: [orders-readers] } ]
+              - id: reports
+                match: { path: /reports/** }
+                upstream: %UPSTREAM%
+                allow: [ { groups_any: [finance] } ]
+            """;
+
+    @TempDir
+    Path dir;
+    Harness h;
+    Path file;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Harness();
+        file = dir.resolve("portcullis.yaml");
+        h.startWatching(file, CONFIG);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private int status(String path, String token) throws Exception {
+        return h.get(path, token).statusCode();
+    }
+
+    /** Polls until {@code path} answers {@code expected}; returns how long that took, or fails after 5 s. */
+    private long awaitStatus(String path, String token, int expected) throws Exception {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5)) {
+            if (status(path, token) == expected) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError(path + " did not answer " + expected + " within 5 s");
+    }
+
+    @Test
+    void anEditUnderLoadDropsNoRequestAndTakesEffectWithinTwoSeconds() throws Exception {
+        String reader = h.token("alice", List.of("orders-readers", "analysts"));
+        assertThat(status("/reports/q3", reader)).isEqualTo(403);
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong ok = new AtomicLong();
+        Map<String, Long> failures = new ConcurrentHashMap<>();
+        ExecutorService load = Executors.newFixedThreadPool(4);
+        for (int i = 0; i < 4; i++) {
+            load.execute(() -> {
+                while (running.get()) {
+                    try {
+                        HttpResponse<String> r = h.get("/orders/1", reader);
+                        if (r.statusCode() == 200) {
+                            ok.incrementAndGet();
+                        } else {
+                            failures.merge("status " + r.statusCode(), 1L, Long::sum);
+                        }
+                    } catch (Exception e) {
+                        failures.merge(e.getClass().getSimpleName(), 1L, Long::sum);
+                    }
+                }
+            });
+        }
+        Thread.sleep(500);
+        Files.writeString(file, h.fill(CONFIG.replace("groups_any: [finance]", "groups_any: [finance, analysts]")));
+        long tookMillis = awaitStatus("/reports/q3", reader, 200);
+        Thread.sleep(500);
+        running.set(false);
+        load.shutdown();
+        assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(tookMillis).as("new decision within 2 s of the edit").isLessThan(2000);
+        assertThat(failures).as("requests under load during the reload").isEmpty();
+        assertThat(ok.get()).isGreaterThan(20);
+        assertThat(h.metrics()).contains("portcullis_config_reloads_total 1.0");
+    }
+
+    @Test
+    void aBrokenEditChangesNothingAndIsReported() throws Exception {
+        String reader = h.token("alice", List.of("orders-readers"));
+        String before = h.admin("/readyz").body();
+        Files.writeString(file, h.fill(CONFIG.replace("groups_any: [orders-readers]", "groups_any: []")
+                .replace("id: reports", "id: reports\n    unknown_key: 1")));
+        long t0 = System.nanoTime();
+        while (!h.metrics().contains("portcullis_config_reload_failures_total 1.0")) {
+            assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(5));
+            Thread.sleep(50);
+        }
+        assertThat(status("/orders/1", reader)).isEqualTo(200);
+        HttpResponse<String> ready = h.admin("/readyz");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("last_reload_error").contains("portcullis.yaml:9")
+                .contains("unknown key 'unknown_key'").contains("\"reload_failures\":1");
+        assertThat(sha(ready.body())).isEqualTo(sha(before));
+
+        // and the next good edit goes live again
+        Files.writeString(file, h.fill(CONFIG.replace("groups_any: [orders-readers]", "groups_any: [nobody]")));
+        awaitStatus("/orders/1", reader, 403);
+        assertThat(h.admin("/readyz").body()).contains("\"last_reload_error\":null");
+    }
+
+    @Test
+    void aForcedReloadPicksUpTheFileAndAnIssuerAddedByAReloadHasItsKeysBeforeItGoesLive() throws Exception {
+        String second = h.issuer.issuerUrl("second").toString();
+        String token = h.token("second", "bob", "api://portcullis", Map.of("groups", List.of("finance")), 300);
+        assertThat(status("/reports/x", token)).isEqualTo(401);
+        String next = CONFIG.replace("issuers:\n", "issuers:\n  - { id: second, issuer: " + second
+                + ", audiences: [api://portcullis] }\n");
+        Files.writeString(file, h.fill(next));
+        assertThat(h.proxy().reload().get(15, TimeUnit.SECONDS)).isTrue();
+        // live means usable: the very first request after the swap verifies with the new issuer's keys
+        assertThat(status("/reports/x", token)).isEqualTo(200);
+        assertThat(h.admin("/readyz").body()).contains("\"second\":{\"keys_loaded\":true");
+    }
+
+    @Test
+    void requestsInFlightFinishUnderThePolicyTheyStartedWith() throws Exception {
+        h.upstream.behave(new RecordingUpstream.Behaviour(200, "{\"slow\":true}", 1500, false));
+        String reader = h.token("alice", List.of("orders-readers"));
+        var inFlight = h.http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port() + "/orders/1"))
+                .header("Authorization", "Bearer " + reader).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(300);
+        Files.writeString(file, h.fill(CONFIG.replace("groups_any: [orders-readers]", "groups_any: [nobody]")));
+        assertThat(h.proxy().reload().get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        h.upstream.behave(RecordingUpstream.Behaviour.ok());
+        assertThat(status("/orders/1", reader)).isEqualTo(403);
+    }
+
+    private static String sha(String readyz) {
+        int i = readyz.indexOf("\"sha256\":\"");
+        return readyz.substring(i, i + 80);
+    }
+}
