@@ -41,6 +41,7 @@ public final class Authenticator {
     private final Map<String, TrustedIssuer> byIss;
 
     private final TokenCache cache;
+    private final CacheCounter counter;
     private final Clock clock;
 
     /** Without a verified-token cache, keeping every claim. */
@@ -54,6 +55,13 @@ public final class Authenticator {
      */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             Set<String> keptClaims) {
+        this(issuers, keysById, clock, cacheSize, keptClaims, CacheCounter.NONE);
+    }
+
+    /** @param counter told of every cache hit and miss */
+    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
+            Set<String> keptClaims, CacheCounter counter) {
+        this.counter = counter;
         Map<String, TrustedIssuer> map = new HashMap<>();
         for (IssuerConfig c : issuers) {
             Set<JWSAlgorithm> algs = new HashSet<>();
@@ -76,7 +84,10 @@ public final class Authenticator {
         if (cache != null) {
             hash = TokenCache.hash(token);
             TokenCache.Entry hit = cache.get(hash, clock.millis());
-            if (hit != null) {
+            if (hit == null) {
+                counter.miss();
+            } else {
+                counter.hit();
                 if (accepted != null && !accepted.contains(hit.identity().issuerId())) {
                     return new Refused(Reason.ISSUER_NOT_ACCEPTED);
                 }

@@ -7,6 +7,8 @@ package dev.portcullis.authz;
 public enum Reason {
     ALLOWED("allowed", 200, null),
     PUBLIC_ROUTE("public_route", 200, null),
+    /** Forwarded because the route is in {@code mode: audit}; the audit line says what would have happened. */
+    AUDIT_MODE("audit_mode", 200, null),
 
     TOKEN_MISSING("token_missing", 401, null),
     TOKEN_MALFORMED("token_malformed", 401, "invalid_token"),

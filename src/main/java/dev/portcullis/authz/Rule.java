@@ -54,6 +54,38 @@ public record Rule(
                 && (claims.isEmpty() || claimsMatch(who));
     }
 
+    /**
+     * The first condition of this rule that does not hold, named as in the config file
+     * ({@code methods}, {@code groups_any}, {@code groups_all}, {@code scopes_any},
+     * {@code scopes_all}, {@code claims.NAME}), or {@code null} when every condition holds.
+     * Conditions are checked in the order {@link #matches} checks them, so that
+     * {@code firstUnmet(who, method) == null} exactly when {@code matches(who, method)}. For
+     * explanations (load time, CLI): it builds strings, so the request path never calls it.
+     */
+    public String firstUnmet(Identity who, String method) {
+        if (!appliesTo(method)) {
+            return "methods";
+        }
+        if (groupsAny != null && !containsAny(who.groups(), groupsAny)) {
+            return "groups_any";
+        }
+        if (groupsAll != null && !who.groups().containsAll(groupsAll)) {
+            return "groups_all";
+        }
+        if (scopesAny != null && !containsAny(who.scopes(), scopesAny)) {
+            return "scopes_any";
+        }
+        if (scopesAll != null && !who.scopes().containsAll(scopesAll)) {
+            return "scopes_all";
+        }
+        for (Map.Entry<String, Set<String>> c : new java.util.TreeMap<>(claims).entrySet()) {
+            if (who.claimValues(c.getKey()).stream().noneMatch(c.getValue()::contains)) {
+                return "claims." + c.getKey();
+            }
+        }
+        return null;
+    }
+
     private static boolean containsAny(Set<String> held, Set<String> wanted) {
         for (String w : wanted) {
             if (held.contains(w)) {

@@ -31,9 +31,24 @@ public final class ConfigReader {
             "jwks_min_refetch_interval");
     private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
-            "max_body_size", "max_concurrent_requests");
+            "max_body_size", "max_concurrent_requests", "mode");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
-            "scopes_all", "claims");
+            "scopes_all", "claims", "mode");
+    private static final Set<String> ADMIN_KEYS = Set.of("listen");
+    private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "reload_interval");
+    private static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca_file", "cert_file", "key_file");
+    private static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
+            "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
+            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size");
+    private static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
+            "idle_timeout", "max_idle_per_loop");
+    private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
+    private static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
+            "rotate_every");
+    private static final Set<String> MATCH_KEYS = Set.of("host", "path");
+    private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
+    /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
+    static final String INCLUDED_FILE = "include:/";
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final Map<String, String> env;
@@ -49,6 +64,21 @@ public final class ConfigReader {
     /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
     private final ObjectMapper mapper = new ObjectMapper(yaml)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    /**
+     * The keys that each mapping of a config file accepts, by a JSON-pointer-like path ({@code /} the top,
+     * {@code *} every element of a list; {@link #INCLUDED_FILE} the top of an included route file). The
+     * schema test holds {@code schema/portcullis.schema.json} to these sets.
+     */
+    static Map<String, Set<String>> acceptedKeys() {
+        return Map.ofEntries(Map.entry("/", TOP_KEYS), Map.entry("/tls", TLS_KEYS), Map.entry("/admin", ADMIN_KEYS),
+                Map.entry("/server", SERVER_KEYS), Map.entry("/upstream_defaults", UPSTREAM_DEFAULTS_KEYS),
+                Map.entry("/identity_headers", IDENTITY_HEADERS_KEYS),
+                Map.entry("/identity_assertion", IDENTITY_ASSERTION_KEYS), Map.entry("/issuers/*", ISSUER_KEYS),
+                Map.entry("/routes/*", ROUTE_KEYS), Map.entry("/routes/*/match", MATCH_KEYS),
+                Map.entry("/routes/*/upstream_tls", UPSTREAM_TLS_KEYS), Map.entry("/routes/*/allow/*", RULE_KEYS),
+                Map.entry("/routes/*/deny/*", RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS));
+    }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
     public ProxyConfig read(Path file) throws ConfigException {
@@ -139,7 +169,7 @@ public final class ConfigReader {
                         fileProblems.add("", "an included file is a mapping with 'routes:'");
                         continue;
                     }
-                    froot.allowOnly(Set.of("routes"));
+                    froot.allowOnly(INCLUDED_FILE_KEYS);
                     List<ConfigNode> nodes = froot.list("routes");
                     for (int i = 0; i < nodes.size(); i++) {
                         problems.routeFrom(routes.size(), fileProblems, i);
@@ -173,7 +203,7 @@ public final class ConfigReader {
         ConfigNode adminNode = root.get("admin");
         HostPort adminListen = new HostPort("127.0.0.1", 9090);
         if (adminNode.expectObject()) {
-            adminNode.allowOnly(Set.of("listen"));
+            adminNode.allowOnly(ADMIN_KEYS);
             adminListen = hostPort(adminNode.get("listen"), adminListen);
         }
         List<String> trusted = root.texts("trusted_proxies");
@@ -240,11 +270,7 @@ public final class ConfigReader {
         if (!n.expectObject()) {
             return null;
         }
-        if (listener) {
-            n.allowOnly(Set.of("cert_file", "key_file", "reload_interval"));
-        } else {
-            n.allowOnly(Set.of("ca_file", "cert_file", "key_file"));
-        }
+        n.allowOnly(listener ? TLS_KEYS : UPSTREAM_TLS_KEYS);
         return new TlsConfig(n.text("cert_file", null), n.text("key_file", null), n.text("ca_file", null),
                 n.duration("reload_interval", java.time.Duration.ofMinutes(1)));
     }
@@ -254,9 +280,7 @@ public final class ConfigReader {
         if (!n.expectObject()) {
             return d;
         }
-        n.allowOnly(Set.of("max_initial_line_length", "max_header_size", "max_header_count", "max_token_bytes",
-                "max_body_size", "idle_timeout", "header_read_timeout", "max_connections", "key_wait_timeout",
-                "io_threads", "token_cache_size"));
+        n.allowOnly(SERVER_KEYS);
         return new ServerConfig(
                 (int) n.number("max_initial_line_length", d.maxInitialLineLength(), 256, 1 << 20),
                 (int) n.number("max_header_size", d.maxHeaderSize(), 1024, 1 << 22),
@@ -276,7 +300,7 @@ public final class ConfigReader {
         if (!n.expectObject()) {
             return d;
         }
-        n.allowOnly(Set.of("connect_timeout", "response_timeout", "idle_timeout", "max_idle_per_loop"));
+        n.allowOnly(UPSTREAM_DEFAULTS_KEYS);
         return new UpstreamDefaultsConfig(
                 n.duration("connect_timeout", d.connectTimeout()),
                 n.duration("response_timeout", d.responseTimeout()),
@@ -289,7 +313,7 @@ public final class ConfigReader {
         if (!n.expectObject()) {
             return d;
         }
-        n.allowOnly(Set.of("subject", "groups", "email", "issuer", "scopes"));
+        n.allowOnly(IDENTITY_HEADERS_KEYS);
         return new IdentityHeadersConfig(n.text("subject", d.subject()), n.text("groups", d.groups()),
                 n.text("email", d.email()), n.text("issuer", d.issuer()), n.text("scopes", d.scopes()));
     }
@@ -299,7 +323,7 @@ public final class ConfigReader {
         if (!n.expectObject()) {
             return d;
         }
-        n.allowOnly(Set.of("enabled", "header", "issuer", "lifetime", "rotate_every"));
+        n.allowOnly(IDENTITY_ASSERTION_KEYS);
         return new IdentityAssertionConfig(n.bool("enabled", d.enabled()), n.text("header", d.header()),
                 n.text("issuer", d.issuer()), n.duration("lifetime", d.lifetime()),
                 n.duration("rotate_every", d.rotateEvery()));
@@ -330,14 +354,14 @@ public final class ConfigReader {
     private static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, null, -1, 0, n.location());
+                    null, null, null, -1, 0, n.location(), false);
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
         String host = null;
         String path = null;
         if (match.expectObject()) {
-            match.allowOnly(Set.of("host", "path"));
+            match.allowOnly(MATCH_KEYS);
             host = match.text("host", null);
             path = match.text("path", null);
         } else if (match.isMissing()) {
@@ -358,7 +382,17 @@ public final class ConfigReader {
                 tls(n.get("upstream_tls"), false),
                 n.number("max_body_size", -1, 0, Long.MAX_VALUE),
                 (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
-                n.location());
+                n.location(), auditMode(n));
+    }
+
+    /** {@code mode: enforce} (the default) or {@code mode: audit}. */
+    private static boolean auditMode(ConfigNode n) {
+        String mode = n.text("mode", "enforce");
+        if (!mode.equals("enforce") && !mode.equals("audit")) {
+            n.get("mode").error("expected 'enforce' or 'audit', was '" + mode + "'");
+            return false;
+        }
+        return mode.equals("audit");
     }
 
     private static List<RuleConfig> rules(ConfigNode route, String key) {
@@ -374,7 +408,7 @@ public final class ConfigReader {
             Map<String, List<String>> claims = new LinkedHashMap<>();
             r.entries("claims").forEach((claim, value) -> claims.put(claim, value.asTexts()));
             out.add(new RuleConfig(r.texts("methods"), r.texts("groups_any"), r.texts("groups_all"),
-                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location()));
+                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location(), auditMode(r)));
         }
         return out;
     }

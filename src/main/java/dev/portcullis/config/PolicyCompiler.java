@@ -60,7 +60,7 @@ public final class PolicyCompiler {
                     (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
                     metrics.forRoute(r.id()),
                     r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                    r.maxConcurrentRequests()));
+                    r.maxConcurrentRequests(), r.audit()));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         java.util.Set<String> claimNames = new HashSet<>();
@@ -69,7 +69,7 @@ public final class PolicyCompiler {
             r.deny().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
         }
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
-                config.server().tokenCacheSize(), claimNames);
+                config.server().tokenCacheSize(), claimNames, metrics.tokenCacheCounter());
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;

@@ -20,6 +20,8 @@ import java.util.List;
  * @param responseTimeout overrides the default, or null
  * @param upstreamTls     CA bundle and client certificate for https upstreams, or null for the JVM's trust
  * @param maxBodySize     overrides server.max_body_size when not negative
+ * @param audit           {@code mode: audit}: decisions are made, logged and counted, but refusals are not
+ *                        enforced (the request is forwarded, without identity when there is none)
  * @param maxConcurrentRequests requests in flight to this route's upstreams at once (503 beyond); 0 = no limit
  */
 public record RouteConfig(
@@ -38,7 +40,8 @@ public record RouteConfig(
         TlsConfig upstreamTls,
         long maxBodySize,
         int maxConcurrentRequests,
-        String location) {
+        String location,
+        boolean audit) {
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);

@@ -27,12 +27,23 @@ public final class RequestHeaders {
     /** What the proxy knows about the request, beyond its headers. */
     public record Context(Identity identity, InetAddress client, String scheme, String clientHost,
             String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
-            String assertionHeader, String assertion) {
+            String assertionHeader, String assertion, TraceContext trace) {
+
+        /** Without trace context: {@code traceparent} passes as the client sent it. */
+        public Context(Identity identity, InetAddress client, String scheme, String clientHost,
+                String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
+                String assertionHeader, String assertion) {
+            this(identity, client, scheme, clientHost, upstreamAuthority, preserveHost, forwardToken, requestId,
+                    assertionHeader, assertion, null);
+        }
     }
 
     public static void rewrite(HttpHeaders headers, HeaderPolicy policy, Context ctx) {
         boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
         boolean trusted = policy.isTrustedProxy(ctx.client());
+        String parent = headers.get("traceparent");
+        boolean continued = ctx.trace() != null && parent != null
+                && parent.regionMatches(3, ctx.trace().traceId(), 0, 32);
         String priorFor = trusted ? joined(headers, "X-Forwarded-For") : null;
         String priorProto = trusted ? headers.get("X-Forwarded-Proto") : null;
         String priorHost = trusted ? headers.get("X-Forwarded-Host") : null;
@@ -73,6 +84,12 @@ public final class RequestHeaders {
             headers.set("X-Forwarded-Host", host);
         }
         headers.set("X-Request-Id", ctx.requestId());
+        if (ctx.trace() != null) {
+            headers.set("traceparent", ctx.trace().traceparent());
+            if (!continued) {
+                headers.remove("tracestate"); // vendor state belongs to the trace it came with
+            }
+        }
         if (ctx.identity() != null) {
             addIdentity(headers, policy.names(), ctx.identity());
         }

@@ -17,6 +17,8 @@ import dev.portcullis.authz.Reason;
  * @param durationMicros  from the request's headers to the end of the answer
  * @param client          the client address
  * @param identity        the verified caller, or null
+ * @param traceId         the W3C trace id the request was forwarded with (continued or started), or null
+ * @param wouldReason     in {@code mode: audit}, the decision that would have been enforced when it differs; else null
  */
 public record AuditEvent(
         long timestampMillis,
@@ -28,5 +30,7 @@ public record AuditEvent(
         int status,
         long durationMicros,
         String client,
-        Identity identity) {
+        Identity identity,
+        Reason wouldReason,
+        String traceId) {
 }

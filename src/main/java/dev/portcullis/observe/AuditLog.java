@@ -2,6 +2,7 @@ package dev.portcullis.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.portcullis.authz.Reason;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -94,10 +95,14 @@ public final class AuditLog implements AutoCloseable {
 
     /** allow: the policy let it through; deny: refused (4xx); error: the proxy or upstream failed (5xx). */
     static String decision(AuditEvent e) {
-        if (e.reason().allowed()) {
+        return decision(e.reason());
+    }
+
+    static String decision(Reason r) {
+        if (r.allowed()) {
             return "allow";
         }
-        return e.reason().status() >= 500 ? "error" : "deny";
+        return r.status() >= 500 ? "error" : "deny";
     }
 
     void write(AuditEvent e, StringWriter out) throws IOException {
@@ -114,6 +119,13 @@ public final class AuditLog implements AutoCloseable {
             g.writeNumberField("status", e.status());
             g.writeNumberField("duration_us", e.durationMicros());
             g.writeStringField("client", e.client());
+            if (e.traceId() != null) {
+                g.writeStringField("trace_id", e.traceId());
+            }
+            if (e.wouldReason() != null) {
+                g.writeStringField("would_decision", decision(e.wouldReason()));
+                g.writeStringField("would_reason", e.wouldReason().code());
+            }
             if (e.identity() != null) {
                 g.writeStringField("issuer", e.identity().issuerId());
                 g.writeStringField("subject", e.identity().subject());

@@ -20,7 +20,16 @@ public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("portcullis_requests")
             .help("Requests by route, decision (allow, deny, error) and reason code")
-            .labelNames("route", "decision", "reason").register(registry);
+            .labelNames("route", "method", "decision", "reason").register(registry);
+    private final Histogram overhead = Histogram.builder().name("portcullis_proxy_overhead_seconds")
+            .help("Portcullis's own time per request: from the request's headers to the upstream being contacted"
+                    + " (forwarded requests) or to the answer (refusals)")
+            .classicOnly().classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                    0.05, 0.1, 0.5, 1, 5).register(registry);
+    private final Counter tokenCache = Counter.builder().name("portcullis_token_cache_requests")
+            .help("Verified-token cache lookups by result (hit, miss)").labelNames("result").register(registry);
+    private final Counter upstreamConnects = Counter.builder().name("portcullis_upstream_connections_opened")
+            .help("New upstream connections (pooled keep-alive connections are reused)").register(registry);
     private final Histogram latency = Histogram.builder().name("portcullis_request_duration_seconds")
             .help("Time from the request's headers to the end of the response, by route")
             .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("route").register(registry);
@@ -31,6 +40,9 @@ public final class Metrics {
             .help("Signing keys held per issuer").labelNames("issuer").register(registry);
     private final Gauge jwksLastSuccess = Gauge.builder().name("portcullis_jwks_last_success_timestamp_seconds")
             .help("When the issuer's keys were last fetched successfully").labelNames("issuer").register(registry);
+    private final Counter dryRun = Counter.builder().name("portcullis_dry_run_decisions")
+            .help("mode: audit outcomes that differ from what was enforced, by route and would-be reason")
+            .labelNames("route", "would_reason").register(registry);
     private final Counter upstreamErrors = Counter.builder().name("portcullis_upstream_errors")
             .help("Upstream failures by route and kind (connect, timeout, reset)")
             .labelNames("route", "kind").register(registry);
@@ -49,8 +61,47 @@ public final class Metrics {
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint cacheHit = tokenCache.labelValues("hit");
+    private final io.prometheus.metrics.core.datapoints.CounterDataPoint cacheMiss = tokenCache.labelValues("miss");
+    private final DistributionDataPoint overheadPoint = overhead.labelValues();
+
+    /** Counts token cache lookups. */
+    public dev.portcullis.authn.CacheCounter tokenCacheCounter() {
+        return new dev.portcullis.authn.CacheCounter() {
+            @Override
+            public void hit() {
+                cacheHit.inc();
+            }
+
+            @Override
+            public void miss() {
+                cacheMiss.inc();
+            }
+        };
+    }
+
+    /** The proxy's own part of a request's time. */
+    public void overhead(long nanos) {
+        overheadPoint.observe(nanos / 1e9);
+    }
+
+    public void upstreamConnectionOpened() {
+        upstreamConnects.inc();
+    }
+
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    private static final String[] METHOD_CLASSES = {"read", "write", "other"};
+
+    /** 0 read, 1 write, 2 other; see {@link RouteMetrics#record}. */
+    public static int methodClass(String method) {
+        switch (method) {
+            case "GET": case "HEAD": case "OPTIONS": return 0;
+            case "POST": case "PUT": case "PATCH": case "DELETE": return 1;
+            default: return 2;
+        }
     }
 
     /** Pre-resolved data points for one route (or {@code -} for requests that matched none). */
@@ -95,7 +146,7 @@ public final class Metrics {
     /** Counting handles of one route, created lazily per reason so unused label sets stay unexported. */
     public final class RouteMetrics {
         private final String routeId;
-        private final CounterDataPoint[] byReason = new CounterDataPoint[Reason.values().length];
+        private final CounterDataPoint[] byReason = new CounterDataPoint[Reason.values().length * 3];
         private final DistributionDataPoint latencyPoint;
         private volatile CounterDataPoint connectErrors;
         private volatile CounterDataPoint timeoutErrors;
@@ -106,15 +157,22 @@ public final class Metrics {
             this.latencyPoint = latency.labelValues(routeId);
         }
 
-        public void record(Reason reason, long nanos) {
-            CounterDataPoint p = byReason[reason.ordinal()];
+        /** @param methodClass 0 read (GET, HEAD, OPTIONS), 1 write (POST, PUT, PATCH, DELETE), 2 other */
+        public void record(Reason reason, int methodClass, long nanos) {
+            int i = reason.ordinal() * 3 + methodClass;
+            CounterDataPoint p = byReason[i];
             if (p == null) {
                 // Benign race: labelValues returns the same data point for the same labels.
-                p = requests.labelValues(routeId, decision(reason), reason.code());
-                byReason[reason.ordinal()] = p;
+                p = requests.labelValues(routeId, METHOD_CLASSES[methodClass], decision(reason), reason.code());
+                byReason[i] = p;
             }
             p.inc();
             latencyPoint.observe(nanos / 1e9);
+        }
+
+        /** A {@code mode: audit} outcome that differs from the enforced one (rare: no handle cache). */
+        public void dryRun(Reason would) {
+            dryRun.labelValues(routeId, would.code()).inc();
         }
 
         public void upstreamError(Reason reason) {

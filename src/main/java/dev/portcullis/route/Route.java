@@ -24,12 +24,14 @@ public final class Route {
     private final RouteMetrics metrics;
     private final long maxBodySize;
     private final int maxConcurrent;
+    private final boolean auditOnly;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public Route(String id, String host, PathPattern pattern, AccessPolicy policy, Set<String> acceptedIssuers,
             List<Upstream> upstreams, boolean forwardToken, boolean preserveHost, int connectTimeoutMillis,
-            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent) {
+            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent, boolean auditOnly) {
+        this.auditOnly = auditOnly;
         this.maxBodySize = maxBodySize;
         this.maxConcurrent = maxConcurrent;
         this.id = id;
@@ -97,6 +99,11 @@ public final class Route {
 
     public RouteMetrics metrics() {
         return metrics;
+    }
+
+    /** {@code mode: audit}: refusals are logged and counted but not enforced. */
+    public boolean auditOnly() {
+        return auditOnly;
     }
 
     /** Largest request body accepted on this route; 0 means no limit. */

@@ -35,6 +35,10 @@ final class Exchange {
     boolean upstreamReusable;
     boolean audited;
     boolean holdsSlot;
+    Reason wouldReason;
+    int methodClass;
+    boolean overheadRecorded;
+    dev.portcullis.forward.TraceContext trace;
     long responseDeadlineNanos;
     int status;
     Channel upstream;
@@ -62,6 +66,10 @@ final class Exchange {
         upstreamReusable = false;
         audited = false;
         holdsSlot = false;
+        wouldReason = null;
+        methodClass = dev.portcullis.observe.Metrics.methodClass(method);
+        overheadRecorded = false;
+        trace = null;
         responseDeadlineNanos = 0;
         status = 0;
         upstream = null;

@@ -8,6 +8,7 @@ import dev.portcullis.config.ServerConfig;
 import dev.portcullis.config.Snapshot;
 import dev.portcullis.forward.RequestHeaders;
 import dev.portcullis.forward.ResponseHeaders;
+import dev.portcullis.forward.TraceContext;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamListener;
 import dev.portcullis.forward.UpstreamPool;
@@ -182,6 +183,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
+        List<String> parents = r.headers().getAll("traceparent");
+        x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null);
         String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
         if (x.clientHost != null && host == null) {
             reject(Reason.BAD_REQUEST, true);
@@ -221,7 +224,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         BearerToken.Extracted token = BearerToken.extract(r.headers().getAll(HttpHeaderNames.AUTHORIZATION),
                 limits.maxTokenBytes());
         if (token.failure() != null) {
-            reject(token.failure(), false);
+            refuse(token.failure());
             return;
         }
         authenticate(token.token(), true);
@@ -232,16 +235,37 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (result instanceof AuthResult.Authenticated a) {
             x.identity = a.identity();
             Reason decision = x.route.policy().authorize(a.identity(), x.method);
+            if (x.route.policy().hasAuditRules()) {
+                Reason would = x.route.policy().shadow(a.identity(), x.method);
+                x.wouldReason = would != decision ? would : null;
+            }
             if (decision.allowed()) {
                 forward(decision);
             } else {
-                reject(decision, false);
+                refuse(decision);
             }
         } else if (result instanceof AuthResult.Refused f) {
-            reject(f.reason(), false);
+            refuse(f.reason());
         } else {
             awaitKeys(((AuthResult.AwaitKeys) result), token);
         }
+    }
+
+    /**
+     * Refuses for a reason of the caller's (401/403), unless the route is in {@code mode: audit}:
+     * then the request goes through, and the audit line and metrics record what would have been
+     * enforced. Keys we cannot get (503) are never waved through.
+     */
+    private void refuse(Reason reason) {
+        if (x.route.auditOnly() && (reason.status() == 401 || reason.status() == 403)) {
+            x.wouldReason = reason;
+            if (reason.status() == 401) {
+                x.identity = null;
+            }
+            forward(Reason.AUDIT_MODE);
+            return;
+        }
+        reject(reason, false);
     }
 
     /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
@@ -279,12 +303,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         boolean expectContinue = HttpUtil.is100ContinueExpected(r);
         RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
                 clientAddress, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
-                x.requestId, assertionHeader(), assertion()));
+                x.requestId, assertionHeader(), assertion(), x.trace));
         r.setUri(x.target.toUri());
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
         if (expectContinue) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+        gate.metrics().overhead(System.nanoTime() - x.startNanos);
+        x.overheadRecorded = true;
         Channel ch = pool.acquire(u, x.snapshot.config().upstreamDefaults().idleTimeout().toMillis(), this);
         if (ch != null) {
             attach(ch);
@@ -295,6 +321,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             if (gen != generation || state != State.FORWARDING) {
                 UpstreamPool.discard(f.channel());
             } else if (f.isSuccess()) {
+                gate.metrics().upstreamConnectionOpened();
                 attach(f.channel());
             } else {
                 failUpstream(Reason.UPSTREAM_UNAVAILABLE);
@@ -563,10 +590,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void audit(Reason reason, int status) {
         releaseSlot();
         long nanos = System.nanoTime() - x.startNanos;
-        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, nanos);
+        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, nanos);
+        if (!x.overheadRecorded) {
+            gate.metrics().overhead(nanos);
+        }
         String path = x.target != null ? x.target.path() : x.rawTarget;
         gate.audit().record(new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
-                x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity));
+                x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
+                x.trace == null ? null : x.trace.traceId()));
+        if (x.wouldReason != null && x.route != null) {
+            x.route.metrics().dryRun(x.wouldReason);
+        }
         x.audited = true;
     }
 
@@ -596,9 +630,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             state = State.CLOSING;
             generation++;
             x.snapshot = null;
-            gate.snapshot().noRoute().record(Reason.HEADER_TIMEOUT, 0);
+            gate.snapshot().noRoute().record(Reason.HEADER_TIMEOUT, 2, 0);
             gate.audit().record(new AuditEvent(System.currentTimeMillis(), gate.nextRequestId(), Reason.HEADER_TIMEOUT,
-                    null, "-", "-", Reason.HEADER_TIMEOUT.status(), 0, clientAddress.getHostAddress(), null));
+                    null, "-", "-", Reason.HEADER_TIMEOUT.status(), 0, clientAddress.getHostAddress(), null, null, null));
             ctx.writeAndFlush(Rejections.response(Reason.HEADER_TIMEOUT, false, null))
                     .addListener(ChannelFutureListener.CLOSE);
             return;

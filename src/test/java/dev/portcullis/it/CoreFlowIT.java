@@ -66,6 +66,32 @@ class CoreFlowIT {
     }
 
     @Test
+    void theClientsTraceIsContinuedUpstreamAndNamedInTheAuditLine() throws Exception {
+        try (AuditCapture audit = new AuditCapture()) {
+            String token = h.token("tracy@example.com", List.of("orders-readers"));
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + h.proxy().port() + "/orders/9"))
+                    .header("Authorization", "Bearer " + token)
+                    .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                    .header("tracestate", "vendor=1").build();
+            assertThat(h.http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            RecordingUpstream.Received r = h.upstream.take();
+            assertThat(r.header("traceparent")).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
+                    .isNotEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            assertThat(r.header("tracestate")).isEqualTo("vendor=1");
+            assertThat(audit.await(n -> "tracy@example.com".equals(n.path("subject").asText()))
+                    .path("trace_id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        }
+    }
+
+    @Test
+    void aRequestWithoutATraceGetsOne() throws Exception {
+        assertThat(h.get("/public/t", null).statusCode()).isEqualTo(200);
+        assertThat(h.upstream.take().header("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
+    }
+
+    @Test
     void missingTokenIs401WithChallenge() throws Exception {
         HttpResponse<String> res = h.get("/orders/42", null);
         assertThat(res.statusCode()).isEqualTo(401);

@@ -1,0 +1,69 @@
+package dev.portcullis.forward;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * W3C Trace Context ({@code traceparent}) for the hop through Portcullis: a client's trace is
+ * continued with a new span id of our own; a request without a valid one starts a new trace.
+ * The trace id goes into the audit line, so a refusal can be found next to the service's spans.
+ *
+ * @param traceId  32 lower-case hex digits
+ * @param spanId   16 lower-case hex digits: Portcullis's span, the upstream's parent
+ * @param flags    2 hex digits (the client's, or {@code 00} for a trace we start: the sampling
+ *                 decision stays with the services' own samplers)
+ */
+public record TraceContext(String traceId, String spanId, String flags) {
+
+    /** Continues {@code traceparent} when it is valid version-00 context, else starts a trace. */
+    public static TraceContext continueOrStart(String traceparent) {
+        if (traceparent != null && traceparent.length() == 55 && traceparent.startsWith("00-")
+                && traceparent.charAt(35) == '-' && traceparent.charAt(52) == '-') {
+            String trace = traceparent.substring(3, 35);
+            String parent = traceparent.substring(36, 52);
+            String flags = traceparent.substring(53, 55);
+            if (hex(trace) && hex(parent) && hex(flags) && !zeros(trace) && !zeros(parent)) {
+                return new TraceContext(trace, newSpanId(), flags);
+            }
+        }
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String trace = hex16(r.nextLong()) + hex16(r.nextLong());
+        return new TraceContext(zeros(trace) ? "0000000000000000000000000000000" + "1" : trace, newSpanId(), "00");
+    }
+
+    /** The header value for the upstream. */
+    public String traceparent() {
+        return "00-" + traceId + "-" + spanId + "-" + flags;
+    }
+
+    private static String newSpanId() {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        return hex16(id);
+    }
+
+    private static String hex16(long v) {
+        String s = Long.toHexString(v);
+        return s.length() == 16 ? s : "0".repeat(16 - s.length()) + s;
+    }
+
+    private static boolean hex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean zeros(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
