@@ -1,0 +1,99 @@
+package dev.portcullis.cli;
+
+import dev.portcullis.config.ConfigError;
+import dev.portcullis.config.ConfigException;
+import dev.portcullis.policy.AccessMatrix;
+import dev.portcullis.policy.DiffFormat;
+import dev.portcullis.policy.MatrixFormat;
+import dev.portcullis.policy.PolicyDiff;
+import dev.portcullis.policy.PolicyModel;
+import dev.portcullis.policy.ReportFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code portcullis report}: the access matrix of a config, or with {@code --diff} who gains and
+ * loses access between two. Exit 0, or 1 with {@code --fail-on-gain} when access widens, or 2
+ * when an input is invalid.
+ */
+@Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Print the access matrix (route x method: allowed, denied), or with --diff the access "
+                + "gained and lost between two configs.",
+            "Exit status: 0 done, 1 --fail-on-gain and access widens, 2 invalid input."})
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "the YAML config file (for the matrix)")
+    Path config;
+    @Option(names = "--diff", arity = "2", paramLabel = "FILE", description = "OLD.yaml NEW.yaml: report changes")
+    List<Path> diff;
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "markdown",
+            description = "markdown, csv, html or json (default: ${DEFAULT-VALUE})")
+    String format;
+    @Option(names = "--out", paramLabel = "FILE", description = "write to this file instead of stdout")
+    Path outFile;
+    @Option(names = "--fail-on-gain", description = "with --diff: exit 1 when any access is gained")
+    boolean failOnGain;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        ReportFormat fmt;
+        try {
+            fmt = ReportFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            err.println("report: --format must be markdown, csv, html or json, was '" + format + "'");
+            return 2;
+        }
+        if ((config == null) == (diff == null) || (failOnGain && diff == null)) {
+            err.println("report: give either --config FILE, or --diff OLD.yaml NEW.yaml [--fail-on-gain]");
+            return 2;
+        }
+        List<ConfigError> errors = new ArrayList<>();
+        List<PolicyModel> models = new ArrayList<>();
+        for (Path p : diff == null ? List.of(config) : diff) {
+            try {
+                models.add(PolicyModel.read(p));
+            } catch (ConfigException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.forEach(e -> err.println(e));
+            err.printf("%d error%s%n", errors.size(), errors.size() == 1 ? "" : "s");
+            return 2;
+        }
+        String text;
+        boolean gain = false;
+        if (diff == null) {
+            text = MatrixFormat.render(AccessMatrix.of(models.get(0)), fmt);
+        } else {
+            PolicyDiff d = PolicyDiff.of(models.get(0), models.get(1));
+            text = DiffFormat.render(d, fmt);
+            gain = d.hasGain();
+        }
+        if (outFile != null) {
+            try {
+                Files.writeString(outFile, text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("report: cannot write " + outFile + ": " + e);
+                return 2;
+            }
+        } else {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(text);
+            out.flush();
+        }
+        return failOnGain && gain ? 1 : 0;
+    }
+}
