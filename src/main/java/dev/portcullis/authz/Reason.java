@@ -43,7 +43,11 @@ public enum Reason {
     UPSTREAM_ERROR("upstream_error", 502, null),
     UPSTREAM_BUSY("upstream_busy", 503, null),
     /** The client went away before its answer was complete (nginx's 499). */
-    CLIENT_CLOSED("client_closed", 499, null);
+    CLIENT_CLOSED("client_closed", 499, null),
+    /** Refused at once: intrusion detection blocked this client or subject ({@code detection.block.status: 429}). */
+    SOURCE_BLOCKED("source_blocked", 429, null),
+    /** The same, with {@code detection.block.status: 403}. */
+    SOURCE_FORBIDDEN("source_forbidden", 403, null);
 
     private final String code;
     private final int status;

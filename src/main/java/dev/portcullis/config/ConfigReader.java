@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.config.ProxyConfig.AdminConfig;
 import dev.portcullis.config.ProxyConfig.HostPort;
+import dev.portcullis.detect.DetectionConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
-            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include");
+            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
@@ -46,6 +47,11 @@ public final class ConfigReader {
     private static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
             "rotate_every");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path");
+    private static final Set<String> DETECTION_KEYS = Set.of("enabled", "window", "client_threshold",
+            "subject_threshold", "instant_reasons", "max_tracked_sources", "block", "webhook");
+    private static final Set<String> DETECTION_BLOCK_KEYS = Set.of("enabled", "cooldown", "status");
+    private static final Set<String> DETECTION_WEBHOOK_KEYS = Set.of("url", "headers", "timeout", "max_attempts",
+            "initial_backoff", "max_backoff", "queue_capacity");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
@@ -77,7 +83,9 @@ public final class ConfigReader {
                 Map.entry("/identity_assertion", IDENTITY_ASSERTION_KEYS), Map.entry("/issuers/*", ISSUER_KEYS),
                 Map.entry("/routes/*", ROUTE_KEYS), Map.entry("/routes/*/match", MATCH_KEYS),
                 Map.entry("/routes/*/upstream_tls", UPSTREAM_TLS_KEYS), Map.entry("/routes/*/allow/*", RULE_KEYS),
-                Map.entry("/routes/*/deny/*", RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS));
+                Map.entry("/routes/*/deny/*", RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS),
+                Map.entry("/detection", DETECTION_KEYS), Map.entry("/detection/block", DETECTION_BLOCK_KEYS),
+                Map.entry("/detection/webhook", DETECTION_WEBHOOK_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -218,7 +226,51 @@ public final class ConfigReader {
         return new ProxyConfig(name, listen, tls(root.get("tls"), true), new AdminConfig(adminListen), server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
-                issuers, routes, List.of(name));
+                issuers, routes, List.of(name), detection(root.get("detection")));
+    }
+
+    private static DetectionConfig detection(ConfigNode n) {
+        DetectionConfig d = DetectionConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(DETECTION_KEYS);
+        DetectionConfig.BlockConfig block = d.block();
+        ConfigNode b = n.get("block");
+        if (b.expectObject()) {
+            b.allowOnly(DETECTION_BLOCK_KEYS);
+            block = new DetectionConfig.BlockConfig(b.bool("enabled", block.enabled()),
+                    b.duration("cooldown", block.cooldown()), (int) b.number("status", block.status(), 100, 599));
+        }
+        DetectionConfig.WebhookConfig hook = d.webhook();
+        ConfigNode w = n.get("webhook");
+        if (w.expectObject()) {
+            w.allowOnly(DETECTION_WEBHOOK_KEYS);
+            Map<String, String> headers = new LinkedHashMap<>();
+            w.entries("headers").forEach((name, value) -> {
+                List<String> v = value.asTexts();
+                if (v.size() == 1) {
+                    headers.put(name, v.get(0));
+                } else if (!v.isEmpty()) {
+                    value.error("expected a string");
+                }
+            });
+            hook = new DetectionConfig.WebhookConfig(w.text("url", null), headers,
+                    w.duration("timeout", hook.timeout()),
+                    (int) w.number("max_attempts", hook.maxAttempts(), 1, 20),
+                    w.duration("initial_backoff", hook.initialBackoff()),
+                    w.duration("max_backoff", hook.maxBackoff()),
+                    (int) w.number("queue_capacity", hook.queueCapacity(), 1, 100_000));
+        }
+        List<String> instant = n.texts("instant_reasons");
+        return new DetectionConfig(
+                n.bool("enabled", d.enabled()),
+                n.duration("window", d.window()),
+                (int) n.number("client_threshold", d.clientThreshold(), 0, 1_000_000),
+                (int) n.number("subject_threshold", d.subjectThreshold(), 0, 1_000_000),
+                instant == null ? d.instantReasons() : instant,
+                (int) n.number("max_tracked_sources", d.maxTrackedSources(), 100, 10_000_000),
+                block, hook);
     }
 
     private static HostPort hostPort(ConfigNode n, HostPort fallback) {

@@ -1,5 +1,6 @@
 package dev.portcullis.config;
 
+import dev.portcullis.detect.DetectionChecks;
 import dev.portcullis.route.HostName;
 import dev.portcullis.route.PathPattern;
 import java.net.URI;
@@ -45,6 +46,9 @@ final class ConfigValidator {
         }
         Set<String> issuerIds = validateIssuers(config.issuers());
         validateRoutes(config.routes(), issuerIds);
+        for (DetectionChecks.Problem p : DetectionChecks.check(config.detection())) {
+            problems.add("/detection/" + p.key(), p.message());
+        }
     }
 
     private void validateHeaders(IdentityHeadersConfig h, IdentityAssertionConfig a) {

@@ -1,5 +1,6 @@
 package dev.portcullis.config;
 
+import dev.portcullis.detect.DetectionConfig;
 import java.util.List;
 
 /**
@@ -18,7 +19,8 @@ public record ProxyConfig(
         IdentityAssertionConfig identityAssertion,
         List<IssuerConfig> issuers,
         List<RouteConfig> routes,
-        List<String> files) {
+        List<String> files,
+        DetectionConfig detection) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -30,7 +32,7 @@ public record ProxyConfig(
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles);
+                identityAssertion, issuers, newRoutes, newFiles, detection);
     }
 
     /** The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}). */

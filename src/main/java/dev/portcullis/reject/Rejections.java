@@ -48,6 +48,7 @@ public final class Rejections {
             case 413: return "payload_too_large";
             case 414: return "uri_too_long";
             case 417: return "expectation_failed";
+            case 429: return "too_many_requests";
             case 431: return "request_header_fields_too_large";
             case 502: return "bad_gateway";
             case 503: return "service_unavailable";

@@ -112,6 +112,7 @@ final class ConfigReloader implements AutoCloseable {
             Snapshot snapshot = compiler.compile(next, prepared.keys(), hash);
             warnAboutRestartOnlyChanges(gate.snapshot().config(), next);
             gate.publish(snapshot);
+            gate.publishDetection(gate.detection().reconfigure(next.detection()));
             keys.commit(prepared);
         } catch (RuntimeException | TimeoutException e) {
             keys.discard(prepared);

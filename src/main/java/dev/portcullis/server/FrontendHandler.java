@@ -5,6 +5,9 @@ import dev.portcullis.authn.BearerToken;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.authz.Reason;
 import dev.portcullis.config.ServerConfig;
+import dev.portcullis.detect.Blocked;
+import dev.portcullis.detect.ClientKeys;
+import dev.portcullis.detect.DenialReasons;
 import dev.portcullis.config.Snapshot;
 import dev.portcullis.forward.RequestHeaders;
 import dev.portcullis.forward.ResponseHeaders;
@@ -24,6 +27,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -64,6 +68,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
     private InetAddress clientAddress;
+    /** The key intrusion detection counts this client under (an IPv6 client: its /64). */
+    private String clientKey;
     private final String scheme;
     private ScheduledFuture<?> responseTimer;
     private long responseTimerAt;
@@ -83,6 +89,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         this.ctx = ctx;
         this.pool = gate.pool(ctx.channel().eventLoop());
         this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        this.clientKey = ClientKeys.of(clientAddress);
         gate.metrics().connectionOpened();
         ctx.read();
     }
@@ -157,6 +164,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         generation++;
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         state = State.DECIDING;
+        // A blocked client is refused before anything of its request is looked at.
+        Blocked blocked = gate.detection().isBlocked(clientKey, null, null, x.startMillis);
+        if (blocked != null) {
+            refuseBlocked(blocked);
+            return;
+        }
         if (r.decoderResult().isFailure()) {
             Throwable cause = r.decoderResult().cause();
             reject(cause instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG
@@ -234,6 +247,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         AuthResult result = x.snapshot.authenticator().authenticate(token, x.route.acceptedIssuers(), mayWait);
         if (result instanceof AuthResult.Authenticated a) {
             x.identity = a.identity();
+            // A blocked subject is refused from any address, on any route, before its rules are read.
+            Blocked blocked = gate.detection().isBlocked(null, a.identity().issuerId(), a.identity().subject(),
+                    x.startMillis);
+            if (blocked != null) {
+                refuseBlocked(blocked);
+                return;
+            }
             Reason decision = x.route.policy().authorize(a.identity(), x.method);
             if (x.route.policy().hasAuditRules()) {
                 Reason would = x.route.policy().shadow(a.identity(), x.method);
@@ -587,6 +607,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /** Answers a blocked source with 429 (or 403) and Retry-After, and closes the connection. */
+    private void refuseBlocked(Blocked b) {
+        Reason reason = b.status() == 429 ? Reason.SOURCE_BLOCKED : Reason.SOURCE_FORBIDDEN;
+        audit(reason, reason.status());
+        x.cancelTimer();
+        state = State.CLOSING;
+        FullHttpResponse res = Rejections.response(reason, false, x.requestId);
+        res.headers().set(HttpHeaderNames.RETRY_AFTER, b.retryAfterSeconds(System.currentTimeMillis()));
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
     private void audit(Reason reason, int status) {
         releaseSlot();
         long nanos = System.nanoTime() - x.startNanos;
@@ -595,6 +626,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             gate.metrics().overhead(nanos);
         }
         String path = x.target != null ? x.target.path() : x.rawTarget;
+        if (DenialReasons.counts(reason)) {
+            // x.identity is set only once a token was verified: an unverified sub is never counted.
+            Identity id = x.identity;
+            gate.detection().onDenial(clientKey, id == null ? null : id.issuerId(), id == null ? null : id.subject(),
+                    reason, path, x.startMillis);
+        }
         gate.audit().record(new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
                 x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
                 x.trace == null ? null : x.trace.traceId()));

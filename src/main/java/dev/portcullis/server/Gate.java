@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
 import dev.portcullis.config.Snapshot;
+import dev.portcullis.detect.Detection;
 import dev.portcullis.forward.UpstreamPool;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.observe.Metrics;
@@ -37,6 +38,23 @@ public final class Gate {
     /** Publishes a new policy; requests already in flight keep the one they started with. */
     public void publish(Snapshot next) {
         snapshot.set(next);
+    }
+
+    /** Intrusion detection; swapped on reloads that change {@code detection:}. */
+    private volatile Detection detection;
+
+    /** The running intrusion detection; read it once per request. */
+    public Detection detection() {
+        return detection;
+    }
+
+    /** Publishes detection for a (re)loaded config, then retires what the previous one does not share. */
+    public void publishDetection(Detection next) {
+        Detection previous = detection;
+        detection = next;
+        if (previous != null && previous != next) {
+            previous.retire(next);
+        }
     }
 
     public AuditLog audit() {

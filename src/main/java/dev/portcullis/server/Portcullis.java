@@ -7,6 +7,7 @@ import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.PolicyCompiler;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.Snapshot;
+import dev.portcullis.detect.Detection;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
@@ -74,6 +75,8 @@ public final class Portcullis implements AutoCloseable {
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
         gate = new Gate(snapshot, audit, metrics, transport);
+        gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
+        metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
         reloader = watchFile == null ? null
                 : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
@@ -134,6 +137,7 @@ public final class Portcullis implements AutoCloseable {
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         audit.close();
+        gate.detection().close();
     }
 
     static String sha256(String text) {
