@@ -117,6 +117,19 @@ final class ConfigNode {
         return v;
     }
 
+    /** A number from 0 to 1. */
+    double fraction(String key, double fallback) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return fallback;
+        }
+        if (!child.node.isNumber() || child.node.doubleValue() < 0 || child.node.doubleValue() > 1) {
+            child.error("expected a number from 0 to 1");
+            return fallback;
+        }
+        return child.node.doubleValue();
+    }
+
     Duration duration(String key, Duration fallback) {
         ConfigNode child = get(key);
         if (child.isMissing()) {

@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
-            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection");
+            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
@@ -47,6 +47,9 @@ public final class ConfigReader {
     private static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
             "rotate_every");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path");
+    private static final Set<String> AUDIT_KEYS = Set.of("allowed_sample_rate", "queue_capacity");
+    private static final Set<String> TRACING_KEYS = Set.of("otlp_endpoint", "service_name", "sample_ratio",
+            "export_delay");
     private static final Set<String> DETECTION_KEYS = Set.of("enabled", "window", "client_threshold",
             "subject_threshold", "instant_reasons", "max_tracked_sources", "block", "webhook");
     private static final Set<String> DETECTION_BLOCK_KEYS = Set.of("enabled", "cooldown", "status");
@@ -84,6 +87,7 @@ public final class ConfigReader {
                 Map.entry("/routes/*", ROUTE_KEYS), Map.entry("/routes/*/match", MATCH_KEYS),
                 Map.entry("/routes/*/upstream_tls", UPSTREAM_TLS_KEYS), Map.entry("/routes/*/allow/*", RULE_KEYS),
                 Map.entry("/routes/*/deny/*", RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS),
+                Map.entry("/audit", AUDIT_KEYS), Map.entry("/tracing", TRACING_KEYS),
                 Map.entry("/detection", DETECTION_KEYS), Map.entry("/detection/block", DETECTION_BLOCK_KEYS),
                 Map.entry("/detection/webhook", DETECTION_WEBHOOK_KEYS));
     }
@@ -226,7 +230,8 @@ public final class ConfigReader {
         return new ProxyConfig(name, listen, tls(root.get("tls"), true), new AdminConfig(adminListen), server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
-                issuers, routes, List.of(name), detection(root.get("detection")));
+                issuers, routes, List.of(name), detection(root.get("detection")), audit(root.get("audit")),
+                tracing(root.get("tracing")));
     }
 
     private static DetectionConfig detection(ConfigNode n) {
@@ -316,6 +321,26 @@ public final class ConfigReader {
             throw new IllegalArgumentException();
         }
         return texts.get(0);
+    }
+
+    private static AuditConfig audit(ConfigNode n) {
+        AuditConfig d = AuditConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(AUDIT_KEYS);
+        return new AuditConfig(n.fraction("allowed_sample_rate", d.allowedSampleRate()),
+                (int) n.number("queue_capacity", d.queueCapacity(), 16, 10_000_000));
+    }
+
+    private static TracingConfig tracing(ConfigNode n) {
+        TracingConfig d = TracingConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(TRACING_KEYS);
+        return new TracingConfig(n.text("otlp_endpoint", null), n.text("service_name", d.serviceName()),
+                n.fraction("sample_ratio", d.sampleRatio()), n.duration("export_delay", d.exportDelay()));
     }
 
     private static TlsConfig tls(ConfigNode n, boolean listener) {

@@ -41,6 +41,9 @@ final class ConfigValidator {
             }
         }
         validateHeaders(config.identityHeaders(), config.identityAssertion());
+        if (config.tracing().otlpEndpoint() != null) {
+            checkUrl("/tracing/otlp_endpoint", config.tracing().otlpEndpoint(), true);
+        }
         if (config.tls() != null) {
             validateTls("/tls", config.tls(), true);
         }

@@ -20,7 +20,9 @@ public record ProxyConfig(
         List<IssuerConfig> issuers,
         List<RouteConfig> routes,
         List<String> files,
-        DetectionConfig detection) {
+        DetectionConfig detection,
+        AuditConfig audit,
+        TracingConfig tracing) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -32,7 +34,7 @@ public record ProxyConfig(
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles, detection);
+                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing);
     }
 
     /** The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}). */

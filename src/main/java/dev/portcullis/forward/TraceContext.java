@@ -9,25 +9,40 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @param traceId  32 lower-case hex digits
  * @param spanId   16 lower-case hex digits: Portcullis's span, the upstream's parent
+ * @param parentSpanId the caller's span id when the trace was continued, else null
  * @param flags    2 hex digits (the client's, or {@code 00} for a trace we start: the sampling
  *                 decision stays with the services' own samplers)
  */
-public record TraceContext(String traceId, String spanId, String flags) {
+public record TraceContext(String traceId, String spanId, String flags, String parentSpanId) {
 
-    /** Continues {@code traceparent} when it is valid version-00 context, else starts a trace. */
+    /** Continues {@code traceparent} when it is valid version-00 context, else starts an unsampled trace. */
     public static TraceContext continueOrStart(String traceparent) {
+        return continueOrStart(traceparent, false);
+    }
+
+    /**
+     * Continues {@code traceparent} when it is valid version-00 context (the caller's sampling
+     * decision stands), else starts a trace, sampled when {@code sampleNew}.
+     */
+    public static TraceContext continueOrStart(String traceparent, boolean sampleNew) {
         if (traceparent != null && traceparent.length() == 55 && traceparent.startsWith("00-")
                 && traceparent.charAt(35) == '-' && traceparent.charAt(52) == '-') {
             String trace = traceparent.substring(3, 35);
             String parent = traceparent.substring(36, 52);
             String flags = traceparent.substring(53, 55);
             if (hex(trace) && hex(parent) && hex(flags) && !zeros(trace) && !zeros(parent)) {
-                return new TraceContext(trace, newSpanId(), flags);
+                return new TraceContext(trace, newSpanId(), flags, parent);
             }
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
         String trace = hex16(r.nextLong()) + hex16(r.nextLong());
-        return new TraceContext(zeros(trace) ? "0000000000000000000000000000000" + "1" : trace, newSpanId(), "00");
+        return new TraceContext(zeros(trace) ? "0000000000000000000000000000000" + "1" : trace, newSpanId(),
+                sampleNew ? "01" : "00", null);
+    }
+
+    /** Whether the trace is sampled (flag bit 0). */
+    public boolean sampled() {
+        return (Character.digit(flags.charAt(1), 16) & 1) == 1;
     }
 
     /** The header value for the upstream. */

@@ -16,6 +16,8 @@ import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamListener;
 import dev.portcullis.forward.UpstreamPool;
 import dev.portcullis.observe.AuditEvent;
+import dev.portcullis.observe.Tracing;
+import java.util.concurrent.ThreadLocalRandom;
 import dev.portcullis.reject.Rejections;
 import dev.portcullis.route.HostName;
 import dev.portcullis.route.PathNormalizer;
@@ -197,7 +199,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
         List<String> parents = r.headers().getAll("traceparent");
-        x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null);
+        x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
+                gate.tracing() != null && gate.tracing().sampleNew());
         String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
         if (x.clientHost != null && host == null) {
             reject(Reason.BAD_REQUEST, true);
@@ -632,9 +635,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             gate.detection().onDenial(clientKey, id == null ? null : id.issuerId(), id == null ? null : id.subject(),
                     reason, path, x.startMillis);
         }
-        gate.audit().record(new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
-                x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
-                x.trace == null ? null : x.trace.traceId()));
+        // Allowed requests may be sampled by configuration; denials never are.
+        double rate = x.snapshot.config().audit().allowedSampleRate();
+        boolean write = !reason.allowed() || x.wouldReason != null || rate >= 1
+                || ThreadLocalRandom.current().nextDouble() < rate;
+        Tracing tracing = gate.tracing();
+        if (write || tracing != null) {
+            AuditEvent e = new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
+                    x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
+                    x.trace == null ? null : x.trace.traceId());
+            if (write) {
+                gate.audit().record(e);
+            }
+            if (tracing != null) {
+                long startEpochNanos = x.startMillis * 1_000_000L;
+                tracing.record(x.trace, e, startEpochNanos, startEpochNanos + nanos);
+            }
+        }
         if (x.wouldReason != null && x.route != null) {
             x.route.metrics().dryRun(x.wouldReason);
         }

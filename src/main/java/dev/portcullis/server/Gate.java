@@ -5,6 +5,7 @@ import dev.portcullis.detect.Detection;
 import dev.portcullis.forward.UpstreamPool;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.observe.Metrics;
+import dev.portcullis.observe.Tracing;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,7 +25,15 @@ public final class Gate {
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
     private final AtomicLong ids = new AtomicLong();
 
+    private final Tracing tracing;
+
     public Gate(Snapshot initial, AuditLog audit, Metrics metrics, Transport transport) {
+        this(initial, audit, metrics, transport, null);
+    }
+
+    /** @param tracing span export, or null when it is off */
+    public Gate(Snapshot initial, AuditLog audit, Metrics metrics, Transport transport, Tracing tracing) {
+        this.tracing = tracing;
         this.snapshot = new AtomicReference<>(initial);
         this.audit = audit;
         this.metrics = metrics;
@@ -55,6 +64,11 @@ public final class Gate {
         if (previous != null && previous != next) {
             previous.retire(next);
         }
+    }
+
+    /** Span export, or null when {@code tracing.otlp_endpoint} is not set. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     public AuditLog audit() {

@@ -11,6 +11,7 @@ import dev.portcullis.detect.Detection;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
+import dev.portcullis.observe.Tracing;
 import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class Portcullis implements AutoCloseable {
     private final ScheduledExecutorService keyScheduler;
     private final ExecutorService keyIo;
     private final KeyRegistry keys;
+    private final Tracing tracing;
     private final ConfigReloader reloader;
     private final AssertionKeys assertionKeys;
     private final Transport transport = Transport.best();
@@ -60,7 +62,8 @@ public final class Portcullis implements AutoCloseable {
     private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
-        audit = new AuditLog(65536, metrics);
+        audit = new AuditLog(config.audit().queueCapacity(), metrics);
+        tracing = Tracing.start(config.tracing());
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
         keyIo = Executors.newFixedThreadPool(2, daemon("portcullis-keys-io"));
         KeyFetcher fetcher = new HttpKeyFetcher(keyIo, Duration.ofSeconds(5));
@@ -74,7 +77,7 @@ public final class Portcullis implements AutoCloseable {
         Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
-        gate = new Gate(snapshot, audit, metrics, transport);
+        gate = new Gate(snapshot, audit, metrics, transport, tracing);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
         reloader = watchFile == null ? null
@@ -137,6 +140,9 @@ public final class Portcullis implements AutoCloseable {
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         audit.close();
+        if (tracing != null) {
+            tracing.close();
+        }
         gate.detection().close();
     }
 
