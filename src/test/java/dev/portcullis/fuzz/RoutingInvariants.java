@@ -1,0 +1,229 @@
+package dev.portcullis.fuzz;
+
+import dev.portcullis.route.PathNormalizer;
+import dev.portcullis.route.PathPattern;
+import dev.portcullis.route.RequestTarget;
+import dev.portcullis.route.RouteTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * What must hold for every request-target, whatever bytes it is made of: the properties the
+ * route fuzz test and the hand-picked cases check. The request path is mirrored from
+ * {@code FrontendHandler.begin}: absolute-form is cut to its origin-form rest, the target is
+ * normalized once, and the normalized path is both routed and forwarded.
+ *
+ * <p>The table is fixed: a protected {@code /admin/**}, a protected {@code /api/*}{@code /internal}
+ * and a public catch-all {@code /**}. The catch-all is what makes a bypass possible at all: any
+ * path that escapes the protected patterns is still served, without a token.
+ */
+final class RoutingInvariants {
+    static final String ADMIN = "admin";
+    static final String INTERNAL = "internal";
+    static final String PUBLIC = "public";
+
+    private record R(String id, PathPattern pattern) {
+    }
+
+    private static final RouteTable<R> TABLE = RouteTable.build(List.of(
+            new R(PUBLIC, PathPattern.parse("/**")),
+            new R(ADMIN, PathPattern.parse("/admin/**")),
+            new R(INTERNAL, PathPattern.parse("/api/*/internal"))), r -> null, R::pattern);
+
+    private RoutingInvariants() {
+    }
+
+    /** The id of the route a normalized path goes to, or null. */
+    static String route(String path) {
+        R r = TABLE.match(null, path);
+        return r == null ? null : r.id();
+    }
+
+    /** Checks every invariant for one request-target as a client could send it; throws AssertionError on a violation. */
+    static void check(String requestTarget) {
+        String target = originForm(requestTarget);
+        RequestTarget t = PathNormalizer.normalize(target);
+        String routed = t == null ? null : route(t.path());
+
+        // However some server behind the proxy would read the raw target, if that reading is
+        // under /admin the proxy must have judged the request as admin, or refused it.
+        for (String reading : Readings.of(rawPath(target))) {
+            if (underAdmin(reading)) {
+                require(t == null || ADMIN.equals(routed), () -> "'" + requestTarget + "' reads as '" + reading
+                        + "' but is forwarded as '" + t.path() + "' on route " + routed);
+            }
+        }
+        if (t == null) {
+            return;
+        }
+        String p = t.path();
+        checkShape(requestTarget, p);
+
+        RequestTarget again = PathNormalizer.normalize(p);
+        require(again != null && again.path().equals(p) && again.query() == null,
+                () -> "not idempotent: '" + requestTarget + "' -> '" + p + "' -> " + again);
+        RequestTarget forwarded = PathNormalizer.normalize(t.toUri());
+        require(t.equals(forwarded), () -> "the forwarded target '" + t.toUri() + "' normalizes to " + forwarded);
+
+        require(routed != null, () -> "no route for '" + p + "' despite the catch-all");
+        require(underAdmin(p) == ADMIN.equals(routed),
+                () -> "'" + requestTarget + "' -> '" + p + "' is routed to " + routed);
+        require(isInternal(p) == INTERNAL.equals(routed),
+                () -> "'" + requestTarget + "' -> '" + p + "' is routed to " + routed);
+        // What the upstream receives, read by it once more: still judged as what it is.
+        for (String reading : Readings.of(p)) {
+            if (underAdmin(reading)) {
+                require(ADMIN.equals(routed), () -> "the upstream reads '" + p + "' as '" + reading
+                        + "' but the proxy routed it to " + routed);
+            }
+        }
+    }
+
+    /** The normal form: the characters and escapes a forwarded path may hold. */
+    private static void checkShape(String requestTarget, String p) {
+        Supplier<String> where = () -> "'" + requestTarget + "' -> '" + p + "'";
+        require(p.startsWith("/"), where);
+        require(!p.contains("//"), where);
+        for (String segment : p.substring(1).split("/", -1)) {
+            require(!segment.equals(".") && !segment.equals(".."), () -> where.get() + ": dot segment");
+        }
+        String upper = p.toUpperCase(Locale.ROOT);
+        require(!upper.contains("%2F") && !upper.contains("%5C"), () -> where.get() + ": encoded separator");
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            int at = i;
+            require(c > 0x20 && c < 0x7F, () -> where.get() + ": control or non-ASCII at " + at);
+            require(c != '\\' && c != ';' && c != '?' && c != '#', () -> where.get() + ": '" + c + "' at " + at);
+            if (c == '%') {
+                require(i + 2 < p.length() && upperHex(p.charAt(i + 1)) >= 0 && upperHex(p.charAt(i + 2)) >= 0,
+                        () -> where.get() + ": escape not two upper-case hex digits at " + at);
+                char decoded = (char) (upperHex(p.charAt(i + 1)) * 16 + upperHex(p.charAt(i + 2)));
+                require(decoded >= 0x20 && decoded != 0x7F, () -> where.get() + ": encoded control byte at " + at);
+                require(!isUnreserved(decoded), () -> where.get() + ": unreserved character left encoded at " + at);
+                i += 2;
+            } else {
+                require(c == '/' || PathNormalizer.isPlainPathChar(c), () -> where.get() + ": '" + c + "' at " + at);
+            }
+        }
+    }
+
+    static boolean underAdmin(String path) {
+        return path.equals("/admin") || path.startsWith("/admin/");
+    }
+
+    private static boolean isInternal(String path) {
+        String[] s = path.split("/", -1);
+        return s.length == 4 && s[0].isEmpty() && s[1].equals("api") && !s[2].isEmpty() && s[3].equals("internal");
+    }
+
+    /** As {@code FrontendHandler} does: an absolute-form target is judged by its origin-form rest. */
+    private static String originForm(String target) {
+        String[] absolute = PathNormalizer.splitAbsoluteForm(target);
+        return absolute == null ? target : absolute[1];
+    }
+
+    private static String rawPath(String target) {
+        int q = target.indexOf('?');
+        return q < 0 ? target : target.substring(0, q);
+    }
+
+    private static int upperHex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    private static boolean isUnreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                || c == '_' || c == '~';
+    }
+
+    static void require(boolean ok, Supplier<String> message) {
+        if (!ok) {
+            throw new AssertionError(message.get());
+        }
+    }
+
+    /**
+     * Lenient readings of a raw path, one per family of servers: decode every escape once
+     * (Express, Go's {@code net/http}, most frameworks), also read {@code \} as {@code /}
+     * (IIS, some Node servers), strip {@code ;} parameters before decoding (Tomcat, Jetty); each
+     * then merges slashes and removes dot segments, clamping {@code ..} at the root as browsers
+     * and most servers do. Malformed escapes are kept as they are.
+     */
+    static final class Readings {
+        private Readings() {
+        }
+
+        static List<String> of(String rawPath) {
+            String cut = cutFragment(rawPath);
+            List<String> out = new ArrayList<>(3);
+            String decoded = decodeOnce(cut);
+            out.add(clean(decoded));
+            out.add(clean(decoded.replace('\\', '/')));
+            out.add(clean(decodeOnce(stripParameters(cut))));
+            return out;
+        }
+
+        private static String cutFragment(String path) {
+            int hash = path.indexOf('#');
+            return hash < 0 ? path : path.substring(0, hash);
+        }
+
+        static String decodeOnce(String s) {
+            StringBuilder sb = new StringBuilder(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (c == '%' && hi >= 0 && lo >= 0 && s.charAt(i + 1) < 0x80 && s.charAt(i + 2) < 0x80) {
+                    sb.append((char) (hi * 16 + lo));
+                    i += 2;
+                } else {
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
+        }
+
+        private static String stripParameters(String path) {
+            StringBuilder sb = new StringBuilder(path.length());
+            boolean inParameter = false;
+            for (int i = 0; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c == '/') {
+                    inParameter = false;
+                } else if (c == ';') {
+                    inParameter = true;
+                }
+                if (!inParameter) {
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
+        }
+
+        private static String clean(String path) {
+            List<String> stack = new ArrayList<>();
+            String[] parts = path.split("/", -1);
+            boolean trailing = false;
+            for (int i = 0; i < parts.length; i++) {
+                String s = parts[i];
+                boolean last = i == parts.length - 1;
+                if (s.isEmpty() || s.equals(".")) {
+                    trailing = last && i > 0;
+                } else if (s.equals("..")) {
+                    if (!stack.isEmpty()) {
+                        stack.remove(stack.size() - 1);
+                    }
+                    trailing = last;
+                } else {
+                    stack.add(s);
+                    trailing = false;
+                }
+            }
+            String joined = "/" + String.join("/", stack);
+            return trailing && !stack.isEmpty() ? joined + "/" : joined;
+        }
+    }
+}
