@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
         description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
-            ExplainCommand.class, TestCommand.class, ReportCommand.class})
+            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
