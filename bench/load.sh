@@ -70,9 +70,12 @@ routes:
     deny: [ { groups_any: [suspended] } ]
     allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
 YAML
-start proxy env PORTCULLIS_AUDIT_LEVEL="${AUDIT_LEVEL:-INFO}" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml"
-PROXY_PID=$LAST_PID
-for _ in $(seq 1 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" | grep -q 200 && break; sleep 0.1; done
+start_proxy() { # name audit-level
+  start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml"
+  PROXY_PID=$LAST_PID
+  for _ in $(seq 1 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" | grep -q 200 && break; sleep 0.1; done
+}
+start_proxy proxy "${AUDIT_LEVEL:-INFO}"
 
 # CPU ticks and RSS (KiB) summed over a process group (nginx master + worker, all JVM threads)
 # (processes come and go while /proc is read: a vanished file is skipped, never fatal)
@@ -119,6 +122,14 @@ run_case allow "$PURL" 200 "$ALLOW_TOKEN"
 run_case deny401 "$PURL" 401
 run_case deny403 "$PURL" 403 "$WRONG_TOKEN"
 
+# The same allowed load with the audit log off, in the same run: what audit logging costs.
+if [ "${AUDIT_COMPARE:-1}" = 1 ]; then
+  kill -TERM -- "-$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true
+  start_proxy proxy-noaudit OFF
+  timeout $((WARMUP + 10)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true
+  run_case allow_noaudit "$PURL" 200 "$ALLOW_TOKEN"
+fi
+
 REPORT="$OUT/report.md"
 {
   echo "# Portcullis load benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -127,7 +138,8 @@ REPORT="$OUT/report.md"
   echo
   echo "| case | expected | rps | ×direct | p50 | p99 | CPU µs/req (proxy; nginx for direct) | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct allow deny401 deny403; do
+  for c in direct allow deny401 deny403 allow_noaudit; do
+    [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     ratio=$(awk -v a="${RPS[$c]:-0}" -v b="${RPS[direct]:-1}" 'BEGIN{printf "%.2f", a/b}')
     echo "| $c | $want | ${RPS[$c]:-–} | $ratio | ${P50[$c]:-–} | ${P99[$c]:-–} | ${CPU[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–} |"
