@@ -377,27 +377,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (c.decoderResult().isFailure()) {
             // A malformed body (bad chunk syntax…) ends the exchange: the upstream has a partial
             // request and must never see another on this connection.
-            ReferenceCountUtil.release(c);
-            x.upstreamReusable = false;
-            if (x.responseStarted) {
-                closeNow();
-            } else {
-                dropUpstream();
-                reject(Reason.BAD_REQUEST, true);
-            }
+            abortBody(c, Reason.BAD_REQUEST);
             return;
         }
         x.bodyBytes += c.content().readableBytes();
         long max = x.route.maxBodySize();
         if (max > 0 && x.bodyBytes > max) {
-            ReferenceCountUtil.release(c);
-            x.upstreamReusable = false;
-            if (x.responseStarted) {
-                closeNow();
-            } else {
-                dropUpstream();
-                reject(Reason.BODY_TOO_LARGE, true);
-            }
+            abortBody(c, Reason.BODY_TOO_LARGE);
             return;
         }
         boolean last = c instanceof LastHttpContent;
@@ -420,6 +406,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
      * Sets the deadline for the response headers. One timer per connection, armed lazily and
      * re-armed only when it fires early: a busy connection does not schedule a task per request.
      */
+    /** Ends an exchange whose body cannot be forwarded: answers if nothing was answered yet, then closes. */
+    private void abortBody(HttpContent c, Reason reason) {
+        ReferenceCountUtil.release(c);
+        x.upstreamReusable = false;
+        if (x.responseStarted) {
+            closeNow();
+        } else {
+            dropUpstream();
+            reject(reason, true);
+        }
+    }
+
     private void startResponseTimer() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(x.route.responseTimeoutMillis());
         x.responseDeadlineNanos = deadline;
