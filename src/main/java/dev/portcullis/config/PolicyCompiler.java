@@ -40,7 +40,7 @@ public final class PolicyCompiler {
         UpstreamDefaultsConfig d = config.upstreamDefaults();
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
-            AccessPolicy policy = r.isPublic() ? AccessPolicy.publicRoute() : AccessPolicy.compile(r.allow(), r.deny());
+            AccessPolicy policy = AccessPolicy.forRoute(r);
             SslContext tls = null;
             if (r.upstreamTls() != null) {
                 try {
