@@ -28,7 +28,12 @@ public final class IdentityAssertions {
     private final Clock clock;
     private final Cache<Key, Minted> cache;
 
-    private record Key(String route, String issuer, String subject, String tokenId, long expiresAt) {
+    /**
+     * What an assertion depends on. With a {@code jti} the token is named by it; without one, by
+     * everything the assertion says, so two different tokens never share an assertion.
+     */
+    private record Key(String route, String issuer, String subject, String tokenId, long expiresAt,
+            java.util.Set<String> groups, java.util.Set<String> scopes, String email) {
     }
 
     private record Minted(String jwt, long expMillis, String kid) {
@@ -65,10 +70,10 @@ public final class IdentityAssertions {
 
     /** The assertion for this caller on this route. */
     public String assertionFor(String routeId, Identity who) {
-        if (who.tokenId() == null) {
-            return mint(routeId, who).jwt();
-        }
-        Key k = new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt());
+        Key k = who.tokenId() != null
+                ? new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), null, null, null)
+                : new Key(routeId, who.issuerId(), who.subject(), null, who.expiresAt(), who.groups(), who.scopes(),
+                        who.email());
         Minted m = cache.getIfPresent(k);
         String kid = keys.current().key().getKeyID();
         if (m == null || !m.kid().equals(kid)) {

@@ -1,0 +1,45 @@
+package dev.portcullis.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.authz.Identity;
+import dev.portcullis.config.IdentityAssertionConfig;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Assertions are cached per caller token and route, and never shared between different callers. */
+class IdentityAssertionsTest {
+    private final Clock clock = Clock.systemUTC();
+    private final IdentityAssertions assertions = new IdentityAssertions(IdentityAssertionConfig.defaults(),
+            new AssertionKeys(clock, IdentityAssertionConfig.defaults().lifetime()), clock);
+    private final long exp = clock.millis() / 1000 + 300;
+
+    private Identity who(String jti, Set<String> groups, Set<String> scopes) {
+        return new Identity("okta", "alice", groups, scopes, "alice@example.com", jti, "cid", exp, Map.of());
+    }
+
+    @Test
+    void aCallerWithAJtiGetsTheSameAssertionUntilItNearsExpiry() {
+        Identity a = who("t-1", Set.of("readers"), Set.of());
+        assertThat(assertions.assertionFor("orders", a)).isSameAs(assertions.assertionFor("orders", a));
+        assertThat(assertions.assertionFor("orders", a)).isNotEqualTo(assertions.assertionFor("reports", a));
+    }
+
+    @Test
+    void tokensWithoutAJtiAreCachedByEverythingTheAssertionSays() throws Exception {
+        Identity reader = who(null, Set.of("readers"), Set.of("orders.read"));
+        Identity admin = who(null, Set.of("readers", "admins"), Set.of("orders.read"));
+        Identity scoped = who(null, Set.of("readers"), Set.of("orders.write"));
+        String r = assertions.assertionFor("orders", reader);
+        assertThat(assertions.assertionFor("orders", reader)).isSameAs(r);
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", admin)).getJWTClaimsSet()
+                .getStringListClaim("groups")).containsExactlyInAnyOrder("readers", "admins");
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", scoped)).getJWTClaimsSet()
+                .getStringListClaim("scp")).isEqualTo(List.of("orders.write"));
+        assertThat(SignedJWT.parse(r).getJWTClaimsSet().getStringListClaim("groups")).containsExactly("readers");
+    }
+}
