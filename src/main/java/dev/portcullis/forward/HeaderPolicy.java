@@ -56,7 +56,12 @@ public final class HeaderPolicy {
 
     /** Whether a client-sent header name must be removed because it could pose as identity. */
     public boolean isReserved(CharSequence name) {
-        return reserved.contains(lookalike(name));
+        return isReservedForm(lookalike(name));
+    }
+
+    /** {@link #isReserved} for a name already in {@link #lookalike} form (one conversion per header). */
+    boolean isReservedForm(String lookalike) {
+        return reserved.contains(lookalike);
     }
 
     public boolean isTrustedProxy(InetAddress client) {

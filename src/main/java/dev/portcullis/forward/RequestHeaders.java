@@ -61,8 +61,9 @@ public final class RequestHeaders {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
             String lower = HeaderPolicy.lower(name);
-            if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReserved(name)
-                    || isForwarding(HeaderPolicy.lookalike(name)) || lower.equals("host") || lower.equals("expect")
+            String lookalike = HeaderPolicy.lookalike(name);
+            if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
+                    || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
                     || (!ctx.forwardToken() && lower.equals("authorization"))) {
                 remove.add(name.toString());
             }

@@ -222,7 +222,8 @@ public final class RecordingUpstream implements AutoCloseable {
         return body.toByteArray();
     }
 
-    private static String readLine(InputStream in) throws IOException {
+    /** One line without its CRLF (or bare LF), ISO-8859-1; null at end of stream. Shared with {@link RawHttp}. */
+    static String readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int c;
         while ((c = in.read()) != -1) {
