@@ -1,26 +1,40 @@
 #!/usr/bin/env bash
 # load.sh — Portcullis's own load benchmark: one run, one load generator (wrk), side by side:
-#   direct   wrk → upstream (nginx, return 200)                      the floor
-#   allow    wrk → Portcullis → upstream, valid token, right group    200
-#   deny401  wrk → Portcullis, no token                               401 (no upstream contact)
-#   deny403  wrk → Portcullis, valid token, wrong group               403 (no upstream contact)
-# Prints requests/s, latency p50/p99/p99.9, the proxy's CPU µs per request and peak RSS, and the
-# ratio of each case to `direct`. Statuses are checked: a case with unexpected statuses is
-# reported INVALID, not fast. Everything is on 127.0.0.1 and every run is bounded in time.
+#   direct          wrk → upstream (nginx, one worker, return 200)                    the floor
+#   nginx           wrk → nginx proxy hop, no auth → upstream                          what any hop costs
+#   allow           wrk → Portcullis → upstream, valid token, right group             200
+#   allow_distinct  as allow, every request a different token (no cache help)         200
+#   deny401         wrk → Portcullis, no token                                        401 (no upstream contact)
+#   deny403         wrk → Portcullis, valid token, wrong group                        403 (no upstream contact)
+#   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
+# Prints requests/s, latency p50/p99/p99.9, CPU µs per request and peak RSS of the process under
+# test, and the ratio of each case to `direct` and to the `nginx` hop. Statuses are checked: a case
+# with unexpected statuses is reported INVALID, not fast. Everything is on 127.0.0.1 and every
+# run is bounded in time.
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        PROXY_JAVA_OPTS (default: the README's recommended heap settings)
+#        CASES="direct nginx allow allow_distinct deny401 deny403 allow_noaudit"
+#        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
+#        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
+#        with bench/scale/scale.sh; about 1 ms of CPU per token the first time)
+#        PROFILER=/path/to/libasyncProfiler.so (optional: each proxy case is profiled through
+#        jcmd into <case>.collapsed, and its hottest frames go to <case>.top)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
+CASES="${CASES:-direct nginx allow allow_distinct deny401 deny403 allow_noaudit}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseParallelGC}"
+DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
+PROFILER="${PROFILER:-}"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/$STAMP"; mkdir -p "$OUT"
-UP_PORT=18101; IDP_PORT=18102; PROXY_PORT=18180; ADMIN_PORT=18190
+UP_PORT=18101; IDP_PORT=18102; HOP_PORT=18103; PROXY_PORT=18180; ADMIN_PORT=18190
+JWKS_PORT=18203   # the minted tokens' issuer is http://127.0.0.1:18203/bench, as in bench/scale
 JAR="$ROOT/target/portcullis.jar"
 HZ="$(getconf CLK_TCK)"
+has() { case " $CASES " in *" $1 "*) return 0;; esac; return 1; }
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 need() { command -v "$1" >/dev/null 2>&1; }
@@ -38,17 +52,43 @@ start() { # name cmd... ; sets LAST_PID (never call inside $(...): the bookkeepi
   local name="$1"; shift
   setsid $SUT "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null & LAST_PID=$!; PIDS+=("$LAST_PID")
 }
+stop() { # pid: TERM the group, wait up to 5 s, then KILL
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
 wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.2; done; log "timeout waiting for $1"; return 1; }
 
-# --- upstream: nginx, one worker, 200 with a small JSON body
+# --- tokens for allow_distinct: RS256, minted with bench/scale/MintTokens.java (kept and reused)
+SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
+if has allow_distinct; then
+  log "tokens: minting what $TOKEN_DIR lacks (RS256; about 1 ms of CPU each)"
+  timeout 1800 nice -n 10 java -cp "$JAR" "$HERE/scale/MintTokens.java" "$TOKEN_DIR" "$SELF_ISSUER" api://default 168 \
+    "distinct-warm:2000:5" "distinct-$DISTINCT_TOKENS:$DISTINCT_TOKENS:5"
+fi
+
+# --- upstream: nginx, one worker, 200 with a small JSON body; the minted tokens' JWKS beside it
+mkdir -p "$OUT/jwks"; [ -f "$TOKEN_DIR/jwks.json" ] && cp "$TOKEN_DIR/jwks.json" "$OUT/jwks/keys" || echo '{"keys":[]}' >"$OUT/jwks/keys"
 cat >"$OUT/upstream.conf" <<NGX
 worker_processes 1; daemon off; pid $OUT/nginx.pid; error_log $OUT/nginx-error.log warn;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 10000000; keepalive_timeout 300s;
-  server { listen 127.0.0.1:$UP_PORT; location / { default_type application/json; return 200 '{"service":"orders","ok":true,"note":"benchmark upstream response body"}'; } } }
+  server { listen 127.0.0.1:$UP_PORT; location / { default_type application/json; return 200 '{"service":"orders","ok":true,"note":"benchmark upstream response body"}'; } }
+  server { listen 127.0.0.1:$JWKS_PORT; location = /bench/keys { default_type application/json; alias $OUT/jwks/keys; } } }
 NGX
 start upstream nginx -c "$OUT/upstream.conf" -p "$OUT"; UP_PID=$LAST_PID
 wait_http "http://127.0.0.1:$UP_PORT/"
+
+# --- the plain hop: nginx, no auth, as ../shared/bench's nginx peer (2 workers, keep-alive 64)
+cat >"$OUT/hop.conf" <<NGX
+worker_processes 2; daemon off; pid $OUT/hop.pid; error_log $OUT/hop-error.log warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 10000000; keepalive_timeout 300s;
+  upstream up { server 127.0.0.1:$UP_PORT; keepalive 64; }
+  server { listen 127.0.0.1:$HOP_PORT;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
+NGX
+if has nginx; then start hop nginx -c "$OUT/hop.conf" -p "$OUT"; HOP_PID=$LAST_PID; wait_http "http://127.0.0.1:$HOP_PORT/"; fi
 
 # --- issuer: the project's dev issuer, tokens valid for 2 hours
 start issuer java -Xmx64m -jar "$JAR" dev-issuer --port "$IDP_PORT" --token-lifetime 2h
@@ -63,6 +103,7 @@ listen: 127.0.0.1:$PROXY_PORT
 admin: { listen: 127.0.0.1:$ADMIN_PORT }
 issuers:
   - { id: dev, issuer: $ISSUER, audiences: [api://default], max_token_lifetime: 3h }
+  - { id: minted, issuer: $SELF_ISSUER, audiences: [api://default], jwks_uri: $SELF_ISSUER/keys, max_token_lifetime: 169h }
 routes:
   - id: orders
     match: { path: /orders/** }
@@ -70,81 +111,123 @@ routes:
     deny: [ { groups_any: [suspended] } ]
     allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
 YAML
+# (a JVM started in the background ignores SIGQUIT, so jcmd needs the attach listener up from the start)
+ATTACH=""; [ -n "$PROFILER" ] && ATTACH="-XX:+StartAttachListener"
 start_proxy() { # name audit-level
-  start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml"
+  start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS $ATTACH -jar "$JAR" run --config "$OUT/portcullis.yaml"
   PROXY_PID=$LAST_PID
   for _ in $(seq 1 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" | grep -q 200 && break; sleep 0.1; done
 }
-start_proxy proxy "${AUDIT_LEVEL:-INFO}"
+warm() { # seconds [wrk args...]
+  local s="$1"; shift
+  timeout $((s + 10)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${s}s" "$@" >/dev/null 2>&1 || true
+}
+cache_count() { # result (hit|miss): the proxy's token cache lookups so far
+  curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v r="$1" '/^portcullis_token_cache_requests_total/ && $0 ~ "result=\""r"\"" {printf "%.0f", $NF}'
+}
 
-# CPU ticks and RSS (KiB) summed over a process group (nginx master + worker, all JVM threads)
+# CPU ticks and RSS (KiB) summed over a process group (nginx master + workers, all JVM threads)
 # (processes come and go while /proc is read: a vanished file is skipped, never fatal)
 cpu_ticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) t+=f[12]+f[13]} END{print t+0}'; }
 rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
+json() { sed -n 's/^WRKJSON //p' "$1" | tail -1 | tr -d '{}"' | tr ',' '\n' | awk -F: -v k="$2" '$1==k{print $2}'; }
+us() { awk -v u="$1" 'BEGIN{ if (u >= 1000) printf "%.2f ms", u/1000; else printf "%d µs", u }'; }
+top_frames() { # collapsed stacks → the 40 frames with the most self time, and the share of each
+  awk '{n=$NF; $NF=""; k=split($0,f,";"); sub(/ $/,"",f[k]); self[f[k]]+=n; t+=n}
+       END{for (s in self) printf "%5.1f%% %s\n", 100*self[s]/t, s}' "$1" | sort -rn | head -40
+}
 
-# run_case NAME URL EXPECTED_STATUS [TOKEN]
-declare -A RPS P50 P99 P999 CPU RSS VALID
+# run_case NAME PID URL EXPECTED_STATUS [wrk args...]   (CHECK_HDR: the headers of the curl pre-check)
+declare -A RPS P50 P99 P999 CPU RSS VALID NOTE
 run_case() {
-  local name="$1" url="$2" want="$3" token="${4:-}" hdr=()
-  [ -n "$token" ] && hdr=(-H "Authorization: Bearer $token")
-  local got; got="$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$url")"
+  local name="$1" pid="$2" url="$3" want="$4"; shift 4
+  local got; got="$(curl -s -o /dev/null -w '%{http_code}' "${CHECK_HDR[@]}" "$url")"
   if [ "$got" != "$want" ]; then VALID[$name]="INVALID (pre-check $got, want $want)"; log "$name: $got != $want"; return; fi
-  timeout $((DURATION + 10)) $GEN wrk -t"$THREADS" -c"$CONNS" -d3s "${hdr[@]}" "$url" >/dev/null 2>&1 || true
-  local pid="$PROXY_PID"; [ "$name" = direct ] && pid="$UP_PID"
-  local c0; c0=$(cpu_ticks "$pid"); local peak=0
-  ( while :; do r=$(rss_kb "$pid"); echo "$r"; sleep 1; done ) >"$OUT/$name.rss" 2>/dev/null & local sampler=$!
-  timeout $((DURATION + 15)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${hdr[@]}" "$url" >"$OUT/$name.wrk" 2>&1 || true
-  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  local c0; c0=$(cpu_ticks "$pid")
+  ( while :; do rss_kb "$pid"; sleep 1; done ) >"$OUT/$name.rss" 2>/dev/null & local sampler=$!
+  if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
+    jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"start,event=cpu,interval=1ms\"" >/dev/null 2>&1 || log "profiler did not attach"
+  fi
+  timeout $((DURATION + 15)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$HERE/report.lua" "$url" "$@" >"$OUT/$name.wrk" 2>&1 || true
   local c1; c1=$(cpu_ticks "$pid")
-  local reqs; reqs=$(awk '/requests in/{print $1}' "$OUT/$name.wrk")
-  local non2xx; non2xx=$(awk '/Non-2xx or 3xx/{print $NF}' "$OUT/$name.wrk"); non2xx=${non2xx:-0}
-  local errs; errs=$(awk '/Socket errors/{gsub(",","");print $4+$6+$8+$10}' "$OUT/$name.wrk"); errs=${errs:-0}
-  RPS[$name]=$(awk '/Requests\/sec/{printf "%.0f",$2}' "$OUT/$name.wrk")
-  P50[$name]=$(awk '$1=="50%"{print $2}' "$OUT/$name.wrk"); P99[$name]=$(awk '$1=="99%"{print $2}' "$OUT/$name.wrk")
-  P999[$name]="n/a"
+  if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
+    jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"stop,collapsed,file=$OUT/$name.collapsed\"" >/dev/null 2>&1 || true
+    top_frames "$OUT/$name.collapsed" >"$OUT/$name.top" 2>/dev/null || true
+  fi
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  local reqs; reqs=$(json "$OUT/$name.wrk" requests); reqs=${reqs:-0}
+  local dur; dur=$(json "$OUT/$name.wrk" duration_us)
+  local bad; bad=$(json "$OUT/$name.wrk" err_status); local errs; errs=$(json "$OUT/$name.wrk" err_socket)
+  if [ "$reqs" = 0 ]; then VALID[$name]="INVALID (no requests; see $name.wrk)"; log "$name: no requests"; return; fi
+  RPS[$name]=$(awk -v n="$reqs" -v d="$dur" 'BEGIN{printf "%.0f", n/(d/1e6)}')
+  P50[$name]=$(us "$(json "$OUT/$name.wrk" p50_us)"); P99[$name]=$(us "$(json "$OUT/$name.wrk" p99_us)")
+  P999[$name]=$(us "$(json "$OUT/$name.wrk" p999_us)")
   CPU[$name]=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$reqs" 'BEGIN{printf "%.0f", (b-a)/hz*1e6/n}')
   RSS[$name]=$(sort -n "$OUT/$name.rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
-  if [ "$want" = 200 ] && [ "$non2xx" != 0 ]; then VALID[$name]="INVALID ($non2xx non-2xx)";
-  elif [ "$want" != 200 ] && [ "$non2xx" != "$reqs" ]; then VALID[$name]="INVALID ($non2xx of $reqs were non-2xx)";
+  if [ "$want" = 200 ] && [ "$bad" != 0 ]; then VALID[$name]="INVALID ($bad non-2xx)";
+  elif [ "$want" != 200 ] && [ "$bad" != "$reqs" ]; then VALID[$name]="INVALID ($bad of $reqs were non-2xx)";
   elif [ "$errs" != 0 ]; then VALID[$name]="INVALID ($errs socket errors)";
   else VALID[$name]="ok"; fi
-  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, ${CPU[$name]} µs CPU/req, status ${VALID[$name]}"
+  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req, ${VALID[$name]}"
 }
 
 PURL="http://127.0.0.1:$PROXY_PORT/orders/123"
-log "warm-up through the proxy: ${WARMUP}s"
-timeout $((WARMUP + 10)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true
-timeout 15 $GEN wrk -t1 -c8 -d3s "$PURL" >/dev/null 2>&1 || true
-timeout 15 $GEN wrk -t1 -c8 -d3s -H "Authorization: Bearer $WRONG_TOKEN" "$PURL" >/dev/null 2>&1 || true
+CHECK_HDR=()
+if has direct; then run_case direct "$UP_PID" "http://127.0.0.1:$UP_PORT/orders/123" 200; fi
+if has nginx; then
+  warm 3 "http://127.0.0.1:$HOP_PORT/orders/123"
+  run_case nginx "$HOP_PID" "http://127.0.0.1:$HOP_PORT/orders/123" 200
+  stop "$HOP_PID"
+fi
 
-run_case direct "http://127.0.0.1:$UP_PORT/orders/123" 200
-run_case allow "$PURL" 200 "$ALLOW_TOKEN"
-run_case deny401 "$PURL" 401
-run_case deny403 "$PURL" 403 "$WRONG_TOKEN"
+if has allow || has allow_distinct || has deny401 || has deny403; then
+  start_proxy proxy "${AUDIT_LEVEL:-INFO}"
+  log "warm-up through the proxy: ${WARMUP}s"
+  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+  warm 3 "$PURL"
+  warm 3 -H "Authorization: Bearer $WRONG_TOKEN" "$PURL"
+  if has allow; then CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN"); run_case allow "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"; fi
+  if has allow_distinct; then
+    # warm the verification path on other tokens, then measure on tokens the proxy has never seen
+    warm 5 -s "$HERE/report.lua" "$PURL" -- "$TOKEN_DIR/distinct-warm.tokens"
+    CHECK_HDR=(-H "Authorization: Bearer $(head -1 "$TOKEN_DIR/distinct-warm.tokens")")
+    h0=$(cache_count hit); m0=$(cache_count miss)
+    run_case allow_distinct "$PROXY_PID" "$PURL" 200 -- "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens"
+    h1=$(cache_count hit); m1=$(cache_count miss)
+    NOTE[allow_distinct]="token cache: $((h1 - h0)) hits, $((m1 - m0)) misses"
+  fi
+  if has deny401; then CHECK_HDR=(); run_case deny401 "$PROXY_PID" "$PURL" 401; fi
+  if has deny403; then CHECK_HDR=(-H "Authorization: Bearer $WRONG_TOKEN"); run_case deny403 "$PROXY_PID" "$PURL" 403 -H "Authorization: Bearer $WRONG_TOKEN"; fi
+  stop "$PROXY_PID"
+fi
 
 # The same allowed load with the audit log off, in the same run: what audit logging costs.
-if [ "${AUDIT_COMPARE:-1}" = 1 ]; then
-  kill -TERM -- "-$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true
+if has allow_noaudit; then
   start_proxy proxy-noaudit OFF
-  timeout $((WARMUP + 10)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true
-  run_case allow_noaudit "$PURL" 200 "$ALLOW_TOKEN"
+  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+  CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN")
+  run_case allow_noaudit "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"
+  stop "$PROXY_PID"
 fi
 
 REPORT="$OUT/report.md"
+ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a/b; else printf "–" }'; }
 {
   echo "# Portcullis load benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`"
+  echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r);"
+  echo "$(java -version 2>&1 | head -1); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`; $(nginx -v 2>&1)"
   echo
-  echo "| case | expected | rps | ×direct | p50 | p99 | CPU µs/req (proxy; nginx for direct) | peak RSS MiB | statuses |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct allow deny401 deny403 allow_noaudit; do
+  echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | peak RSS MiB | statuses |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for c in direct nginx allow allow_distinct deny401 deny403 allow_noaudit; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
-    ratio=$(awk -v a="${RPS[$c]:-0}" -v b="${RPS[direct]:-1}" 'BEGIN{printf "%.2f", a/b}')
-    echo "| $c | $want | ${RPS[$c]:-–} | $ratio | ${P50[$c]:-–} | ${P99[$c]:-–} | ${CPU[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–} |"
+    echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
   done
   echo
+  echo "CPU µs/req is of the process under test: the upstream nginx for \`direct\`, the nginx hop for \`nginx\`"
+  echo "(its own cost, the upstream's is not added), Portcullis (all threads: event loops, JIT, GC, audit writer) otherwise."
   echo "Ratios, not absolute numbers, are the result: everything (wrk, upstream, proxy) shares this machine's cores."
 } | tee "$REPORT"
 log "report: $REPORT (raw wrk outputs beside it)"
