@@ -18,6 +18,7 @@
 #        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time)
+#        CONFIG_EXTRA='' (top-level YAML added to the proxy's config, e.g. 'server: { io_threads: 1 }')
 #        PROFILER=/path/to/libasyncProfiler.so (optional: each proxy case is profiled through
 #        jcmd into <case>.collapsed, and its hottest frames go to <case>.top)
 set -euo pipefail
@@ -110,6 +111,7 @@ routes:
     upstream: http://127.0.0.1:$UP_PORT
     deny: [ { groups_any: [suspended] } ]
     allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
+${CONFIG_EXTRA:-}
 YAML
 # (a JVM started in the background ignores SIGQUIT, so jcmd needs the attach listener up from the start)
 ATTACH=""; [ -n "$PROFILER" ] && ATTACH="-XX:+StartAttachListener"
@@ -128,7 +130,8 @@ cache_count() { # result (hit|miss): the proxy's token cache lookups so far
 
 # CPU ticks and RSS (KiB) summed over a process group (nginx master + workers, all JVM threads)
 # (processes come and go while /proc is read: a vanished file is skipped, never fatal)
-cpu_ticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) t+=f[12]+f[13]} END{print t+0}'; }
+cpu_ticks() { # pgid → "user system" ticks
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) {u+=f[12]; k+=f[13]}} END{print u+0, k+0}'; }
 rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
 json() { sed -n 's/^WRKJSON //p' "$1" | tail -1 | tr -d '{}"' | tr ',' '\n' | awk -F: -v k="$2" '$1==k{print $2}'; }
 us() { awk -v u="$1" 'BEGIN{ if (u >= 1000) printf "%.2f ms", u/1000; else printf "%d µs", u }'; }
@@ -138,7 +141,7 @@ top_frames() { # collapsed stacks → the 40 frames with the most self time, and
 }
 
 # run_case NAME PID URL EXPECTED_STATUS [wrk args...]   (CHECK_HDR: the headers of the curl pre-check)
-declare -A RPS P50 P99 P999 CPU RSS VALID NOTE
+declare -A RPS P50 P99 P999 CPU KERN RSS VALID NOTE
 run_case() {
   local name="$1" pid="$2" url="$3" want="$4"; shift 4
   local got; got="$(curl -s -o /dev/null -w '%{http_code}' "${CHECK_HDR[@]}" "$url")"
@@ -162,13 +165,14 @@ run_case() {
   RPS[$name]=$(awk -v n="$reqs" -v d="$dur" 'BEGIN{printf "%.0f", n/(d/1e6)}')
   P50[$name]=$(us "$(json "$OUT/$name.wrk" p50_us)"); P99[$name]=$(us "$(json "$OUT/$name.wrk" p99_us)")
   P999[$name]=$(us "$(json "$OUT/$name.wrk" p999_us)")
-  CPU[$name]=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$reqs" 'BEGIN{printf "%.0f", (b-a)/hz*1e6/n}')
+  CPU[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$reqs" '{printf "%.0f", ($3+$4-$1-$2)/hz*1e6/n}')
+  KERN[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$reqs" '{printf "%.0f", ($4-$2)/hz*1e6/n}')
   RSS[$name]=$(sort -n "$OUT/$name.rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
   if [ "$want" = 200 ] && [ "$bad" != 0 ]; then VALID[$name]="INVALID ($bad non-2xx)";
   elif [ "$want" != 200 ] && [ "$bad" != "$reqs" ]; then VALID[$name]="INVALID ($bad of $reqs were non-2xx)";
   elif [ "$errs" != 0 ]; then VALID[$name]="INVALID ($errs socket errors)";
   else VALID[$name]="ok"; fi
-  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req, ${VALID[$name]}"
+  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req (${KERN[$name]} in the kernel), ${VALID[$name]}"
 }
 
 PURL="http://127.0.0.1:$PROXY_PORT/orders/123"
@@ -183,9 +187,12 @@ fi
 if has allow || has allow_distinct || has deny401 || has deny403; then
   start_proxy proxy "${AUDIT_LEVEL:-INFO}"
   log "warm-up through the proxy: ${WARMUP}s"
-  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+  # every path first, then the allowed one for the rest of the warm-up: code that first meets a new
+  # kind of request is recompiled, and that should happen before the measurement, not in it
   warm 3 "$PURL"
   warm 3 -H "Authorization: Bearer $WRONG_TOKEN" "$PURL"
+  if has allow_distinct; then warm 3 -s "$HERE/report.lua" "$PURL" -- "$TOKEN_DIR/distinct-warm.tokens"; fi
+  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
   if has allow; then CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN"); run_case allow "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"; fi
   if has allow_distinct; then
     # warm the verification path on other tokens, then measure on tokens the proxy has never seen
@@ -218,12 +225,12 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r);"
   echo "$(java -version 2>&1 | head -1); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`; $(nginx -v 2>&1)"
   echo
-  echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | peak RSS MiB | statuses |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | peak RSS MiB | statuses |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for c in direct nginx allow allow_distinct deny401 deny403 allow_noaudit; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
-    echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
+    echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
   done
   echo
   echo "CPU µs/req is of the process under test: the upstream nginx for \`direct\`, the nginx hop for \`nginx\`"

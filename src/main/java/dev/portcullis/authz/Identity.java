@@ -32,9 +32,10 @@ public record Identity(
 
     public Identity {
         Objects.requireNonNull(issuerId, "issuerId");
-        // Insertion order is kept so identity headers list groups in the token's order.
-        groups = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(groups));
-        scopes = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(scopes));
+        // Insertion order is kept so identity headers list groups in the token's order; names are
+        // interned, since thousands of cached identities carry the same groups.
+        groups = NameSet.of(groups);
+        scopes = NameSet.of(scopes);
         claims = Map.copyOf(claims);
     }
 

@@ -45,7 +45,7 @@ public final class ConfigReader {
             "idle_timeout", "max_idle_per_loop");
     private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
     private static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
-            "rotate_every");
+            "rotate_every", "cache_size");
     private static final Set<String> MATCH_KEYS = Set.of("host", "path");
     private static final Set<String> AUDIT_KEYS = Set.of("allowed_sample_rate", "queue_capacity");
     private static final Set<String> TRACING_KEYS = Set.of("otlp_endpoint", "service_name", "sample_ratio",
@@ -403,7 +403,7 @@ public final class ConfigReader {
         n.allowOnly(IDENTITY_ASSERTION_KEYS);
         return new IdentityAssertionConfig(n.bool("enabled", d.enabled()), n.text("header", d.header()),
                 n.text("issuer", d.issuer()), n.duration("lifetime", d.lifetime()),
-                n.duration("rotate_every", d.rotateEvery()));
+                n.duration("rotate_every", d.rotateEvery()), n.number("cache_size", d.cacheSize(), 0, 10_000_000));
     }
 
     private static IssuerConfig issuer(ConfigNode n) {

@@ -45,9 +45,9 @@ final class SourceTracker {
         this.status = c.block().status();
         // Without blocking, one event per window at most; with it, one per block.
         this.holdMillis = block ? c.block().cooldown().toMillis() : c.window().toMillis();
-        this.windows = Caffeine.newBuilder().maximumSize(c.maxTrackedSources())
+        this.windows = Caffeine.newBuilder().maximumSize(c.maxTrackedSources()).executor(Runnable::run)
                 .expireAfterAccess(c.window()).build();
-        this.holds = Caffeine.newBuilder().maximumSize(c.maxTrackedSources())
+        this.holds = Caffeine.newBuilder().maximumSize(c.maxTrackedSources()).executor(Runnable::run)
                 .expireAfterWrite(Duration.ofMillis(holdMillis)).build();
     }
 

@@ -43,7 +43,7 @@ public final class IdentityAssertions {
         this.config = config;
         this.keys = keys;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder().maximumSize(100_000)
+        this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run)
                 .expireAfter(new Expiry<Key, Minted>() {
                     @Override
                     public long expireAfterCreate(Key k, Minted m, long now) {

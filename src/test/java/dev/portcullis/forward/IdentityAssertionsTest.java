@@ -42,4 +42,15 @@ class IdentityAssertionsTest {
                 .getStringListClaim("scp")).isEqualTo(List.of("orders.write"));
         assertThat(SignedJWT.parse(r).getJWTClaimsSet().getStringListClaim("groups")).containsExactly("readers");
     }
+
+    @Test
+    void theCacheIsBoundedByCacheSizeAndZeroSignsEveryRequest() {
+        IdentityAssertionConfig d = IdentityAssertionConfig.defaults();
+        IdentityAssertionConfig none = new IdentityAssertionConfig(true, d.header(), d.issuer(), d.lifetime(),
+                d.rotateEvery(), 0);
+        IdentityAssertions uncached = new IdentityAssertions(none, new AssertionKeys(clock, d.lifetime()), clock);
+        Identity a = who("t-1", Set.of("readers"), Set.of());
+        assertThat(uncached.assertionFor("orders", a)).isNotEqualTo(uncached.assertionFor("orders", a));
+        assertThat(d.cacheSize()).isEqualTo(10_000);
+    }
 }
