@@ -17,7 +17,8 @@
 #        CASES="direct nginx allow allow_distinct deny401 deny403 allow_noaudit"
 #        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
-#        with bench/scale/scale.sh; about 1 ms of CPU per token the first time)
+#        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them
+#        warm the verification path, the other two thirds are measured, each sent once)
 #        CONFIG_EXTRA='' (top-level YAML added to the proxy's config, e.g. 'server: { io_threads: 1 }')
 #        PROFILER=/path/to/libasyncProfiler.so (optional: each proxy case is profiled through
 #        jcmd into <case>.collapsed, and its hottest frames go to <case>.top)
@@ -65,7 +66,11 @@ SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
 if has allow_distinct; then
   log "tokens: minting what $TOKEN_DIR lacks (RS256; about 1 ms of CPU each)"
   timeout 1800 nice -n 10 java -cp "$JAR" "$HERE/scale/MintTokens.java" "$TOKEN_DIR" "$SELF_ISSUER" api://default 168 \
-    "distinct-warm:2000:5" "distinct-$DISTINCT_TOKENS:$DISTINCT_TOKENS:5"
+    "distinct-$DISTINCT_TOKENS:$DISTINCT_TOKENS:5"
+  # the last third warms the verification path, the first two thirds are measured, each token once
+  half=$((DISTINCT_TOKENS * 2 / 3))
+  head -n "$half" "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens" >"$OUT/distinct-measure.tokens"
+  tail -n +"$((half + 1))" "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens" >"$OUT/distinct-warm.tokens"
 fi
 
 # --- upstream: nginx, one worker, 200 with a small JSON body; the minted tokens' JWKS beside it
@@ -191,15 +196,15 @@ if has allow || has allow_distinct || has deny401 || has deny403; then
   # kind of request is recompiled, and that should happen before the measurement, not in it
   warm 3 "$PURL"
   warm 3 -H "Authorization: Bearer $WRONG_TOKEN" "$PURL"
-  if has allow_distinct; then warm 3 -s "$HERE/report.lua" "$PURL" -- "$TOKEN_DIR/distinct-warm.tokens"; fi
+  if has allow_distinct; then warm $((WARMUP / 2)) -s "$HERE/report.lua" "$PURL" -- "$OUT/distinct-warm.tokens"; fi
   warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
   if has allow; then CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN"); run_case allow "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"; fi
   if has allow_distinct; then
-    # warm the verification path on other tokens, then measure on tokens the proxy has never seen
-    warm 5 -s "$HERE/report.lua" "$PURL" -- "$TOKEN_DIR/distinct-warm.tokens"
-    CHECK_HDR=(-H "Authorization: Bearer $(head -1 "$TOKEN_DIR/distinct-warm.tokens")")
+    # the verification path was warmed on other tokens: measure on tokens the proxy has never seen
+    # (the pre-check spends a warm-up token, not one of those)
+    CHECK_HDR=(-H "Authorization: Bearer $(head -1 "$OUT/distinct-warm.tokens")")
     h0=$(cache_count hit); m0=$(cache_count miss)
-    run_case allow_distinct "$PROXY_PID" "$PURL" 200 -- "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens"
+    run_case allow_distinct "$PROXY_PID" "$PURL" 200 -- "$OUT/distinct-measure.tokens"
     h1=$(cache_count hit); m1=$(cache_count miss)
     NOTE[allow_distinct]="token cache: $((h1 - h0)) hits, $((m1 - m0)) misses"
   fi

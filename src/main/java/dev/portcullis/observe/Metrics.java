@@ -187,31 +187,43 @@ public final class Metrics {
         connections.dec();
     }
 
-    /** Counting handles of one route, created lazily per reason so unused label sets stay unexported. */
+    /**
+     * Counting handles of one route, all created on the route's first request: unused label sets
+     * stay unexported, and a large config whose routes mostly sleep does not pay a latency
+     * histogram (sixteen buckets, the bulk of a route's memory) for each of them.
+     */
     public final class RouteMetrics {
         private final String routeId;
-        private final CounterDataPoint[] byReason = new CounterDataPoint[Reason.values().length * 3];
-        private final DistributionDataPoint latencyPoint;
+        private CounterDataPoint[] byReason; // benign races below: labelValues returns the same handles
+        private DistributionDataPoint latencyPoint;
         private volatile CounterDataPoint connectErrors;
         private volatile CounterDataPoint timeoutErrors;
         private volatile CounterDataPoint resetErrors;
 
         private RouteMetrics(String routeId) {
             this.routeId = routeId;
-            this.latencyPoint = latency.labelValues(routeId);
         }
 
         /** @param methodClass 0 read (GET, HEAD, OPTIONS), 1 write (POST, PUT, PATCH, DELETE), 2 other */
         public void record(Reason reason, int methodClass, long nanos) {
             int i = reason.ordinal() * 3 + methodClass;
-            CounterDataPoint p = byReason[i];
+            CounterDataPoint[] handles = byReason;
+            if (handles == null) {
+                handles = new CounterDataPoint[Reason.values().length * 3];
+                byReason = handles;
+            }
+            CounterDataPoint p = handles[i];
             if (p == null) {
-                // Benign race: labelValues returns the same data point for the same labels.
                 p = requests.labelValues(routeId, METHOD_CLASSES[methodClass], decision(reason), reason.code());
-                byReason[i] = p;
+                handles[i] = p;
             }
             p.inc();
-            latencyPoint.observe(nanos / 1e9);
+            DistributionDataPoint l = latencyPoint;
+            if (l == null) {
+                l = latency.labelValues(routeId);
+                latencyPoint = l;
+            }
+            l.observe(nanos / 1e9);
         }
 
         /** A {@code mode: audit} outcome that differs from the enforced one (rare: no handle cache). */
