@@ -22,4 +22,4 @@ routes:
     upstream: ${BENCH_UPSTREAM}
     public: true
 YAML
-exec java ${PROXY_JAVA_OPTS:--Xms128m -Xmx128m -XX:+UseParallelGC} -jar "$ROOT/target/portcullis.jar" run --config "$CONF"
+exec java ${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC} -jar "$ROOT/target/portcullis.jar" run --config "$CONF"
