@@ -2,6 +2,7 @@
 # load.sh — Portcullis's own load benchmark: one run, one load generator (wrk), side by side:
 #   direct          wrk → upstream (nginx, one worker, return 200)                    the floor
 #   nginx           wrk → nginx proxy hop, no auth → upstream                          what any hop costs
+#   public          wrk → Portcullis → upstream on a `public: true` route (no auth)   200 (the proxy's own hop)
 #   allow           wrk → Portcullis → upstream, valid token, right group             200
 #   allow_distinct  as allow, every request a different token (no cache help)         200
 #   deny401         wrk → Portcullis, no token                                        401 (no upstream contact)
@@ -14,7 +15,7 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx allow allow_distinct deny401 deny403 allow_noaudit"
+#        CASES="direct nginx public allow allow_distinct deny401 deny403 allow_noaudit"
 #        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them
@@ -26,7 +27,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx allow allow_distinct deny401 deny403 allow_noaudit}"
+CASES="${CASES:-direct nginx public allow allow_distinct deny401 deny403 allow_noaudit}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
 PROFILER="${PROFILER:-}"
@@ -116,6 +117,10 @@ routes:
     upstream: http://127.0.0.1:$UP_PORT
     deny: [ { groups_any: [suspended] } ]
     allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
+  - id: public
+    match: { path: /public/** }
+    upstream: http://127.0.0.1:$UP_PORT
+    public: true
 ${CONFIG_EXTRA:-}
 YAML
 # (a JVM started in the background ignores SIGQUIT, so jcmd needs the attach listener up from the start)
@@ -189,27 +194,33 @@ if has nginx; then
   stop "$HOP_PID"
 fi
 
-if has allow || has allow_distinct || has deny401 || has deny403; then
+if has public || has allow || has allow_distinct || has deny401 || has deny403; then
   start_proxy proxy "${AUDIT_LEVEL:-INFO}"
   log "warm-up through the proxy: ${WARMUP}s"
   # every path first, then the allowed one for the rest of the warm-up: code that first meets a new
   # kind of request is recompiled, and that should happen before the measurement, not in it
   warm 3 "$PURL"
   warm 3 -H "Authorization: Bearer $WRONG_TOKEN" "$PURL"
-  if has allow_distinct; then warm $((WARMUP / 2)) -s "$HERE/report.lua" "$PURL" -- "$OUT/distinct-warm.tokens"; fi
+  warm 3 "http://127.0.0.1:$PROXY_PORT/public/123"
   warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
   if has allow; then CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN"); run_case allow "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"; fi
+  if has public; then
+    warm 5 "http://127.0.0.1:$PROXY_PORT/public/123"
+    CHECK_HDR=(); run_case public "$PROXY_PID" "http://127.0.0.1:$PROXY_PORT/public/123" 200
+  fi
+  if has deny401; then CHECK_HDR=(); run_case deny401 "$PROXY_PID" "$PURL" 401; fi
+  if has deny403; then CHECK_HDR=(-H "Authorization: Bearer $WRONG_TOKEN"); run_case deny403 "$PROXY_PID" "$PURL" 403 -H "Authorization: Bearer $WRONG_TOKEN"; fi
+  # last, since it fills the token cache (and the heap) with tens of thousands of callers
   if has allow_distinct; then
-    # the verification path was warmed on other tokens: measure on tokens the proxy has never seen
+    # warm the new-token path on other tokens, then measure on tokens the proxy has never seen
     # (the pre-check spends a warm-up token, not one of those)
+    warm $((WARMUP / 2)) -s "$HERE/report.lua" "$PURL" -- "$OUT/distinct-warm.tokens"
     CHECK_HDR=(-H "Authorization: Bearer $(head -1 "$OUT/distinct-warm.tokens")")
     h0=$(cache_count hit); m0=$(cache_count miss)
     run_case allow_distinct "$PROXY_PID" "$PURL" 200 -- "$OUT/distinct-measure.tokens"
     h1=$(cache_count hit); m1=$(cache_count miss)
     NOTE[allow_distinct]="token cache: $((h1 - h0)) hits, $((m1 - m0)) misses"
   fi
-  if has deny401; then CHECK_HDR=(); run_case deny401 "$PROXY_PID" "$PURL" 401; fi
-  if has deny403; then CHECK_HDR=(-H "Authorization: Bearer $WRONG_TOKEN"); run_case deny403 "$PROXY_PID" "$PURL" 403 -H "Authorization: Bearer $WRONG_TOKEN"; fi
   stop "$PROXY_PID"
 fi
 
@@ -232,7 +243,7 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx allow allow_distinct deny401 deny403 allow_noaudit; do
+  for c in direct nginx public allow allow_distinct deny401 deny403 allow_noaudit; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"

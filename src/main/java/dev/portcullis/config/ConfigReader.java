@@ -198,7 +198,8 @@ public final class ConfigReader {
         return config.withRoutes(routes, files);
     }
 
-    private static List<Path> includedFiles(Path dir) throws ConfigException {
+    /** The route files an {@code include:} directory contributes, in the order they are read. */
+    public static List<Path> includedFiles(Path dir) throws ConfigException {
         try (var stream = Files.list(dir)) {
             return stream.filter(p -> {
                 String n = p.getFileName().toString();
