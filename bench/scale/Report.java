@@ -33,7 +33,8 @@ public final class Report {
             new Curve("a", "(a) routes in the config", "routes"),
             new Curve("b", "(b) groups per token", "groups"),
             new Curve("c", "(c) distinct tokens (random pick per request)", "distinct tokens"),
-            new Curve("d", "(d) concurrent connections", "connections"));
+            new Curve("d", "(d) concurrent connections", "connections"),
+            new Curve("e", "(e) 10 routes × 5-group token → 10,000 routes × 100-group token", "routes"));
 
     record Metric(String name, String unit, ToDoubleFunction<Row> value) {
     }
@@ -337,8 +338,8 @@ public final class Report {
 
     static void gnuplot(Path dir, List<Row> rows) throws IOException {
         StringBuilder gp = new StringBuilder();
-        gp.append("set terminal pngcairo size 1500,1500 font 'sans,10'\nset output 'report.png'\n")
-                .append("set multiplot layout 4,3 title 'Portcullis scale curves (invalid points omitted)'\n")
+        gp.append("set terminal pngcairo size 1500,1875 font 'sans,10'\nset output 'report.png'\n")
+                .append("set multiplot layout 5,3 title 'Portcullis scale curves (invalid points omitted)'\n")
                 .append("set logscale x\nset yrange [0:*]\nset grid\nset key off\nset datafile missing 'NaN'\n");
         for (Curve c : CURVES) {
             List<Row> rs = of(rows, c.id());

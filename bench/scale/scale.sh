@@ -5,6 +5,7 @@
 #   (c) distinct tokens          1 → 1,000 → 10,000 → 100,000 (wrk picks one per request at random)
 #       plus a reference point with the token cache off (every request verifies a signature)
 #   (d) concurrent connections   1 → 16 → 64 → 256 → 1,024
+#   (e) the scale target         10 routes with a 5-group token → 10,000 routes with a 100-group token
 # For each point: requests/s, p50/p99, the proxy's CPU µs per request (its threads from /proc,
 # JIT compiler threads left out; with them in a second column), RSS, upstream connections opened,
 # and statuses: any non-2xx answer or socket error makes the point INVALID, and an invalid point
@@ -15,7 +16,7 @@
 # (MintTokens.java, RS256, own key; the JWKS is a static file served by the same nginx).
 #
 # Knobs: DURATION=5 (s per point)  WARMUP=10 (s, JIT warm-up after each proxy start)  CONNS=32
-#        THREADS=1 (wrk)  CURVES="a b c d"  ROUTES="10 100 1000 10000"  GROUP_COUNTS="1 10 50 100"
+#        THREADS=1 (wrk)  CURVES="a b c d e"  ROUTES="10 100 1000 10000"  GROUP_COUNTS="1 10 50 100"
 #        DISTINCT="1 1000 10000 100000"  CONCURRENCY="1 16 64 256 1024"  BASE_ROUTES=10
 #        SPLIT_ROUTES=2500 (larger route sets go to include files: one YAML file may hold 3 MiB)
 #        PROXY_JAVA_OPTS (default as load.sh)  AUDIT_LEVEL=INFO  TOKEN_DIR=/tmp/portcullis-scale-tokens
@@ -29,7 +30,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 DURATION="${DURATION:-5}"; WARMUP="${WARMUP:-10}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"
-CURVES="${CURVES:-a b c d}"; ROUTES="${ROUTES:-10 100 1000 10000}"; GROUP_COUNTS="${GROUP_COUNTS:-1 10 50 100}"
+CURVES="${CURVES:-a b c d e}"; ROUTES="${ROUTES:-10 100 1000 10000}"; GROUP_COUNTS="${GROUP_COUNTS:-1 10 50 100}"
 DISTINCT="${DISTINCT:-1 1000 10000 100000}"; CONCURRENCY="${CONCURRENCY:-1 16 64 256 1024}"
 BASE_ROUTES="${BASE_ROUTES:-10}"; SPLIT_ROUTES="${SPLIT_ROUTES:-2500}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
@@ -38,6 +39,7 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/$STAMP"; mkdir -p "$OUT"
 UP_PORT=18201; IDP_PORT=18202; JWKS_PORT=18203; PROXY_PORT=18280; ADMIN_PORT=18290
 HZ="$(getconf CLK_TCK)"
+has() { case " $CURVES " in *" $1 "*) return 0;; *) return 1;; esac; }
 T_START=$(date +%s)
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -76,7 +78,7 @@ wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "$1" &
 # --- tokens minted here, and their JWKS
 SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
 SPECS=()
-for g in $GROUP_COUNTS; do SPECS+=("groups-$g:1:$g"); done
+for g in $(printf '%s\n' $GROUP_COUNTS $(has e && echo 5 100) | sort -un); do SPECS+=("groups-$g:1:$g"); done
 SPECS+=("distinct-warm:2000:5")
 for n in $DISTINCT; do SPECS+=("distinct-$n:$n:5"); done
 log "tokens: minting what $TOKEN_DIR lacks (RS256; about 1 ms of CPU each)"
@@ -239,7 +241,6 @@ point() {
   log "$curve $label: $rps rps, p50 ${p50}ms, p99 ${p99}ms, ${cpu} µs CPU/req (${cpuall} with JIT), $ups upstream connects, status $status"
 }
 
-has() { case " $CURVES " in *" $1 "*) return 0;; *) return 1;; esac; }
 BASE_URL="http://127.0.0.1:$PROXY_PORT$(target_path "$BASE_ROUTES")"
 LUA="$HERE/tokens.lua"
 
@@ -299,6 +300,19 @@ if has a; then
     READY_S="$ready"
     point a "$n" "$n" "$CONNS" "$url" "$DEV_TOKEN" -H "Authorization: Bearer $DEV_TOKEN"
     metrics_size "$n"
+  done
+fi
+if has e; then
+  # The issue's scale target side by side: 10 routes and a 5-group token, then 10,000 routes and a
+  # 100-group token (Okta's most in a token), each on a proxy of its own, same warm-up.
+  for spec in "10:5" "10000:100"; do
+    n="${spec%%:*}"; g="${spec##*:}"
+    start_proxy "e-$n" "$n" 50000 || { printf 'e\t%s\t%s\t%s\t0\t-\t-\t-\t-\t-\t0\t0\t-\t-\t-\tINVALID (proxy did not start)\t-\t-\n' "$n" "$n routes, $g groups" "$CONNS" >>"$TSV"; continue; }
+    url="http://127.0.0.1:$PROXY_PORT$(target_path "$n")"
+    tok="$(head -1 "$TOKEN_DIR/groups-$g.tokens")"
+    READY_S=""
+    warm "$url" -H "Authorization: Bearer $tok"
+    point e "$n" "$n routes, $g groups" "$CONNS" "$url" "$tok" -H "Authorization: Bearer $tok"
   done
 fi
 stop "$PROXY_PID"; PROXY_PID=""
