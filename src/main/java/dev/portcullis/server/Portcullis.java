@@ -90,9 +90,14 @@ public final class Portcullis implements AutoCloseable {
         admin = AdminServer.bind(config.admin().listen(), gate, keys::all, assertionKeys,
                 reloader == null ? () -> null : reloader::status, transport, adminGroup);
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
-                + " started in {} ms", config.listen().host(), proxy.port(), config.admin().listen().host(),
-                admin.port(), snapshot.routeList().size(), config.issuers().size(), transport.name(), threads,
-                (System.nanoTime() - t0) / 1_000_000);
+                + " started in {} ms ({} ms since the process was launched)", config.listen().host(), proxy.port(),
+                config.admin().listen().host(), admin.port(), snapshot.routeList().size(), config.issuers().size(),
+                transport.name(), threads, (System.nanoTime() - t0) / 1_000_000, sinceLaunchMillis());
+    }
+
+    /** Time since the JVM was created (its own start-up included). */
+    private static long sinceLaunchMillis() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     }
 
     /** Starts with a config given as text (tests, the demo): no file to watch. */
