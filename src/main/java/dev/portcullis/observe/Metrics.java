@@ -194,8 +194,10 @@ public final class Metrics {
      */
     public final class RouteMetrics {
         private final String routeId;
-        private CounterDataPoint[] byReason; // benign races below: labelValues returns the same handles
-        private DistributionDataPoint latencyPoint;
+        // Benign races below: labelValues returns the same handle for the same labels, so a lost
+        // write costs a second lookup, never a count. Volatile, so a handle is seen fully built.
+        private volatile CounterDataPoint[] byReason;
+        private volatile DistributionDataPoint latencyPoint;
         private volatile CounterDataPoint connectErrors;
         private volatile CounterDataPoint timeoutErrors;
         private volatile CounterDataPoint resetErrors;
