@@ -43,22 +43,23 @@ final class TokenCache {
     private final Cache<TokenHash, Entry> cache;
 
     TokenCache(long maxEntries) {
-        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).expireAfter(new Expiry<TokenHash, Entry>() {
-            @Override
-            public long expireAfterCreate(TokenHash k, Entry e, long now) {
-                return Math.max(0, e.expiresAtMillis() - System.currentTimeMillis()) * 1_000_000L;
-            }
+        this.cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
+                .expireAfter(new Expiry<TokenHash, Entry>() {
+                    @Override
+                    public long expireAfterCreate(TokenHash k, Entry e, long now) {
+                        return Math.max(0, e.expiresAtMillis() - System.currentTimeMillis()) * 1_000_000L;
+                    }
 
-            @Override
-            public long expireAfterUpdate(TokenHash k, Entry e, long now, long current) {
-                return expireAfterCreate(k, e, now);
-            }
+                    @Override
+                    public long expireAfterUpdate(TokenHash k, Entry e, long now, long current) {
+                        return expireAfterCreate(k, e, now);
+                    }
 
-            @Override
-            public long expireAfterRead(TokenHash k, Entry e, long now, long current) {
-                return current;
-            }
-        }).build();
+                    @Override
+                    public long expireAfterRead(TokenHash k, Entry e, long now, long current) {
+                        return current;
+                    }
+                }).build();
     }
 
     static TokenHash hash(String token) {
