@@ -69,31 +69,41 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         }
     }
 
-    /** Feeds unscanned head bytes to a small line tracker; true on a continuation line. */
+    /**
+     * Feeds unscanned head bytes to a small line tracker; true on a continuation line. Inside a
+     * line only its end matters, so the scan jumps from line feed to line feed ({@code indexOf}
+     * compares eight bytes at a time) and looks at bytes one by one only where a line starts: a
+     * 3.6 KB token header is one jump, not 3,600 steps.
+     */
     private boolean foldedLine(ByteBuf buf) {
-        int from = buf.readerIndex() + (int) Math.max(0, scanned - consumed);
+        int i = buf.readerIndex() + (int) Math.max(0, scanned - consumed);
         int to = buf.writerIndex();
-        for (int i = from; i < to; i++) {
-            byte b = buf.getByte(i);
+        while (i < to) {
+            if (!lineStart) {
+                int lf = buf.indexOf(i, to, (byte) '\n');
+                int next = lf < 0 ? to : lf + 1;
+                scanned += next - i;
+                i = next;
+                if (lf >= 0) {
+                    lineStart = true;
+                    prevCr = false;
+                }
+                continue;
+            }
+            byte b = buf.getByte(i++);
             scanned++;
-            if (lineStart) {
-                if (b == '\r' || b == '\n') {
-                    if (sawRequestLine && b == '\n' && prevCr) {
-                        return false; // empty line: end of the head, nothing more to scan now
-                    }
-                    prevCr = b == '\r';
-                    continue;
+            if (b == '\r' || b == '\n') {
+                if (sawRequestLine && b == '\n' && prevCr) {
+                    return false; // empty line: end of the head, nothing more to scan now
                 }
-                if (sawRequestLine && (b == ' ' || b == '\t')) {
-                    return true;
-                }
-                lineStart = false;
-                sawRequestLine = true;
+                prevCr = b == '\r';
+                continue;
             }
-            if (b == '\n') {
-                lineStart = true;
+            if (sawRequestLine && (b == ' ' || b == '\t')) {
+                return true;
             }
-            prevCr = b == '\r';
+            lineStart = false;
+            sawRequestLine = true;
         }
         return false;
     }
