@@ -142,6 +142,8 @@ cache_count() { # result (hit|miss): the proxy's token cache lookups so far
 # (processes come and go while /proc is read: a vanished file is skipped, never fatal)
 cpu_ticks() { # pgid → "user system" ticks
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) {u+=f[12]; k+=f[13]}} END{print u+0, k+0}'; }
+cpu_ticks_nojit() { # pid of a JVM → its threads' ticks, the JIT compiler threads left out
+  { cat /proc/"$1"/task/[0-9]*/stat 2>/dev/null || true; } | awk '{c=$0; sub(/^[0-9]+ \(/,"",c); sub(/\) .*$/,"",c); if (c ~ /^C[12] CompilerThre/) next; s=$0; sub(/^.*\) /,"",s); split(s,f," "); t+=f[12]+f[13]} END{print t+0}'; }
 rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
 json() { sed -n 's/^WRKJSON //p' "$1" | tail -1 | tr -d '{}"' | tr ',' '\n' | awk -F: -v k="$2" '$1==k{print $2}'; }
 us() { awk -v u="$1" 'BEGIN{ if (u >= 1000) printf "%.2f ms", u/1000; else printf "%d µs", u }'; }
@@ -151,18 +153,18 @@ top_frames() { # collapsed stacks → the 40 frames with the most self time, and
 }
 
 # run_case NAME PID URL EXPECTED_STATUS [wrk args...]   (CHECK_HDR: the headers of the curl pre-check)
-declare -A RPS P50 P99 P999 CPU KERN RSS VALID NOTE
+declare -A RPS P50 P99 P999 CPU NOJIT KERN RSS VALID NOTE
 run_case() {
   local name="$1" pid="$2" url="$3" want="$4"; shift 4
   local got; got="$(curl -s -o /dev/null -w '%{http_code}' "${CHECK_HDR[@]}" "$url")"
   if [ "$got" != "$want" ]; then VALID[$name]="INVALID (pre-check $got, want $want)"; log "$name: $got != $want"; return; fi
-  local c0; c0=$(cpu_ticks "$pid")
+  local c0; c0=$(cpu_ticks "$pid"); local j0; j0=$(cpu_ticks_nojit "$pid")
   ( while :; do rss_kb "$pid"; sleep 1; done ) >"$OUT/$name.rss" 2>/dev/null & local sampler=$!
   if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
     jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"start,event=cpu,interval=1ms\"" >/dev/null 2>&1 || log "profiler did not attach"
   fi
   timeout $((DURATION + 15)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$HERE/report.lua" "$url" "$@" >"$OUT/$name.wrk" 2>&1 || true
-  local c1; c1=$(cpu_ticks "$pid")
+  local c1; c1=$(cpu_ticks "$pid"); local j1; j1=$(cpu_ticks_nojit "$pid")
   if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
     jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"stop,collapsed,file=$OUT/$name.collapsed\"" >/dev/null 2>&1 || true
     top_frames "$OUT/$name.collapsed" >"$OUT/$name.top" 2>/dev/null || true
@@ -176,13 +178,15 @@ run_case() {
   P50[$name]=$(us "$(json "$OUT/$name.wrk" p50_us)"); P99[$name]=$(us "$(json "$OUT/$name.wrk" p99_us)")
   P999[$name]=$(us "$(json "$OUT/$name.wrk" p999_us)")
   CPU[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$reqs" '{printf "%.0f", ($3+$4-$1-$2)/hz*1e6/n}')
+  NOJIT[$name]=$(awk -v a="$j0" -v b="$j1" -v hz="$HZ" -v n="$reqs" 'BEGIN{printf "%.0f", (b-a)/hz*1e6/n}')
+  [ "$pid" = "${PROXY_PID:-}" ] || NOJIT[$name]="${CPU[$name]}"
   KERN[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$reqs" '{printf "%.0f", ($4-$2)/hz*1e6/n}')
   RSS[$name]=$(sort -n "$OUT/$name.rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
   if [ "$want" = 200 ] && [ "$bad" != 0 ]; then VALID[$name]="INVALID ($bad non-2xx)";
   elif [ "$want" != 200 ] && [ "$bad" != "$reqs" ]; then VALID[$name]="INVALID ($bad of $reqs were non-2xx)";
   elif [ "$errs" != 0 ]; then VALID[$name]="INVALID ($errs socket errors)";
   else VALID[$name]="ok"; fi
-  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req (${KERN[$name]} in the kernel), ${VALID[$name]}"
+  log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req (${KERN[$name]} in the kernel; ${NOJIT[$name]} without JIT compiler threads), ${VALID[$name]}"
 }
 
 PURL="http://127.0.0.1:$PROXY_PORT/orders/123"
@@ -241,16 +245,17 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r);"
   echo "$(java -version 2>&1 | head -1); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`; $(nginx -v 2>&1)"
   echo
-  echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | peak RSS MiB | statuses |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for c in direct nginx public allow allow_distinct deny401 deny403 allow_noaudit; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
-    echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
+    echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
   done
   echo
   echo "CPU µs/req is of the process under test: the upstream nginx for \`direct\`, the nginx hop for \`nginx\`"
-  echo "(its own cost, the upstream's is not added), Portcullis (all threads: event loops, JIT, GC, audit writer) otherwise."
+  echo "(its own cost, the upstream's is not added), Portcullis (all threads: event loops, JIT, GC, audit writer) otherwise;"
+  echo "\"without JIT\" leaves out the JIT compiler threads, still compiling after a short warm-up (a start-up cost, not a per-request one)."
   echo "Ratios, not absolute numbers, are the result: everything (wrk, upstream, proxy) shares this machine's cores."
 } | tee "$REPORT"
 log "report: $REPORT (raw wrk outputs beside it)"
