@@ -53,7 +53,7 @@ final class ConfigReloader implements AutoCloseable {
         return t;
     });
     private Map<Path, FileTime> watched;
-    private List<String> files; // of the last config read, valid or not
+    private List<String> files; // of the last config that was read and validated (it may not have been applied)
     private String currentHash;
     private volatile Status status = new Status(0, 0, null, 0);
 
