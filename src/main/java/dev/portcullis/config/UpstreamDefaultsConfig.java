@@ -18,6 +18,6 @@ public record UpstreamDefaultsConfig(
 
     public static UpstreamDefaultsConfig defaults() {
         return new UpstreamDefaultsConfig(Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(50), 256);
+                Duration.ofSeconds(50), 1024);
     }
 }
