@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 
 /**
  * Verified tokens, so that a caller's second request costs a hash and a lookup instead of a
@@ -44,22 +45,9 @@ final class TokenCache {
 
     TokenCache(long maxEntries) {
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run)
-                .expireAfter(new Expiry<TokenHash, Entry>() {
-                    @Override
-                    public long expireAfterCreate(TokenHash k, Entry e, long now) {
-                        return Math.max(0, e.expiresAtMillis() - System.currentTimeMillis()) * 1_000_000L;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(TokenHash k, Entry e, long now, long current) {
-                        return expireAfterCreate(k, e, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(TokenHash k, Entry e, long now, long current) {
-                        return current;
-                    }
-                }).build();
+                .expireAfter(Expiry.<TokenHash, Entry>writing((k, e) ->
+                        Duration.ofMillis(Math.max(0, e.expiresAtMillis() - System.currentTimeMillis()))))
+                .build();
     }
 
     static TokenHash hash(String token) {

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
 
@@ -44,24 +45,10 @@ public final class IdentityAssertions {
         this.keys = keys;
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run)
-                .expireAfter(new Expiry<Key, Minted>() {
-                    @Override
-                    public long expireAfterCreate(Key k, Minted m, long now) {
-                        // Leave a quarter of the lifetime as margin for the service's clock.
-                        long ttl = (m.expMillis() - clock.millis()) * 3 / 4;
-                        return Math.max(0, ttl) * 1_000_000L;
-                    }
-
-                    @Override
-                    public long expireAfterUpdate(Key k, Minted m, long now, long current) {
-                        return expireAfterCreate(k, m, now);
-                    }
-
-                    @Override
-                    public long expireAfterRead(Key k, Minted m, long now, long current) {
-                        return current;
-                    }
-                }).build();
+                // Leave a quarter of the lifetime as margin for the service's clock.
+                .expireAfter(Expiry.<Key, Minted>writing((k, m) ->
+                        Duration.ofMillis(Math.max(0, (m.expMillis() - clock.millis()) * 3 / 4))))
+                .build();
     }
 
     public String header() {

@@ -110,7 +110,8 @@ class ConfigReaderTest {
                         admin: { listen: "[::1]:9091" }
                         trusted_proxies: [10.0.0.0/8, 192.168.1.7]
                         server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2 }
-                        upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }""")
+                        upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }
+                        identity_assertion: { cache_size: 500 }""")
                 .replace("max_token_lifetime: 1h", """
                         max_token_lifetime: 1h
                             jwks_uri: https://dev-123456.okta.com/oauth2/default/v1/keys
@@ -137,6 +138,8 @@ class ConfigReaderTest {
         assertThat(c.server().maxHeaderSize()).isEqualTo(ServerConfig.defaults().maxHeaderSize());
         assertThat(c.upstreamDefaults().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.upstreamDefaults().maxIdlePerLoop()).isEqualTo(8);
+        assertThat(c.identityAssertion().cacheSize()).isEqualTo(500);
+        assertThat(c.identityAssertion().lifetime()).isEqualTo(IdentityAssertionConfig.defaults().lifetime());
         IssuerConfig okta = c.issuers().get(0);
         assertThat(okta.jwksUri()).isEqualTo("https://dev-123456.okta.com/oauth2/default/v1/keys");
         assertThat(okta.emailClaim()).isEqualTo("mail");
@@ -314,6 +317,15 @@ class ConfigReaderTest {
                 arguments("number out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { max_token_bytes: 10 }",
                         "server.max_token_bytes", "must be between 512 and 1048576, was 10", 2, 11),
+                arguments("negative assertion cache size", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { cache_size: -1 }",
+                        "identity_assertion.cache_size", "must be between 0 and 10000000, was -1", 2, 23),
+                arguments("assertion cache size not a number", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { cache_size: 10k }",
+                        "identity_assertion.cache_size", "expected a whole number", 2, 23),
+                arguments("idle pool ceiling out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "upstream_defaults: { max_idle_per_loop: 100001 }",
+                        "upstream_defaults.max_idle_per_loop", "must be between 0 and 100000, was 100001", 2, 22),
                 arguments("routes not a list", "routes:\n  - id: orders", "routes: 1\nx:\n  - id: orders",
                         "routes", "expected a list", 12, 1));
     }
