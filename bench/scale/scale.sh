@@ -242,7 +242,7 @@ point() {
 }
 
 BASE_URL="http://127.0.0.1:$PROXY_PORT$(target_path "$BASE_ROUTES")"
-LUA="$HERE/tokens.lua"
+LUA="$HERE/../report.lua"   # with a token file and a seed: a token picked at random per request
 
 # One proxy with the base config serves (a)'s first point, (b), (d) and (c), in that order: (c)
 # fills the token cache, so it runs last on this proxy.
