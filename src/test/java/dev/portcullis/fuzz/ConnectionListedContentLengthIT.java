@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The header-filter invariant of {@link HeaderInvariants} over real sockets: a client that lists
  * {@code Content-Length} in {@code Connection} must not be able to smuggle its body past the
- * gate as a second request. Lives next to the fuzz tests that found it; it belongs with the
- * other forwarding tests once the filter is fixed.
+ * gate as a second request. The fuzzer found this (fixed since: {@code Connection} can no longer
+ * remove framing headers); the test stays next to the fuzz tests as the finding's regression test.
  */
 class ConnectionListedContentLengthIT {
     static Harness h;
