@@ -55,6 +55,25 @@ public final class AuditCapture implements AutoCloseable {
         throw new AssertionError("no such audit line within 3 s; lines: " + lines());
     }
 
+    /**
+     * The lines matching {@code p} once there are {@code count} of them, waiting up to 3 s. Lines
+     * come from more than one writer thread (decisions, intrusion events), so one line being
+     * written says nothing about another.
+     */
+    public List<JsonNode> awaitCount(Predicate<JsonNode> p, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<JsonNode> matching;
+        do {
+            matching = lines().stream().filter(p).toList();
+            if (matching.size() >= count) {
+                return matching;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("expected " + count + " matching audit lines within 3 s, found "
+                + matching.size() + "; lines: " + lines());
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

@@ -79,8 +79,9 @@ class DetectionWebhookIT {
             }
             JsonNode event = audit.await(n -> "intrusion_suspected".equals(n.path("event").asText()));
             assertThat(event.toString()).contains("127.0.0.5").contains("token_missing");
-            assertThat(audit.lines()).filteredOn(n -> "127.0.0.5".equals(n.path("client").asText())
-                    && "deny".equals(n.path("decision").asText())).hasSize(3);
+            // The intrusion event and the decision lines have different writer threads: wait for all three.
+            assertThat(audit.awaitCount(n -> "127.0.0.5".equals(n.path("client").asText())
+                    && "deny".equals(n.path("decision").asText()), 3)).hasSize(3);
 
             String[] call = calls.poll(10, TimeUnit.SECONDS);
             assertThat(call).as("the alert webhook was called").isNotNull();
