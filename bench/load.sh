@@ -39,28 +39,13 @@ JAR="$ROOT/target/portcullis.jar"
 HZ="$(getconf CLK_TCK)"
 has() { case " $CASES " in *" $1 "*) return 0;; esac; return 1; }
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-need() { command -v "$1" >/dev/null 2>&1; }
+source "$HERE/lib.sh"
 if ! need wrk || ! need nginx || ! need curl; then
   log "installing wrk, nginx, curl"; apt-get update -qq >/dev/null; apt-get install -y -qq wrk nginx-light curl >/dev/null
 fi
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 
 if [ "$PIN" = 1 ]; then SUT="taskset -c 0"; GEN="taskset -c 1"; else SUT=""; GEN=""; fi
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-LAST_PID=""
-start() { # name cmd... ; sets LAST_PID (never call inside $(...): the bookkeeping would be lost)
-  local name="$1"; shift
-  setsid $SUT "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null & LAST_PID=$!; PIDS+=("$LAST_PID")
-}
-stop() { # pid: TERM the group, wait up to 5 s, then KILL
-  kill -TERM -- "-$1" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
-wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.2; done; log "timeout waiting for $1"; return 1; }
 
 # --- tokens for allow_distinct: RS256, minted with bench/scale/MintTokens.java (kept and reused)
 SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
@@ -123,8 +108,6 @@ routes:
     public: true
 ${CONFIG_EXTRA:-}
 YAML
-# (a JVM started in the background ignores SIGQUIT, so jcmd needs the attach listener up from the start)
-ATTACH=""; [ -n "$PROFILER" ] && ATTACH="-XX:+StartAttachListener"
 start_proxy() { # name audit-level
   start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS $ATTACH -jar "$JAR" run --config "$OUT/portcullis.yaml"
   PROXY_PID=$LAST_PID
@@ -138,19 +121,8 @@ cache_count() { # result (hit|miss): the proxy's token cache lookups so far
   curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v r="$1" '/^portcullis_token_cache_requests_total/ && $0 ~ "result=\""r"\"" {printf "%.0f", $NF}'
 }
 
-# CPU ticks and RSS (KiB) summed over a process group (nginx master + workers, all JVM threads)
-# (processes come and go while /proc is read: a vanished file is skipped, never fatal)
-cpu_ticks() { # pgid → "user system" ticks
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) {u+=f[12]; k+=f[13]}} END{print u+0, k+0}'; }
-cpu_ticks_nojit() { # pid of a JVM → its threads' ticks, the JIT compiler threads left out
-  { cat /proc/"$1"/task/[0-9]*/stat 2>/dev/null || true; } | awk '{c=$0; sub(/^[0-9]+ \(/,"",c); sub(/\) .*$/,"",c); if (c ~ /^C[12] CompilerThre/) next; s=$0; sub(/^.*\) /,"",s); split(s,f," "); t+=f[12]+f[13]} END{print t+0}'; }
-rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
 json() { sed -n 's/^WRKJSON //p' "$1" | tail -1 | tr -d '{}"' | tr ',' '\n' | awk -F: -v k="$2" '$1==k{print $2}'; }
 us() { awk -v u="$1" 'BEGIN{ if (u >= 1000) printf "%.2f ms", u/1000; else printf "%d µs", u }'; }
-top_frames() { # collapsed stacks → the 40 frames with the most self time, and the share of each
-  awk '{n=$NF; $NF=""; k=split($0,f,";"); sub(/ $/,"",f[k]); self[f[k]]+=n; t+=n}
-       END{for (s in self) printf "%5.1f%% %s\n", 100*self[s]/t, s}' "$1" | sort -rn | head -40
-}
 
 # run_case NAME PID URL EXPECTED_STATUS [wrk args...]   (CHECK_HDR: the headers of the curl pre-check)
 declare -A RPS P50 P99 P999 CPU NOJIT KERN RSS VALID NOTE
@@ -160,15 +132,10 @@ run_case() {
   if [ "$got" != "$want" ]; then VALID[$name]="INVALID (pre-check $got, want $want)"; log "$name: $got != $want"; return; fi
   local c0; c0=$(cpu_ticks "$pid"); local j0; j0=$(cpu_ticks_nojit "$pid")
   ( while :; do rss_kb "$pid"; sleep 1; done ) >"$OUT/$name.rss" 2>/dev/null & local sampler=$!
-  if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
-    jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"start,event=cpu,interval=1ms\"" >/dev/null 2>&1 || log "profiler did not attach"
-  fi
+  if [ "$pid" = "${PROXY_PID:-}" ]; then profile_start "$pid"; fi
   timeout $((DURATION + 15)) $GEN wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$HERE/report.lua" "$url" "$@" >"$OUT/$name.wrk" 2>&1 || true
   local c1; c1=$(cpu_ticks "$pid"); local j1; j1=$(cpu_ticks_nojit "$pid")
-  if [ -n "$PROFILER" ] && [ "$pid" = "${PROXY_PID:-}" ]; then
-    jcmd "$pid" JVMTI.agent_load "$PROFILER" "\"stop,collapsed,file=$OUT/$name.collapsed\"" >/dev/null 2>&1 || true
-    top_frames "$OUT/$name.collapsed" >"$OUT/$name.top" 2>/dev/null || true
-  fi
+  if [ "$pid" = "${PROXY_PID:-}" ]; then profile_stop "$pid" "$name"; fi
   kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
   local reqs; reqs=$(json "$OUT/$name.wrk" requests); reqs=${reqs:-0}
   local dur; dur=$(json "$OUT/$name.wrk" duration_us)

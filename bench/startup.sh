@@ -17,22 +17,19 @@ PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 OUT="$HERE/results/startup-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 UP_PORT=18301; IDP_PORT=18302; PROXY_PORT=18380; ADMIN_PORT=18390
 JAR="$ROOT/target/portcullis.jar"
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-command -v nginx >/dev/null && command -v curl >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq nginx-light curl >/dev/null; }
+source "$HERE/lib.sh"
+need nginx && need curl || { apt-get update -qq >/dev/null; apt-get install -y -qq nginx-light curl >/dev/null; }
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 cat >"$OUT/upstream.conf" <<NGX
 worker_processes 1; daemon off; pid $OUT/nginx.pid; error_log $OUT/nginx-error.log warn;
 events { worker_connections 1024; }
 http { access_log off; server { listen 127.0.0.1:$UP_PORT; location / { return 200 'ok'; } } }
 NGX
-setsid nginx -c "$OUT/upstream.conf" -p "$OUT" >/dev/null 2>&1 </dev/null & PIDS+=($!)
-setsid java -Xmx64m -jar "$JAR" dev-issuer --port "$IDP_PORT" >"$OUT/issuer.out" 2>&1 </dev/null & PIDS+=($!)
+start upstream nginx -c "$OUT/upstream.conf" -p "$OUT"
+start issuer java -Xmx64m -jar "$JAR" dev-issuer --port "$IDP_PORT"
 ISSUER="http://127.0.0.1:$IDP_PORT/oauth2/default"
-for _ in $(seq 1 150); do curl -s -o /dev/null "$ISSUER/v1/keys" && break; sleep 0.2; done
+wait_http "$ISSUER/v1/keys"
 TOKEN="$(curl -s "$ISSUER/v1/dev/token?user=alice")"
 cat >"$OUT/portcullis.yaml" <<YAML
 listen: 127.0.0.1:$PROXY_PORT
@@ -60,8 +57,8 @@ status_of() { # [header] → STATUS: the status code of GET /orders/1, or nothin
 FIRST=(); ALLOWED=(); OWN=()
 for i in $(seq 1 "$RUNS"); do
   t0=$EPOCHREALTIME
-  setsid java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml" >"$OUT/proxy-$i.out" 2>"$OUT/proxy-$i.err" </dev/null &
-  pid=$!
+  start "proxy-$i" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml"
+  pid=$LAST_PID
   first=""; allowed=""
   for _ in $(seq 1 2000); do   # 2,000 × ≥10 ms: at most ~20 s (and a dead proxy ends it)
     kill -0 "$pid" 2>/dev/null || break
@@ -69,7 +66,7 @@ for i in $(seq 1 "$RUNS"); do
     if [ -n "$first" ]; then status_of "Authorization: Bearer $TOKEN"; [ "$STATUS" = 200 ] && { allowed=$EPOCHREALTIME; break; }; fi
     read -r -t 0.01 -u 9 || true
   done
-  kill -TERM -- "-$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  stop "$pid"
   [ -n "$first" ] && first=$(ms "$t0" "$first"); [ -n "$allowed" ] && allowed=$(ms "$t0" "$allowed")
   own=$(sed -n 's/.* (\([0-9]*\) ms since the process was launched).*/\1/p' "$OUT/proxy-$i.err" | head -1)
   log "run $i: listening after ${own:-?} ms (its log), answering after ${first:-never} ms, first allowed request forwarded after ${allowed:-never} ms"

@@ -24,6 +24,9 @@
 #        with BUILD=1; target/portcullis.jar if that build fails)
 #        KEEP_AUDIT=0 (1 keeps the proxies' audit logs, which run to hundreds of MB)
 #        CONFIG_EXTRA='' (top-level YAML added to every proxy config, e.g. 'identity_assertion: { enabled: false }')
+#        PROFILER=/path/to/libasyncProfiler.so (optional, as bench/load.sh: each point is profiled
+#        through jcmd into <curve>-<x>.collapsed, its hottest frames into <curve>-<x>.top; do not
+#        quote a profiled run's numbers)
 # Output: bench/scale/results/<stamp>/{results.tsv,report.md,report.html,report.png} + raw wrk output.
 # Defaults take about 5 minutes, plus about 2 minutes the first time to mint 113,000 tokens.
 set -euo pipefail
@@ -42,8 +45,7 @@ HZ="$(getconf CLK_TCK)"
 has() { case " $CURVES " in *" $1 "*) return 0;; *) return 1;; esac; }
 T_START=$(date +%s)
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-need() { command -v "$1" >/dev/null 2>&1; }
+source "$HERE/../lib.sh"
 if ! need wrk || ! need nginx || ! need curl; then
   log "installing wrk, nginx, curl"; apt-get update -qq >/dev/null; apt-get install -y -qq wrk nginx-light curl >/dev/null
 fi
@@ -60,20 +62,6 @@ fi
 log "proxy jar: $JAR ($(date -r "$JAR" '+%F %T'))"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-LAST_PID=""
-start() { # name cmd... ; sets LAST_PID (never call inside $(...): the bookkeeping would be lost)
-  local name="$1"; shift
-  setsid "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null & LAST_PID=$!; PIDS+=("$LAST_PID")
-}
-stop() { # pid
-  kill -TERM -- "-$1" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
-}
-wait_http() { for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "$1" && return 0; sleep 0.2; done; log "timeout waiting for $1"; return 1; }
 
 # --- tokens minted here, and their JWKS
 SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
@@ -157,7 +145,7 @@ start_proxy() { # name routes cache_size
     echo "# config with $2 routes=in $(ls "$OUT/$1.routes.d" | wc -l) include files of at most $SPLIT_ROUTES routes (one YAML document is limited to 3 MiB; all $2 in one file is refused)" >>"$TSV"
   fi
   local t0; t0=$(date +%s.%N)
-  start "$1" env PORTCULLIS_AUDIT_LEVEL="${AUDIT_LEVEL:-INFO}" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/$1.yaml"
+  start "$1" env PORTCULLIS_AUDIT_LEVEL="${AUDIT_LEVEL:-INFO}" java $PROXY_JAVA_OPTS $ATTACH -jar "$JAR" run --config "$OUT/$1.yaml"
   PROXY_PID=$LAST_PID
   for _ in $(seq 1 600); do
     curl -s -o /dev/null --max-time 1 -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" 2>/dev/null | grep -q 200 && break
@@ -173,12 +161,6 @@ warm() { # url [wrk options...]
   timeout $((WARMUP + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$@" "$url" "${POST[@]}" >/dev/null 2>&1 || true
 }
 
-# CPU ticks and RSS (KiB) summed over a process group (as load.sh)
-cpu_ticks() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) t+=f[12]+f[13]} END{print t+0}'; }
-# the same for the threads of one process, leaving out the JIT compiler threads: their work is
-# warm-up, not the cost of a request (GC threads stay in)
-cpu_ticks_nojit() { { cat /proc/"$1"/task/[0-9]*/stat 2>/dev/null || true; } | awk '{c=$0; sub(/^[0-9]+ \(/,"",c); sub(/\) .*$/,"",c); if (c ~ /^C[12] CompilerThre/) next; s=$0; sub(/^.*\) /,"",s); split(s,f," "); t+=f[12]+f[13]} END{print t+0}'; }
-rss_kb() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v pg="$1" -v page="$(getconf PAGESIZE)" '{s=$0; sub(/^.*\) /,"",s); split(s,f," "); if (f[3]==pg) r+=f[22]*page} END{printf "%d\n", r/1024}'; }
 to_ms() { awk -v v="$1" 'BEGIN{ if (v ~ /us$/) {sub(/us$/,"",v); printf "%.3f", v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); printf "%.3f", v} else if (v ~ /s$/) {sub(/s$/,"",v); printf "%.3f", v*1000} else printf "-" }'; }
 counters() { # "cache_hits cache_lookups upstream_connects" from /metrics ("-" for what it lacks)
   { curl -s --max-time 60 "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null || true; } | awk '
@@ -208,8 +190,10 @@ point() {
   local m0="- - -" m1="- - -" h0 t0 u0 h1 t1 u1
   [ "$curve" = a ] || m0=$(counters)
   local c0; c0=$(cpu_ticks "$PROXY_PID"); local j0; j0=$(cpu_ticks_nojit "$PROXY_PID")
+  profile_start "$PROXY_PID"
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --latency "$@" "$url" "${POST[@]}" >"$OUT/$name.wrk" 2>&1 || true
   local c1; c1=$(cpu_ticks "$PROXY_PID"); local j1; j1=$(cpu_ticks_nojit "$PROXY_PID")
+  profile_stop "$PROXY_PID" "$name"
   [ "$curve" = a ] || m1=$(counters)
   read -r h0 t0 u0 <<<"$m0"; read -r h1 t1 u1 <<<"$m1"
   local ups="-"; [ "$u0" != "-" ] && [ "$u1" != "-" ] && ups=$((u1 - u0))
@@ -220,7 +204,7 @@ point() {
   local rps; rps=$(awk '/Requests\/sec/{printf "%.0f",$2}' "$OUT/$name.wrk"); rps=${rps:--}
   local p50; p50=$(to_ms "$(awk '$1=="50%"{print $2}' "$OUT/$name.wrk")")
   local p99; p99=$(to_ms "$(awk '$1=="99%"{print $2}' "$OUT/$name.wrk")")
-  local cpuall; cpuall=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" -v n="$reqs" 'BEGIN{ if (n > 0) printf "%.0f", (b-a)/hz*1e6/n; else print "-" }')
+  local cpuall; cpuall=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$reqs" '{ if (n > 0) printf "%.0f", ($3+$4-$1-$2)/hz*1e6/n; else print "-" }')
   local cpu; cpu=$(awk -v a="$j0" -v b="$j1" -v hz="$HZ" -v n="$reqs" 'BEGIN{ if (n > 0) printf "%.0f", (b-a)/hz*1e6/n; else print "-" }')
   if [ "$status" = ok ]; then
     if [ "$reqs" = 0 ]; then status="INVALID (no requests)"
