@@ -37,7 +37,7 @@ MISSING="$(comm -23 <(deps "$ROOT/pom.xml") <(deps "$HERE/pom.xml") | tr '\n' ' 
 if [ "$BUILD" = 1 ] || [ ! -f "$JAR" ]; then
   MVN=(mvn -q -B -DskipTests); [ "${MVN_OFFLINE:-0}" = 1 ] && MVN+=(-o)
   if [ "$SOURCE" = HEAD ]; then
-    SRC="$HERE/target/src-HEAD"; rm -rf "$SRC"; mkdir -p "$SRC"
+    SRC="$(mktemp -d)"; trap 'rm -rf "$SRC"' EXIT # not under target/: the build below cleans that
     git -C "$ROOT" archive HEAD src/main | tar -x -C "$SRC"
     MVN+=("-Droot.dir=$SRC")
     log "building benchmarks.jar from HEAD ($(git -C "$ROOT" rev-parse --short HEAD))"

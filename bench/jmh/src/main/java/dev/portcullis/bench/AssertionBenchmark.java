@@ -59,12 +59,12 @@ public class AssertionBenchmark {
     }
 
     @Benchmark
-    public String cached() {
+    public CharSequence cached() {
         return assertions.assertionFor("r0", withJti);
     }
 
     @Benchmark
-    public String mint() {
+    public CharSequence mint() {
         return assertions.assertionFor("r0", withoutJti);
     }
 }
