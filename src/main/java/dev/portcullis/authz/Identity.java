@@ -3,6 +3,7 @@ package dev.portcullis.authz;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
@@ -37,6 +38,20 @@ public record Identity(
         groups = NameSet.of(groups);
         scopes = NameSet.of(scopes);
         claims = Map.copyOf(claims);
+    }
+
+    /**
+     * A value computed from the groups alone (their header form), once per identity rather than
+     * once per request: identities live in the verified-token cache and serve many requests.
+     * {@code how} must be a pure function and a constant (see {@link NameSet#derive}).
+     */
+    public <T> T fromGroups(Function<? super Set<String>, T> how) {
+        return ((NameSet) groups).derive(how);
+    }
+
+    /** As {@link #fromGroups}, for the scopes. */
+    public <T> T fromScopes(Function<? super Set<String>, T> how) {
+        return ((NameSet) scopes).derive(how);
     }
 
     /** The string forms of a claim's value(s), for exact comparison; empty when absent. */

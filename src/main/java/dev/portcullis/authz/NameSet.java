@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An immutable set of names (groups, scopes) that keeps the token's order and is small: one
@@ -13,6 +15,7 @@ import java.util.NoSuchElementException;
  * verified-token cache by the ten thousand, and most of their bytes were group names repeated in
  * every entry and the {@code LinkedHashSet}s holding them; here a group name is stored once
  * however many callers carry it (a weak interner, so names nobody holds any more are collected).
+ * A set also keeps one value derived from it (see {@link #derive}), such as its header form.
  */
 final class NameSet extends AbstractSet<String> {
     private static final Interner<String> NAMES = Interner.newWeakInterner();
@@ -21,6 +24,10 @@ final class NameSet extends AbstractSet<String> {
 
     private final String[] names;
     private final int[] index; // null at LINEAR names or fewer; otherwise slot → position + 1
+    private volatile Derived derived; // the last value derive() computed, with the function that did
+
+    private record Derived(Function<?, ?> how, Object value) {
+    }
 
     private NameSet(String[] names) {
         this.names = names;
@@ -69,6 +76,23 @@ final class NameSet extends AbstractSet<String> {
 
     private static int slot(int hash, int length) {
         return (hash ^ (hash >>> 16)) & (length - 1);
+    }
+
+    /**
+     * {@code how} applied to this set, computed on the first call and kept: a cached identity
+     * serves many requests, and its groups' header form need not be rebuilt for each. {@code how}
+     * must be a pure function and one instance (a constant); one value is kept, that of the last
+     * function asked, so two functions on one set recompute in turn but never mix their results.
+     * Calls from several threads may each compute the value once; they get equal values.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T derive(Function<? super Set<String>, T> how) {
+        Derived d = derived;
+        if (d == null || d.how() != how) {
+            d = new Derived(how, how.apply(this));
+            derived = d;
+        }
+        return (T) d.value();
     }
 
     @Override

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
+import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import java.util.Date;
  * token {@code jti}, {@code iat}, and an {@code exp} that is the earlier of now + lifetime and the
  * caller token's own expiry. Assertions are cached per caller token and route until shortly
  * before they expire, so a busy caller costs one signature per lifetime, not one per request.
+ * An assertion is kept as ASCII bytes, which the request encoder copies in bulk (a {@code String}
+ * would be encoded again, character by character, on every request).
  */
 public final class IdentityAssertions {
     private final IdentityAssertionConfig config;
@@ -37,7 +40,7 @@ public final class IdentityAssertions {
             java.util.Set<String> groups, java.util.Set<String> scopes, String email) {
     }
 
-    private record Minted(String jwt, long expMillis, String kid) {
+    private record Minted(AsciiString jwt, long expMillis, String kid) {
     }
 
     public IdentityAssertions(IdentityAssertionConfig config, AssertionKeys keys, Clock clock) {
@@ -55,8 +58,8 @@ public final class IdentityAssertions {
         return config.header();
     }
 
-    /** The assertion for this caller on this route. */
-    public String assertionFor(String routeId, Identity who) {
+    /** The assertion for this caller on this route (a compact JWS: ASCII). */
+    public AsciiString assertionFor(String routeId, Identity who) {
         Key k = who.tokenId() != null
                 ? new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), null, null, null)
                 : new Key(routeId, who.issuerId(), who.subject(), null, who.expiresAt(), who.groups(), who.scopes(),
@@ -98,6 +101,6 @@ public final class IdentityAssertions {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an identity assertion", e);
         }
-        return new Minted(jwt.serialize(), exp, signing.key().getKeyID());
+        return new Minted(new AsciiString(jwt.serialize()), exp, signing.key().getKeyID());
     }
 }

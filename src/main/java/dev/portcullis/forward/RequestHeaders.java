@@ -5,6 +5,7 @@ import dev.portcullis.config.IdentityHeadersConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Rewrites a client's request headers into what the upstream receives. The order matters and is
@@ -27,12 +29,12 @@ public final class RequestHeaders {
     /** What the proxy knows about the request, beyond its headers. */
     public record Context(Identity identity, InetAddress client, String scheme, String clientHost,
             String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
-            String assertionHeader, String assertion, TraceContext trace) {
+            String assertionHeader, CharSequence assertion, TraceContext trace) {
 
         /** Without trace context: {@code traceparent} passes as the client sent it. */
         public Context(Identity identity, InetAddress client, String scheme, String clientHost,
                 String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
-                String assertionHeader, String assertion) {
+                String assertionHeader, CharSequence assertion) {
             this(identity, client, scheme, clientHost, upstreamAuthority, preserveHost, forwardToken, requestId,
                     assertionHeader, assertion, null);
         }
@@ -118,15 +120,25 @@ public final class RequestHeaders {
         return all.isEmpty() ? null : String.join(", ", all);
     }
 
+    /**
+     * The groups and scopes headers' values, built once per (cached) identity: ASCII bytes, which
+     * the request encoder copies in bulk. A 100-group token's list is about 2 KB to join, escape
+     * and encode — on every request, before this.
+     */
+    private static final Function<Set<String>, AsciiString> GROUPS_VALUE =
+            groups -> new AsciiString(safe(String.join(",", groups)));
+    private static final Function<Set<String>, AsciiString> SCOPES_VALUE =
+            scopes -> new AsciiString(safe(String.join(" ", scopes)));
+
     private static void addIdentity(HttpHeaders headers, IdentityHeadersConfig names, Identity id) {
         headers.set(names.subject(), safe(id.subject()));
-        headers.set(names.groups(), safe(String.join(",", id.groups())));
+        headers.set(names.groups(), id.fromGroups(GROUPS_VALUE));
         if (id.email() != null) {
             headers.set(names.email(), safe(id.email()));
         }
         headers.set(names.issuer(), safe(id.issuerId()));
         if (!id.scopes().isEmpty()) {
-            headers.set(names.scopes(), safe(String.join(" ", id.scopes())));
+            headers.set(names.scopes(), id.fromScopes(SCOPES_VALUE));
         }
     }
 

@@ -352,7 +352,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         return x.snapshot.assertions() == null ? null : x.snapshot.assertions().header();
     }
 
-    private String assertion() {
+    private CharSequence assertion() {
         return x.identity == null || x.snapshot.assertions() == null ? null
                 : x.snapshot.assertions().assertionFor(x.route.id(), x.identity);
     }

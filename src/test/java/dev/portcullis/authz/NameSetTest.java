@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,5 +78,21 @@ class NameSetTest {
         String b = new String("engineering");
         assertThat(a).isNotSameAs(b);
         assertThat(NameSet.of(List.of(a)).iterator().next()).isSameAs(NameSet.of(List.of(b)).iterator().next());
+    }
+
+    @Test
+    void aDerivedValueIsComputedOncePerFunctionAndNeverMixedUp() {
+        NameSet set = NameSet.of(List.of("b", "a"));
+        AtomicInteger joins = new AtomicInteger();
+        Function<Set<String>, String> comma = g -> joins.incrementAndGet() + ":" + String.join(",", g);
+        Function<Set<String>, String> space = g -> String.join(" ", g);
+        assertThat(set.<String>derive(comma)).isEqualTo("1:b,a");
+        assertThat(set.<String>derive(comma)).isEqualTo("1:b,a");
+        assertThat(set.<String>derive(space)).isEqualTo("b a");
+        assertThat(set.<String>derive(comma)).as("another function's value is not returned").isEqualTo("2:b,a");
+        assertThat(NameSet.of(List.of("c")).<String>derive(comma)).as("per set").isEqualTo("3:c");
+        Identity id = new Identity("okta", "alice", set, Set.of("s"), null, null, null, 0, Map.of());
+        assertThat(id.<String>fromGroups(comma)).isEqualTo("2:b,a");
+        assertThat(id.<String>fromScopes(space)).isEqualTo("s");
     }
 }
