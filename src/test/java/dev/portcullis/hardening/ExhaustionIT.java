@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,9 +190,12 @@ class ExhaustionIT {
             }
             long t0 = System.nanoTime();
             c.send("GET /admin/x HTTP/1.1\r\nHost: " + p.host() + "\r\nX-Slow: ");
+            AtomicLong answeredAt = new AtomicLong(); // when the answer arrived, not when the loop below ends
             CompletableFuture<Answer> answer = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Answer.read(c);
+                    Answer read = Answer.read(c);
+                    answeredAt.set(System.nanoTime());
+                    return read;
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -208,7 +212,7 @@ class ExhaustionIT {
                 }
             }
             Answer a = answer.get(5, TimeUnit.SECONDS);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            long millis = TimeUnit.NANOSECONDS.toMillis(answeredAt.get() - t0);
 
             assertThat(a.status()).as("%s", a).isEqualTo(408);
             assertThat(a.reason()).isEqualTo("header_timeout");
@@ -273,6 +277,13 @@ class ExhaustionIT {
                 for (RawHttp c : held) {
                     c.close();
                 }
+            }
+            // The proxy learns of those closes (and the probe's) a moment after the client does:
+            // wait until it counts no client connection, or the next one may still be a sixth.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!limited.h.metrics().contains("portcullis_client_connections 0")) {
+                assertThat(System.nanoTime()).as("all client connections seen closed within 5 s").isLessThan(deadline);
+                Thread.sleep(50);
             }
             limited.assertStillServing();
         }

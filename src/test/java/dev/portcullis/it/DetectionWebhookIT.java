@@ -41,7 +41,7 @@ class DetectionWebhookIT {
                 detection:
                   client_threshold: 3
                   window: 30s
-                  block: { enabled: true, cooldown: 2s }
+                  block: { enabled: true, cooldown: 3s }
                   webhook:
                     url: http://127.0.0.1:%d/hook
                     headers: { Authorization: "hook-secret" }
@@ -77,22 +77,24 @@ class DetectionWebhookIT {
             for (int i = 0; i < 3; i++) {
                 assertThat(get("127.0.0.5", "/orders/probe-" + i)).isEqualTo(401);
             }
+            // The block is placed before the third 401 is answered, and lasts the cooldown (3 s)
+            // from then: checked first, before the waits for the writer threads and the webhook.
+            assertThat(get("127.0.0.5", "/public/x")).isEqualTo(429);
+            assertThat(get("127.0.0.6", "/public/x")).as("a bystander is unaffected").isEqualTo(200);
+            assertThat(h.metrics()).contains("portcullis_blocked_sources 1");
+
             JsonNode event = audit.await(n -> "intrusion_suspected".equals(n.path("event").asText()));
             assertThat(event.toString()).contains("127.0.0.5").contains("token_missing");
             // The intrusion event and the decision lines have different writer threads: wait for all three.
             assertThat(audit.awaitCount(n -> "127.0.0.5".equals(n.path("client").asText())
-                    && "deny".equals(n.path("decision").asText()), 3)).hasSize(3);
+                    && "token_missing".equals(n.path("reason").asText()), 3)).hasSize(3);
 
             String[] call = calls.poll(10, TimeUnit.SECONDS);
             assertThat(call).as("the alert webhook was called").isNotNull();
             assertThat(call[0]).isEqualTo("hook-secret");
             assertThat(call[1]).contains("\"event\":\"intrusion_suspected\"").contains("127.0.0.5");
 
-            assertThat(get("127.0.0.5", "/public/x")).isEqualTo(429);
-            assertThat(get("127.0.0.6", "/public/x")).as("a bystander is unaffected").isEqualTo(200);
-            assertThat(h.metrics()).contains("portcullis_blocked_sources 1");
-
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
             int status = 429;
             while (status == 429 && System.nanoTime() < deadline) {
                 Thread.sleep(250);

@@ -56,7 +56,8 @@ class DryRunIT {
         assertThat(l.path("decision").asText()).isEqualTo("allow");
         assertThat(l.path("would_decision").asText()).isEqualTo("deny");
         assertThat(l.path("would_reason").asText()).isEqualTo("deny_rule");
-        assertThat(h.metrics()).contains("portcullis_dry_run_decisions_total{route=\"orders\",would_reason=\"deny_rule\"} 1.0");
+        String counted = "portcullis_dry_run_decisions_total{route=\"orders\",would_reason=\"deny_rule\"} 1.0";
+        assertThat(h.metricsOnce(counted)).contains(counted);
     }
 
     @Test

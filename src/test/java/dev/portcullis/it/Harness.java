@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 
 /**
@@ -144,6 +145,21 @@ public final class Harness implements AutoCloseable {
     /** The text of {@code /metrics}. */
     public String metrics() throws IOException, InterruptedException {
         return admin("/metrics").body();
+    }
+
+    /**
+     * /metrics once it contains {@code expected}, or as it is after 5 s. For counters updated off
+     * the request's path to the client: an allowed request is counted just after its response is
+     * sent, and an audit line can be written before the counters beside it are updated.
+     */
+    public String metricsOnce(String expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String text = metrics();
+        while (!text.contains(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(25);
+            text = metrics();
+        }
+        return text;
     }
 
     public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

@@ -48,7 +48,8 @@ class UpstreamTlsIT {
                 listen: 127.0.0.1:0
                 admin: { listen: 127.0.0.1:0 }
                 server: { key_wait_timeout: 2s }
-                upstream_defaults: { connect_timeout: 1s, response_timeout: 2s }
+                # the response timer also covers the TLS handshake: a cold one on a loaded machine is slow
+                upstream_defaults: { connect_timeout: 1s, response_timeout: 10s }
                 issuers:
                   - id: mock
                     issuer: %ISSUER%
