@@ -14,13 +14,16 @@ import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
  * Keep-alive connections to upstreams, one pool per event loop: a request leases a connection
  * that lives on its own loop, so forwarding never hands work to another thread. Not thread-safe
- * by design; every method runs on the pool's loop.
+ * by design; every method runs on the pool's loop. The most recently used idle connection is
+ * leased first, so after a burst the surplus stays idle and is closed once it has been idle for
+ * {@code idle_timeout} (looked for every second, on the loop).
  */
 public final class UpstreamPool {
     private static final SslContext DEFAULT_TLS = defaultTls();
@@ -31,7 +34,11 @@ public final class UpstreamPool {
 
     private final EventLoop loop;
     private final Class<? extends SocketChannel> channelClass;
+    /** How often connections idle past the timeout are looked for and closed. */
+    static final long SWEEP_MILLIS = 1000;
+
     private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
+    private long idleTimeoutMillis = Long.MAX_VALUE; // upstream_defaults.idle_timeout as last released with
 
     private record Idle(Channel channel, long since) {
     }
@@ -39,6 +46,8 @@ public final class UpstreamPool {
     public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass) {
         this.loop = loop;
         this.channelClass = channelClass;
+        loop.scheduleWithFixedDelay(() -> closeExpired(System.nanoTime()), SWEEP_MILLIS, SWEEP_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** An idle, open connection to {@code u} leased to {@code listener}, or null when there is none. */
@@ -94,8 +103,9 @@ public final class UpstreamPool {
         ch.close();
     }
 
-    /** Takes a connection back after a complete, reusable exchange. */
-    public void release(Upstream u, Channel ch, int maxIdle) {
+    /** Takes a connection back after a complete, reusable exchange; it may idle {@code idleTimeoutMillis}. */
+    public void release(Upstream u, Channel ch, int maxIdle, long idleTimeoutMillis) {
+        this.idleTimeoutMillis = idleTimeoutMillis;
         ch.pipeline().get(UpstreamHandler.class).unbind();
         ch.config().setAutoRead(true);
         if (!ch.isActive()) {
@@ -107,6 +117,31 @@ public final class UpstreamPool {
             return;
         }
         q.addLast(new Idle(ch, System.nanoTime()));
+    }
+
+    /**
+     * Closes the connections idle for {@code idle_timeout} or longer at {@code nowNanos}, and
+     * forgets those the upstream has closed. Idle connections are held oldest first.
+     */
+    void closeExpired(long nowNanos) {
+        for (ArrayDeque<Idle> q : idle.values()) {
+            q.removeIf(i -> {
+                if ((nowNanos - i.since()) / 1_000_000 >= idleTimeoutMillis) {
+                    i.channel().close();
+                    return true;
+                }
+                return !i.channel().isActive();
+            });
+        }
+    }
+
+    /** Idle connections held now, to all upstreams (for tests and diagnostics). */
+    int idleCount() {
+        int n = 0;
+        for (ArrayDeque<Idle> q : idle.values()) {
+            n += q.size();
+        }
+        return n;
     }
 
     private static SslContext defaultTls() {

@@ -543,7 +543,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         x.upstream = null;
         if (up != null) {
             if (x.upstreamReusable && x.requestComplete) {
-                pool.release(x.upstreamAddress, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop());
+                pool.release(x.upstreamAddress, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop(),
+                        x.snapshot.config().upstreamDefaults().idleTimeout().toMillis());
             } else {
                 UpstreamPool.discard(up);
             }

@@ -88,6 +88,7 @@ public final class RecordingUpstream implements AutoCloseable {
     });
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
     private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviour.ok();
 
@@ -122,6 +123,11 @@ public final class RecordingUpstream implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections open now: accepted and not yet closed by the proxy (or by this upstream). */
+    public int openConnections() {
+        return open.get();
+    }
+
     /** Forgets requests received so far, so a test sees only its own. */
     public void clear() {
         received.clear();
@@ -139,6 +145,7 @@ public final class RecordingUpstream implements AutoCloseable {
                 s.setTcpNoDelay(true); // head and body go out in two writes: no Nagle delay between them
                 sockets.add(s);
                 int id = connections.incrementAndGet();
+                open.incrementAndGet();
                 pool.execute(() -> serve(s, id));
             } catch (IOException e) {
                 return;
@@ -182,6 +189,8 @@ public final class RecordingUpstream implements AutoCloseable {
             }
         } catch (IOException | InterruptedException e) {
             // connection ends
+        } finally {
+            open.decrementAndGet();
         }
     }
 
