@@ -35,7 +35,7 @@ STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/$STAMP"; mkdir -p "$OUT"
 UP_PORT=18101; IDP_PORT=18102; HOP_PORT=18103; PROXY_PORT=18180; ADMIN_PORT=18190
 JWKS_PORT=18203   # the minted tokens' issuer is http://127.0.0.1:18203/bench, as in bench/scale
-JAR="$ROOT/target/portcullis.jar"
+JAR="${JAR:-$ROOT/target/portcullis.jar}"
 HZ="$(getconf CLK_TCK)"
 has() { case " $CASES " in *" $1 "*) return 0;; esac; return 1; }
 

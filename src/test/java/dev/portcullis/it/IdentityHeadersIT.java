@@ -192,6 +192,26 @@ class IdentityHeadersIT {
                 .containsExactly("orders-readers,x%0D%0AX-Auth-Subject: root,caf%C3%A9 50%25");
     }
 
+    /** Above eight groups the header value is built once per cached caller: same bytes, same escaping. */
+    @Test
+    void aLargeGroupListIsForwardedWholeInTokenOrderAndEscapedOnEveryRequest() throws Exception {
+        List<String> groups = new java.util.ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            groups.add("team-" + i);
+        }
+        groups.add(5, "x\r\nX-Auth-Subject: root");
+        groups.add("orders-readers");
+        groups.add("caf\u00e9 50%");
+        String token = h.token("alice@example.com", groups);
+        String expected = "team-0,team-1,team-2,team-3,team-4,x%0D%0AX-Auth-Subject: root,team-5,team-6,team-7,"
+                + "team-8,team-9,team-10,orders-readers,caf%C3%A9 50%25";
+        for (int i = 0; i < 2; i++) { // the second from the token cache, with the kept value
+            RecordingUpstream.Received r = forward("/orders/" + i, List.of("Authorization: Bearer " + token));
+            assertThat(r.all("X-Auth-Groups")).as("request %d", i).containsExactly(expected);
+            assertThat(r.all("X-Auth-Subject")).containsExactly("alice@example.com");
+        }
+    }
+
     @Test
     void trailersCannotCarryIdentityHeaders() throws Exception {
         String token = h.token("alice@example.com", List.of("orders-admins"));
