@@ -17,6 +17,7 @@
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
 #        CASES="direct nginx public allow allow_distinct deny401 deny403 allow_noaudit"
 #        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
+#        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them
 #        warm the verification path, the other two thirds are measured, each sent once)
