@@ -3,8 +3,8 @@ package dev.portcullis.authz;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The verified caller: what a valid token says about who is asking. Holds identity, never a

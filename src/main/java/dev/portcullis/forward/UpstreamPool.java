@@ -32,11 +32,11 @@ public final class UpstreamPool {
             .setMaxHeaderSize(65536).setMaxChunkSize(16384).setStrictLineParsing(true)
             .setUseRfc9112TransferEncoding(true).setAllowDuplicateContentLengths(false).setValidateHeaders(true);
 
-    private final EventLoop loop;
-    private final Class<? extends SocketChannel> channelClass;
     /** How often connections idle past the timeout are looked for and closed. */
     static final long SWEEP_MILLIS = 1000;
 
+    private final EventLoop loop;
+    private final Class<? extends SocketChannel> channelClass;
     private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
     private long idleTimeoutMillis = Long.MAX_VALUE; // upstream_defaults.idle_timeout as last released with
 
@@ -121,7 +121,7 @@ public final class UpstreamPool {
 
     /**
      * Closes the connections idle for {@code idle_timeout} or longer at {@code nowNanos}, and
-     * forgets those the upstream has closed. Idle connections are held oldest first.
+     * forgets those the upstream has closed.
      */
     void closeExpired(long nowNanos) {
         for (ArrayDeque<Idle> q : idle.values()) {
