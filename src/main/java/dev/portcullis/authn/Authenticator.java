@@ -15,6 +15,7 @@ import dev.portcullis.authn.AuthResult.Refused;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.authz.Reason;
 import dev.portcullis.config.IssuerConfig;
+import dev.portcullis.config.ServerConfig;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.HashMap;
@@ -55,12 +56,16 @@ public final class Authenticator {
      */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             Set<String> keptClaims) {
-        this(issuers, keysById, clock, cacheSize, keptClaims, CacheCounter.NONE);
+        this(issuers, keysById, clock, cacheSize, ServerConfig.defaults().tokenCacheMaxBytes(), keptClaims,
+                CacheCounter.NONE);
     }
 
-    /** @param counter told of every cache hit and miss */
+    /**
+     * @param cacheMaxBytes heap the cache may hold, by {@link TokenCache#weight}
+     * @param counter       told of every cache hit and miss
+     */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
-            Set<String> keptClaims, CacheCounter counter) {
+            long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter) {
         this.counter = counter;
         Map<String, TrustedIssuer> map = new HashMap<>();
         for (IssuerConfig c : issuers) {
@@ -70,7 +75,7 @@ public final class Authenticator {
                     new ClaimsValidator(c, clock, keptClaims)));
         }
         this.byIss = Map.copyOf(map);
-        this.cache = cacheSize > 0 ? new TokenCache(cacheSize) : null;
+        this.cache = cacheSize > 0 ? new TokenCache(cacheSize, cacheMaxBytes) : null;
         this.clock = clock;
     }
 

@@ -40,7 +40,7 @@ public final class ConfigReader {
     private static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca_file", "cert_file", "key_file");
     private static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
-            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size");
+            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes");
     private static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop");
     private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
@@ -370,7 +370,8 @@ public final class ConfigReader {
                 (int) n.number("max_connections", d.maxConnections(), 1, 10_000_000),
                 n.duration("key_wait_timeout", d.keyWaitTimeout()),
                 (int) n.number("io_threads", d.ioThreads(), 0, 1024),
-                n.number("token_cache_size", d.tokenCacheSize(), 0, 10_000_000));
+                n.number("token_cache_size", d.tokenCacheSize(), 0, 10_000_000),
+                n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {

@@ -69,7 +69,8 @@ public final class PolicyCompiler {
             r.deny().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
         }
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
-                config.server().tokenCacheSize(), claimNames, metrics.tokenCacheCounter());
+                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(), claimNames,
+                metrics.tokenCacheCounter());
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;

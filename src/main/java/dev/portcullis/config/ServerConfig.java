@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param keyWaitTimeout       how long a request may wait for an issuer's keys before 503
  * @param ioThreads            event-loop threads; 0 means one per core
  * @param tokenCacheSize       verified tokens kept, so repeat callers skip the signature check; 0 disables
+ * @param tokenCacheMaxBytes   heap the verified-token cache may hold, by an estimate of each caller's
+ *                             size: a 100-group caller takes about five times a 5-group one
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -28,10 +30,12 @@ public record ServerConfig(
         int maxConnections,
         Duration keyWaitTimeout,
         int ioThreads,
-        long tokenCacheSize) {
+        long tokenCacheSize,
+        long tokenCacheMaxBytes) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000);
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
+                48L * 1024 * 1024);
     }
 }

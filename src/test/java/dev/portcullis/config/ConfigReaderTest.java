@@ -109,7 +109,7 @@ class ConfigReaderTest {
                 .replace("admin: { listen: 127.0.0.1:9090 }", """
                         admin: { listen: "[::1]:9091" }
                         trusted_proxies: [10.0.0.0/8, 192.168.1.7]
-                        server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2 }
+                        server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2, token_cache_max_bytes: 2097152 }
                         upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }
                         identity_assertion: { cache_size: 500 }""")
                 .replace("max_token_lifetime: 1h", """
@@ -135,6 +135,7 @@ class ConfigReaderTest {
         assertThat(c.server().maxTokenBytes()).isEqualTo(4096);
         assertThat(c.server().keyWaitTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.server().ioThreads()).isEqualTo(2);
+        assertThat(c.server().tokenCacheMaxBytes()).isEqualTo(2_097_152);
         assertThat(c.server().maxHeaderSize()).isEqualTo(ServerConfig.defaults().maxHeaderSize());
         assertThat(c.upstreamDefaults().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.upstreamDefaults().maxIdlePerLoop()).isEqualTo(8);
@@ -323,6 +324,12 @@ class ConfigReaderTest {
                 arguments("assertion cache size not a number", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "identity_assertion: { cache_size: 10k }",
                         "identity_assertion.cache_size", "expected a whole number", 2, 23),
+                arguments("token cache byte bound too small", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { token_cache_max_bytes: 1000 }",
+                        "server.token_cache_max_bytes", "must be between 1048576 and 1099511627776, was 1000", 2, 11),
+                arguments("token cache byte bound not a number", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { token_cache_max_bytes: 48MiB }",
+                        "server.token_cache_max_bytes", "expected a whole number", 2, 11),
                 arguments("idle pool ceiling out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "upstream_defaults: { max_idle_per_loop: 100001 }",
                         "upstream_defaults.max_idle_per_loop", "must be between 0 and 100000, was 100001", 2, 22),
