@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Verified tokens, so that a caller's second request costs a hash and a lookup instead of a
@@ -73,7 +74,7 @@ final class TokenCache {
         }
         for (Object v : id.claims().values()) {
             w += 96;
-            if (v instanceof java.util.List<?> list) {
+            if (v instanceof List<?> list) {
                 for (Object o : list) {
                     w += 16 + String.valueOf(o).length();
                 }

@@ -45,13 +45,7 @@ class AdminIT {
 
     /** The metrics text once the expected count is there (the last decision is counted as its answer leaves). */
     private static String metricsWith(String name, double expected, String... labels) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        String text = h.metrics();
-        while (PromText.sum(text, name, labels) < expected && System.nanoTime() < deadline) {
-            Thread.sleep(25);
-            text = h.metrics();
-        }
-        return text;
+        return h.metricsWhen(text -> PromText.sum(text, name, labels) >= expected);
     }
 
     @Test

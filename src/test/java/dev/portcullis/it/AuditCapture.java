@@ -43,16 +43,7 @@ public final class AuditCapture implements AutoCloseable {
 
     /** The first line matching {@code p}, waiting up to 3 s for the writer thread. */
     public JsonNode await(Predicate<JsonNode> p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        while (System.nanoTime() < deadline) {
-            for (JsonNode n : lines()) {
-                if (p.test(n)) {
-                    return n;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no such audit line within 3 s; lines: " + lines());
+        return awaitCount(p, 1).get(0);
     }
 
     /**

@@ -153,9 +153,14 @@ public final class Harness implements AutoCloseable {
      * sent, and an audit line can be written before the counters beside it are updated.
      */
     public String metricsOnce(String expected) throws IOException, InterruptedException {
+        return metricsWhen(text -> text.contains(expected));
+    }
+
+    /** /metrics once {@code ready} holds for its text, or as it is after 5 s. */
+    public String metricsWhen(java.util.function.Predicate<String> ready) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         String text = metrics();
-        while (!text.contains(expected) && System.nanoTime() < deadline) {
+        while (!ready.test(text) && System.nanoTime() < deadline) {
             Thread.sleep(25);
             text = metrics();
         }
