@@ -22,7 +22,9 @@ import java.time.Duration;
  *                             body (time it holds off because the upstream is slow does not count): 408
  * @param bodyMinRate          slowest request body accepted, in bytes per second over the body so far,
  *                             once it has taken {@code bodyReadTimeout}; 0 turns the check off
- * @param responseWriteTimeout longest wait for the client to take response bytes; then both connections close
+ * @param responseWriteTimeout longest the client may leave response bytes unread (the connection's
+ *                             buffer above its high-water mark until it drains to the low one, so a
+ *                             client reading a trickle is bounded too); then both connections close
  */
 public record ServerConfig(
         int maxInitialLineLength,

@@ -456,7 +456,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void writeStalled() {
         gate.metrics().clientTimeout(ClientTimeout.RESPONSE_WRITE);
         if (x.snapshot != null && !x.audited) {
-            audit(Reason.RESPONSE_WRITE_TIMEOUT, x.responseStarted ? x.status : Reason.RESPONSE_WRITE_TIMEOUT.status());
+            Reason r = Reason.RESPONSE_WRITE_TIMEOUT;
+            audit(r, x.responseStarted ? x.status : r.status());
         }
         closeNow();
     }
