@@ -37,6 +37,13 @@ public enum Reason {
     BODY_TOO_LARGE("body_too_large", 413, null),
     EXPECTATION_FAILED("expectation_failed", 417, null),
     HEADER_TIMEOUT("header_timeout", 408, null),
+    /** The request body stopped arriving ({@code body_read_timeout}) or came too slowly ({@code body_min_rate}). */
+    BODY_TIMEOUT("body_timeout", 408, null),
+    /**
+     * The client stopped taking the response ({@code response_write_timeout}); nothing more is sent, both
+     * connections are closed. Audited with the status whose head already went out.
+     */
+    RESPONSE_WRITE_TIMEOUT("response_write_timeout", 408, null),
     KEYS_UNAVAILABLE("keys_unavailable", 503, null),
     UPSTREAM_UNAVAILABLE("upstream_unavailable", 502, null),
     UPSTREAM_TIMEOUT("upstream_timeout", 504, null),

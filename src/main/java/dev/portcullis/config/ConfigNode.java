@@ -143,6 +143,16 @@ final class ConfigNode {
         return d;
     }
 
+    /** A duration of at least {@code min}; a shorter one is an error (a timeout of 0 would cut every request). */
+    Duration duration(String key, Duration fallback, Duration min) {
+        Duration d = duration(key, fallback);
+        if (d.compareTo(min) < 0) {
+            get(key).error("must be at least " + Durations.format(min) + ", was " + Durations.format(d));
+            return fallback;
+        }
+        return d;
+    }
+
     /** A list of strings; a single string is read as a list of one. Returns null when absent. */
     List<String> texts(String key) {
         ConfigNode child = get(key);

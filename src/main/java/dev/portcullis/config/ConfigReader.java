@@ -35,12 +35,14 @@ public final class ConfigReader {
             "max_body_size", "max_concurrent_requests", "mode");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
-    private static final Set<String> ADMIN_KEYS = Set.of("listen");
+    private static final Set<String> ADMIN_KEYS = Set.of("listen", "max_connections", "header_read_timeout",
+            "idle_timeout");
     private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "reload_interval");
     private static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca_file", "cert_file", "key_file");
     private static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
-            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes");
+            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
+            "body_read_timeout", "body_min_rate", "response_write_timeout");
     private static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop");
     private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
@@ -56,6 +58,8 @@ public final class ConfigReader {
     private static final Set<String> DETECTION_WEBHOOK_KEYS = Set.of("url", "headers", "timeout", "max_attempts",
             "initial_backoff", "max_backoff", "queue_capacity");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
+    /** The shortest client-side timeout accepted: below it, ordinary network jitter would cut requests. */
+    private static final Duration MIN_CLIENT_TIMEOUT = Duration.ofMillis(100);
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
 
@@ -214,10 +218,10 @@ public final class ConfigReader {
         root.allowOnly(TOP_KEYS);
         HostPort listen = hostPort(root.get("listen"), new HostPort("127.0.0.1", 8080));
         ConfigNode adminNode = root.get("admin");
-        HostPort adminListen = new HostPort("127.0.0.1", 9090);
+        AdminConfig admin = new AdminConfig(new HostPort("127.0.0.1", 9090));
         if (adminNode.expectObject()) {
             adminNode.allowOnly(ADMIN_KEYS);
-            adminListen = hostPort(adminNode.get("listen"), adminListen);
+            admin = admin(adminNode, admin);
         }
         List<String> trusted = root.texts("trusted_proxies");
         List<IssuerConfig> issuers = new ArrayList<>();
@@ -228,7 +232,7 @@ public final class ConfigReader {
         for (ConfigNode n : root.list("routes")) {
             routes.add(route(n));
         }
-        return new ProxyConfig(name, listen, tls(root.get("tls"), true), new AdminConfig(adminListen), server(root.get("server")),
+        return new ProxyConfig(name, listen, tls(root.get("tls"), true), admin, server(root.get("server")),
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
                 issuers, routes, List.of(name), detection(root.get("detection")), audit(root.get("audit")),
@@ -277,6 +281,13 @@ public final class ConfigReader {
                 instant == null ? d.instantReasons() : instant,
                 (int) n.number("max_tracked_sources", d.maxTrackedSources(), 100, 10_000_000),
                 block, hook);
+    }
+
+    private static AdminConfig admin(ConfigNode n, AdminConfig d) {
+        return new AdminConfig(hostPort(n.get("listen"), d.listen()),
+                (int) n.number("max_connections", d.maxConnections(), 1, 100_000),
+                n.duration("header_read_timeout", d.headerReadTimeout(), MIN_CLIENT_TIMEOUT),
+                n.duration("idle_timeout", d.idleTimeout(), MIN_CLIENT_TIMEOUT));
     }
 
     private static HostPort hostPort(ConfigNode n, HostPort fallback) {
@@ -371,7 +382,10 @@ public final class ConfigReader {
                 n.duration("key_wait_timeout", d.keyWaitTimeout()),
                 (int) n.number("io_threads", d.ioThreads(), 0, 1024),
                 n.number("token_cache_size", d.tokenCacheSize(), 0, 10_000_000),
-                n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40));
+                n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40),
+                n.duration("body_read_timeout", d.bodyReadTimeout(), MIN_CLIENT_TIMEOUT),
+                n.number("body_min_rate", d.bodyMinRate(), 0, 1L << 40),
+                n.duration("response_write_timeout", d.responseWriteTimeout(), MIN_CLIENT_TIMEOUT));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {

@@ -37,8 +37,20 @@ public record ProxyConfig(
                 identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing);
     }
 
-    /** The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}). */
-    public record AdminConfig(HostPort listen) {
+    /**
+     * The admin listener ({@code /healthz}, {@code /readyz}, {@code /metrics}, the assertion JWKS).
+     *
+     * @param listen            its address
+     * @param maxConnections    admin connections held open at once; more are closed on accept
+     * @param headerReadTimeout a request must arrive within this once it starts, else 408 and close
+     * @param idleTimeout       a connection with no traffic for this long is closed
+     */
+    public record AdminConfig(HostPort listen, int maxConnections, java.time.Duration headerReadTimeout,
+            java.time.Duration idleTimeout) {
+        /** At {@code listen}, with the default limits. */
+        public AdminConfig(HostPort listen) {
+            this(listen, 256, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30));
+        }
     }
 
     /** A {@code host:port} listen address. */

@@ -18,6 +18,13 @@ import java.time.Duration;
  * @param tokenCacheSize       verified tokens kept, so repeat callers skip the signature check; 0 disables
  * @param tokenCacheMaxBytes   heap the verified-token cache may hold, by an estimate of each caller's
  *                             size: a 100-group caller takes about five times a 5-group one
+ * @param bodyReadTimeout      longest wait for the next request-body bytes while the proxy is reading the
+ *                             body (time it holds off because the upstream is slow does not count): 408
+ * @param bodyMinRate          slowest request body accepted, in bytes per second over the body so far,
+ *                             once it has taken {@code bodyReadTimeout}; 0 turns the check off
+ * @param responseWriteTimeout longest the client may leave response bytes unread (the connection's
+ *                             buffer above its high-water mark until it drains to the low one, so a
+ *                             client reading a trickle is bounded too); then both connections close
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -31,11 +38,14 @@ public record ServerConfig(
         Duration keyWaitTimeout,
         int ioThreads,
         long tokenCacheSize,
-        long tokenCacheMaxBytes) {
+        long tokenCacheMaxBytes,
+        Duration bodyReadTimeout,
+        long bodyMinRate,
+        Duration responseWriteTimeout) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
-                48L * 1024 * 1024);
+                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60));
     }
 }

@@ -13,7 +13,10 @@ import java.util.Set;
  * ({@code deny_rule}, {@code group_denied}), 404 {@code no_route} (probing for routes is
  * probing), and 400 {@code path_rejected} / {@code bad_request} (path confusion and smuggling
  * attempts). Not counted: the proxy's own limits (408, 413, 414, 417, 431: a misconfigured client
- * is not an attacker), server-side failures (5xx), {@code client_closed}, and any 403 not listed
+ * is not an attacker), among them the slow-client timeouts ({@code header_timeout},
+ * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
+ * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
+ * server-side failures (5xx), {@code client_closed}, and any 403 not listed
  * here — so a future "source blocked" answer can never count towards its own block.
  */
 public final class DenialReasons {

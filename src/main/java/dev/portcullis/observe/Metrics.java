@@ -65,6 +65,22 @@ public final class Metrics {
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
+    private final Counter clientTimeouts = Counter.builder().name("portcullis_client_timeouts")
+            .help("Connections cut because the client was too slow, by listener (proxy, admin) and kind (header,"
+                    + " body, response_write)")
+            .labelNames("listener", "kind").register(registry);
+    private final CounterDataPoint[] clientTimeoutPoints = {clientTimeouts.labelValues("proxy", "header"),
+        clientTimeouts.labelValues("proxy", "body"), clientTimeouts.labelValues("proxy", "response_write"),
+        clientTimeouts.labelValues("admin", "header")};
+
+    /** What a client was too slow with; the ordinal picks the pre-resolved counter. */
+    public enum ClientTimeout { HEADER, BODY, RESPONSE_WRITE, ADMIN_HEADER }
+
+    /** Counts a connection cut because its client was too slow. */
+    public void clientTimeout(ClientTimeout kind) {
+        clientTimeoutPoints[kind.ordinal()].inc();
+    }
+
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint cacheHit = tokenCache.labelValues("hit");
     private final io.prometheus.metrics.core.datapoints.CounterDataPoint cacheMiss = tokenCache.labelValues("miss");
     private final DistributionDataPoint overheadPoint = overhead.labelValues();

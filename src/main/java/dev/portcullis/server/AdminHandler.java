@@ -3,6 +3,9 @@ package dev.portcullis.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.observe.Metrics.ClientTimeout;
+import dev.portcullis.reject.Rejections;
 import dev.portcullis.forward.AssertionKeys;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -18,6 +21,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +50,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) throws IOException {
+        HeadTimer headTimer = ctx.pipeline().get(HeadTimer.class);
+        headTimer.headReceived();
         String path = req.uri();
         int q = path.indexOf('?');
         if (q >= 0) {
@@ -72,6 +78,29 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
+        headTimer.awaitHead();
+    }
+
+    /**
+     * A request that took longer than {@code admin.header_read_timeout} gets 408 and the connection
+     * closes; an idle connection ({@code admin.idle_timeout}) just closes.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeadTimer.TIMED_OUT) {
+            gate.metrics().clientTimeout(ClientTimeout.ADMIN_HEADER);
+            ctx.writeAndFlush(Rejections.response(Reason.HEADER_TIMEOUT, false, null))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // resets and broken pipes are the client's business
     }
 
     /** 200 only when every configured issuer's keys are loaded; the body says which are not. */

@@ -1,7 +1,7 @@
 package dev.portcullis.server;
 
 import dev.portcullis.authn.IssuerKeys;
-import dev.portcullis.config.ProxyConfig.HostPort;
+import dev.portcullis.config.ProxyConfig.AdminConfig;
 import dev.portcullis.forward.AssertionKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,12 +10,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** The admin listener, on its own port and its own event loop, away from client traffic. */
+/**
+ * The admin listener, on its own port and its own event loop, away from client traffic. It has
+ * the client listener's guards with its own, smaller limits: a connection cap, a head timeout
+ * (the whole request, since admin requests have no body worth waiting for) and an idle timeout.
+ */
 public final class AdminServer implements AutoCloseable {
     private final Channel channel;
 
@@ -23,21 +28,26 @@ public final class AdminServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    public static AdminServer bind(HostPort listen, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
+    public static AdminServer bind(AdminConfig admin, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
             AssertionKeys assertionKeys, Supplier<ConfigReloader.Status> reloads, Transport transport,
             EventLoopGroup group) throws InterruptedException {
         AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys, reloads);
+        ConnectionLimiter connections = new ConnectionLimiter(admin.maxConnections(), "admin.max_connections");
+        long headMillis = admin.headerReadTimeout().toMillis();
+        long idleMillis = admin.idleTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(30))
+                        ch.pipeline().addLast(connections)
+                                .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                                .addLast(new HeadTimer(headMillis))
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpObjectAggregator(4096))
                                 .addLast(handler);
                     }
                 });
-        return new AdminServer(b.bind(listen.host(), listen.port()).sync().channel());
+        return new AdminServer(b.bind(admin.listen().host(), admin.listen().port()).sync().channel());
     }
 
     public int port() {

@@ -7,22 +7,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Closes connections beyond {@code max_connections} as soon as they are accepted. */
+/** Closes connections beyond {@code max_connections} (or the admin listener's) as soon as they are accepted. */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
     private final AtomicInteger open = new AtomicInteger();
     private final int max;
+    private final String key;
 
     ConnectionLimiter(int max) {
+        this(max, "max_connections");
+    }
+
+    /** @param key the config key of the limit, for the log line */
+    ConnectionLimiter(int max, String key) {
         this.max = max;
+        this.key = key;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            log.warn("max_connections ({}) reached; refusing {}", max, ctx.channel().remoteAddress());
+            log.warn("{} ({}) reached; refusing {}", key, max, ctx.channel().remoteAddress());
             ctx.channel().attr(REFUSED).set(Boolean.TRUE);
             ctx.close();
             return;

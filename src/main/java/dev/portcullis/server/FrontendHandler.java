@@ -15,6 +15,7 @@ import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamListener;
 import dev.portcullis.forward.UpstreamPool;
 import dev.portcullis.observe.AuditEvent;
+import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.observe.Tracing;
 import java.util.concurrent.ThreadLocalRandom;
 import dev.portcullis.reject.Rejections;
@@ -62,6 +63,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private final Gate gate;
     private final HeadTimer headTimer;
+    private final ClientStalls stalls;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private UpstreamPool pool;
@@ -76,9 +78,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private final Exchange x = new Exchange();
 
-    FrontendHandler(Gate gate, HeadTimer headTimer, boolean tls) {
+    FrontendHandler(Gate gate, HeadTimer headTimer, ClientStalls stalls, boolean tls) {
         this.gate = gate;
         this.headTimer = headTimer;
+        this.stalls = stalls;
         this.scheme = tls ? "https" : "http";
     }
 
@@ -153,7 +156,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         boolean want = state == State.IDLE || state == State.DISCARDING
                 || (state == State.FORWARDING && x.upstream != null && !x.requestComplete && x.upstream.isWritable());
         if (want) {
+            if (state == State.FORWARDING) {
+                stalls.bodyDemanded();
+            }
             ctx.read();
+        } else if (state == State.FORWARDING && x.upstream != null && !x.requestComplete && !x.responseStarted) {
+            // The upstream is not taking the body: that is the upstream's stall, bounded by response_timeout.
+            startResponseTimer();
         }
     }
 
@@ -315,6 +324,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
         x.holdsSlot = true;
         state = State.FORWARDING;
+        if (!x.requestComplete) {
+            ServerConfig limits = x.snapshot.config().server();
+            stalls.bodyStarts(limits.bodyReadTimeout().toMillis(), limits.bodyMinRate());
+        }
         x.decision = decision;
         HttpRequest r = x.request;
         Upstream u = x.route.nextUpstream();
@@ -383,6 +396,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         boolean last = c instanceof LastHttpContent;
+        if (!stalls.bodyReceived(c.content().readableBytes(), last)) {
+            bodyStalled(c);
+            return;
+        }
         if (last && !((LastHttpContent) c).trailingHeaders().isEmpty()) {
             // Trailers are a second header section that header filtering never saw, and some
             // servers merge them into the headers: they are not forwarded.
@@ -414,6 +431,37 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /**
+     * The client stopped sending its body ({@code body_read_timeout}) or sends it slower than
+     * {@code body_min_rate}: 408 when nothing was answered yet, else just closing. The upstream has
+     * a partial request and is never reused.
+     */
+    private void bodyStalled(HttpContent c) {
+        ReferenceCountUtil.release(c);
+        gate.metrics().clientTimeout(ClientTimeout.BODY);
+        if (x.responseStarted) {
+            audit(Reason.BODY_TIMEOUT, x.status);
+            closeNow();
+        } else {
+            dropUpstream();
+            reject(Reason.BODY_TIMEOUT, true);
+        }
+    }
+
+    /**
+     * The client stopped taking response bytes for {@code response_write_timeout}: nothing more
+     * can reach it, so both connections close. The audit line keeps the status whose head already
+     * went out; in any other state the connection is closed all the same.
+     */
+    private void writeStalled() {
+        gate.metrics().clientTimeout(ClientTimeout.RESPONSE_WRITE);
+        if (x.snapshot != null && !x.audited) {
+            Reason r = Reason.RESPONSE_WRITE_TIMEOUT;
+            audit(r, x.responseStarted ? x.status : r.status());
+        }
+        closeNow();
+    }
+
     private void startResponseTimer() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(x.route.responseTimeoutMillis());
         x.responseDeadlineNanos = deadline;
@@ -434,7 +482,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void checkResponseDeadline() {
         responseTimer = null;
-        if (state != State.FORWARDING || x.responseStarted || x.responseDeadlineNanos == 0) {
+        if (state != State.FORWARDING || x.responseDeadlineNanos == 0) {
             return;
         }
         if (x.responseDeadlineNanos - System.nanoTime() > 0) {
@@ -442,6 +490,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             return;
         }
         x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
+        if (x.responseStarted) {
+            // The upstream stopped in the middle of its body: only closing tells the client.
+            audit(Reason.UPSTREAM_TIMEOUT, x.status);
+            closeNow();
+            return;
+        }
         dropUpstream();
         reject(Reason.UPSTREAM_TIMEOUT, !x.requestComplete);
     }
@@ -502,6 +556,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (!ctx.channel().isWritable() && x.upstream != null) {
             x.upstream.config().setAutoRead(false);
         }
+        upstreamBodyClock(ctx.channel().isWritable());
+    }
+
+    /**
+     * Times the upstream's body: response_timeout is also the longest gap between its bytes, but
+     * only while the client takes them (a client that does not is response_write_timeout's).
+     */
+    private void upstreamBodyClock(boolean running) {
+        if (running) {
+            startResponseTimer();
+        } else {
+            x.responseDeadlineNanos = 0;
+        }
     }
 
     @Override
@@ -511,6 +578,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onUpstreamWritable() {
+        if (state == State.FORWARDING && !x.requestComplete && !x.responseStarted) {
+            x.responseDeadlineNanos = 0; // the upstream takes the body again
+        }
         demandRead();
     }
 
@@ -533,6 +603,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (x.upstream != null) {
             x.upstream.config().setAutoRead(ctx.channel().isWritable());
+            if (state == State.FORWARDING && x.responseStarted) {
+                upstreamBodyClock(ctx.channel().isWritable());
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -618,6 +691,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     private void audit(Reason reason, int status) {
         releaseSlot();
+        stalls.bodyEnds();
         long nanos = System.nanoTime() - x.startNanos;
         (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, nanos);
         if (!x.overheadRecorded) {
@@ -675,7 +749,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
+        if (evt == ClientStalls.BODY_STALLED) {
+            if (state == State.FORWARDING && !x.requestComplete) {
+                bodyStalled(null);
+            }
+            return;
+        }
+        if (evt == ClientStalls.WRITE_STALLED) {
+            writeStalled();
+            return;
+        }
         if (evt == HeadTimer.TIMED_OUT && state == State.IDLE) {
+            gate.metrics().clientTimeout(ClientTimeout.HEADER);
             state = State.CLOSING;
             generation++;
             x.snapshot = null;

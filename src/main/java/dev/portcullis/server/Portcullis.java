@@ -87,7 +87,7 @@ public final class Portcullis implements AutoCloseable {
         adminGroup = transport.group(1, "portcullis-admin");
         TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
         proxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
-        admin = AdminServer.bind(config.admin().listen(), gate, keys::all, assertionKeys,
+        admin = AdminServer.bind(config.admin(), gate, keys::all, assertionKeys,
                 reloader == null ? () -> null : reloader::status, transport, adminGroup);
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
                 + " started in {} ms ({} ms since the process was launched)", config.listen().host(), proxy.port(),

@@ -34,7 +34,9 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         HeadTimer headTimer = new HeadTimer(limits.headerReadTimeout().toMillis());
         p.addLast("head-timer", headTimer);
         addHttpHandlers(p);
-        p.addLast("gate", new FrontendHandler(gate, headTimer, tls != null));
+        ClientStalls stalls = new ClientStalls(gate);
+        p.addLast("client-stalls", stalls);
+        p.addLast("gate", new FrontendHandler(gate, headTimer, stalls, tls != null));
     }
 
     private void addConnectionHandlers(ChannelPipeline p) {

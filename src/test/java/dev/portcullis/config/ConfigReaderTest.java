@@ -107,9 +107,10 @@ class ConfigReaderTest {
     void everyOptionalKeyIsRead() throws ConfigException {
         String text = EXAMPLE
                 .replace("admin: { listen: 127.0.0.1:9090 }", """
-                        admin: { listen: "[::1]:9091" }
+                        admin: { listen: "[::1]:9091", max_connections: 16, header_read_timeout: 2s, idle_timeout: 10s }
                         trusted_proxies: [10.0.0.0/8, 192.168.1.7]
-                        server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2, token_cache_max_bytes: 2097152 }
+                        server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2, token_cache_max_bytes: 2097152,
+                          body_read_timeout: 5s, body_min_rate: 512, response_write_timeout: 20s }
                         upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }
                         identity_assertion: { cache_size: 500 }""")
                 .replace("max_token_lifetime: 1h", """
@@ -131,6 +132,12 @@ class ConfigReaderTest {
         ProxyConfig c = reader.read(FILE, text);
 
         assertThat(c.admin().listen()).isEqualTo(new HostPort("::1", 9091));
+        assertThat(c.admin().maxConnections()).isEqualTo(16);
+        assertThat(c.admin().headerReadTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.admin().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.server().bodyReadTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.server().bodyMinRate()).isEqualTo(512);
+        assertThat(c.server().responseWriteTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.7");
         assertThat(c.server().maxTokenBytes()).isEqualTo(4096);
         assertThat(c.server().keyWaitTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -330,6 +337,21 @@ class ConfigReaderTest {
                 arguments("token cache byte bound not a number", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { token_cache_max_bytes: 48MiB }",
                         "server.token_cache_max_bytes", "expected a whole number", 2, 11),
+                arguments("body timeout of zero", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { body_read_timeout: 0s }",
+                        "server.body_read_timeout", "must be at least 100ms, was 0s", 2, 11),
+                arguments("response write timeout too short", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { response_write_timeout: 10ms }",
+                        "server.response_write_timeout", "must be at least 100ms, was 10ms", 2, 11),
+                arguments("negative body rate", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { body_min_rate: -1 }",
+                        "server.body_min_rate", "must be between 0 and", 2, 11),
+                arguments("admin head timeout of zero", "listen: 127.0.0.1:9090 }",
+                        "listen: 127.0.0.1:9090, header_read_timeout: 0ms }",
+                        "admin.header_read_timeout", "must be at least 100ms", 2, 34),
+                arguments("admin connection cap of zero", "listen: 127.0.0.1:9090 }",
+                        "listen: 127.0.0.1:9090, max_connections: 0 }",
+                        "admin.max_connections", "must be between 1 and 100000, was 0", 2, 34),
                 arguments("idle pool ceiling out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "upstream_defaults: { max_idle_per_loop: 100001 }",
                         "upstream_defaults.max_idle_per_loop", "must be between 0 and 100000, was 100001", 2, 22),
