@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -125,51 +124,23 @@ public final class RequestHeaders {
      * large set's value is built once per (cached) identity and kept: a 100-group token's list is
      * about 2 KB to join, escape and encode, ≈4 µs on every request. A small set's is built per
      * request (a fraction of a microsecond), so the many small identities a cache holds keep nothing more.
+     * Both are built by the same function, so a kept value is the value (see {@link IdentityValues}).
      */
     private static final int KEEP_ABOVE = 8;
-    private static final Function<Set<String>, AsciiString> GROUPS_VALUE =
-            groups -> new AsciiString(safe(String.join(",", groups)));
-    private static final Function<Set<String>, AsciiString> SCOPES_VALUE =
-            scopes -> new AsciiString(safe(String.join(" ", scopes)));
+    private static final Function<Set<String>, AsciiString> GROUPS_VALUE = IdentityValues::groups;
+    private static final Function<Set<String>, AsciiString> SCOPES_VALUE = IdentityValues::scopes;
 
     private static void addIdentity(HttpHeaders headers, IdentityHeadersConfig names, Identity id) {
-        headers.set(names.subject(), safe(id.subject()));
+        headers.set(names.subject(), IdentityValues.single(id.subject()));
         headers.set(names.groups(), id.groups().size() > KEEP_ABOVE ? id.fromGroups(GROUPS_VALUE)
                 : GROUPS_VALUE.apply(id.groups()));
         if (id.email() != null) {
-            headers.set(names.email(), safe(id.email()));
+            headers.set(names.email(), IdentityValues.single(id.email()));
         }
-        headers.set(names.issuer(), safe(id.issuerId()));
+        headers.set(names.issuer(), IdentityValues.single(id.issuerId()));
         if (!id.scopes().isEmpty()) {
             headers.set(names.scopes(), id.scopes().size() > KEEP_ABOVE ? id.fromScopes(SCOPES_VALUE)
                     : SCOPES_VALUE.apply(id.scopes()));
         }
-    }
-
-    /**
-     * Header values travel as bytes; claims are Unicode. Anything outside printable ASCII (and
-     * {@code %} itself) is percent-encoded as UTF-8, so a claim can neither break the header
-     * framing nor arrive garbled.
-     */
-    static String safe(String value) {
-        boolean plain = true;
-        for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c >= 0x20 && c < 0x7F && c != '%';
-        }
-        if (plain) {
-            return value;
-        }
-        StringBuilder sb = new StringBuilder(value.length() + 16);
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '%') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return sb.toString();
     }
 }
