@@ -43,11 +43,12 @@ public final class RequestHeaders {
         boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
         boolean trusted = policy.isTrustedProxy(ctx.client());
         String parent = headers.get("traceparent");
-        boolean continued = ctx.trace() != null && parent != null
+        boolean continued = ctx.trace() != null && ctx.trace().parentSpanId() != null && parent != null
                 && parent.regionMatches(3, ctx.trace().traceId(), 0, 32);
         String priorFor = trusted ? joined(headers, "X-Forwarded-For") : null;
         String priorProto = trusted ? headers.get("X-Forwarded-Proto") : null;
         String priorHost = trusted ? headers.get("X-Forwarded-Host") : null;
+        String priorForwarded = trusted ? joined(headers, "Forwarded") : null;
 
         Set<String> connectionListed = new HashSet<>();
         for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
@@ -65,7 +66,9 @@ public final class RequestHeaders {
             String lookalike = HeaderPolicy.lookalike(name);
             if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
                     || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
-                    || (!ctx.forwardToken() && lower.equals("authorization"))) {
+                    || (!ctx.forwardToken() && lower.equals("authorization"))
+                    || HeaderPolicy.isFramingLookalike(lower, lookalike)
+                    || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)))) {
                 remove.add(name.toString());
             }
         }
@@ -80,6 +83,9 @@ public final class RequestHeaders {
                 : ctx.upstreamAuthority());
         String clientIp = ctx.client().getHostAddress();
         headers.set("X-Forwarded-For", priorFor == null ? clientIp : priorFor + ", " + clientIp);
+        if (priorForwarded != null) {
+            headers.set("Forwarded", priorForwarded + ", for=" + forwardedNode(ctx.client()));
+        }
         headers.set("X-Forwarded-Proto", priorProto != null ? priorProto : ctx.scheme());
         String host = priorHost != null ? priorHost : ctx.clientHost();
         if (host != null) {
@@ -102,12 +108,21 @@ public final class RequestHeaders {
 
     /**
      * Headers through which a client could tell the upstream where it comes from, or that a
-     * different method or URL was meant, than what the gate judged. Compared in look-alike form
-     * ({@code X_Forwarded_For} becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack).
+     * different method or URL was meant, than what the gate judged: always removed, and the
+     * forwarding ones rewritten by the proxy. Compared in look-alike form ({@code X_Forwarded_For}
+     * becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack). The other client-address
+     * headers ({@link HeaderPolicy#CLIENT_ADDRESS}) are removed too, unless a trusted proxy sent
+     * them in their own spelling: a look-alike is no proxy's doing.
      */
     private static boolean isForwarding(String lookalike) {
-        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || lookalike.equals("x-real-ip")
-                || OVERRIDES.contains(lookalike);
+        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike);
+    }
+
+    /** An RFC 7239 node: an IPv4 address as it is, an IPv6 one quoted in brackets. */
+    private static String forwardedNode(InetAddress a) {
+        String ip = a.getHostAddress();
+        int scope = ip.indexOf('%');
+        return ip.indexOf(':') < 0 ? ip : "\"[" + (scope < 0 ? ip : ip.substring(0, scope)) + "]\"";
     }
 
     /** Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…). */

@@ -200,6 +200,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
         List<String> parents = r.headers().getAll("traceparent");
         x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
+                x.snapshot.headers().isTrustedTraceSource(clientAddress),
                 gate.tracing() != null && gate.tracing().sampleNew());
         String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
         if (x.clientHost != null && host == null) {
