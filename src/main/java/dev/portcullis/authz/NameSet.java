@@ -25,6 +25,7 @@ final class NameSet extends AbstractSet<String> {
     private final String[] names;
     private final int[] index; // null at LINEAR names or fewer; otherwise slot → position + 1
     private volatile Derived derived; // the last value derive() computed, with the function that did
+    private int hash; // 0 until hashCode() is first asked (a set's hash is a sum: recomputing it is harmless)
 
     private record Derived(Function<?, ?> how, Object value) {
     }
@@ -109,6 +110,20 @@ final class NameSet extends AbstractSet<String> {
             }
         }
         return false;
+    }
+
+    /**
+     * The set's hash, computed once: sets are cache keys (the identity assertion's) on every
+     * request, and a 100-group caller's set would otherwise be walked each time.
+     */
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0 && names.length > 0) {
+            h = super.hashCode();
+            hash = h;
+        }
+        return h;
     }
 
     @Override

@@ -49,6 +49,8 @@ public enum Reason {
     UPSTREAM_TIMEOUT("upstream_timeout", 504, null),
     UPSTREAM_ERROR("upstream_error", 502, null),
     UPSTREAM_BUSY("upstream_busy", 503, null),
+    /** A fault of the proxy's own while handling the request (a bug): never the client's or the upstream's doing. */
+    INTERNAL_ERROR("internal_error", 500, null),
     /** The client went away before its answer was complete (nginx's 499). */
     CLIENT_CLOSED("client_closed", 499, null),
     /** Refused at once: intrusion detection blocked this client or subject ({@code detection.block.status: 429}). */

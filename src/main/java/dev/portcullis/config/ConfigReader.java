@@ -51,7 +51,7 @@ public final class ConfigReader {
     private static final Set<String> MATCH_KEYS = Set.of("host", "path");
     private static final Set<String> AUDIT_KEYS = Set.of("allowed_sample_rate", "queue_capacity");
     private static final Set<String> TRACING_KEYS = Set.of("otlp_endpoint", "service_name", "sample_ratio",
-            "export_delay");
+            "export_delay", "trusted_sources");
     private static final Set<String> DETECTION_KEYS = Set.of("enabled", "window", "client_threshold",
             "subject_threshold", "instant_reasons", "max_tracked_sources", "block", "webhook");
     private static final Set<String> DETECTION_BLOCK_KEYS = Set.of("enabled", "cooldown", "status");
@@ -351,8 +351,10 @@ public final class ConfigReader {
             return d;
         }
         n.allowOnly(TRACING_KEYS);
+        List<String> trusted = n.texts("trusted_sources");
         return new TracingConfig(n.text("otlp_endpoint", null), n.text("service_name", d.serviceName()),
-                n.fraction("sample_ratio", d.sampleRatio()), n.duration("export_delay", d.exportDelay()));
+                n.fraction("sample_ratio", d.sampleRatio()), n.duration("export_delay", d.exportDelay()),
+                trusted == null ? d.trustedSources() : trusted);
     }
 
     private static TlsConfig tls(ConfigNode n, boolean listener) {

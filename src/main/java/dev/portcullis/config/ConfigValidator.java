@@ -41,6 +41,11 @@ final class ConfigValidator {
             }
         }
         validateHeaders(config.identityHeaders(), config.identityAssertion());
+        for (int i = 0; i < config.tracing().trustedSources().size(); i++) {
+            if (!Cidr.isValid(config.tracing().trustedSources().get(i))) {
+                problems.add("/tracing/trusted_sources/" + i, "expected an IP address or CIDR block, e.g. 10.0.0.0/8");
+            }
+        }
         if (config.tracing().otlpEndpoint() != null) {
             checkUrl("/tracing/otlp_endpoint", config.tracing().otlpEndpoint(), true);
         }

@@ -72,7 +72,8 @@ public final class PolicyCompiler {
                 config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(), claimNames,
                 metrics.tokenCacheCounter());
         IdentityAssertionConfig ia = config.identityAssertion();
-        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies());
+        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
+                config.tracing().trustedSources());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;
         return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, assertions,
                 metrics.forRoute("-"), hash, clock.millis());

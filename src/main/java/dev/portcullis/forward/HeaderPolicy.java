@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Compiled header rules: which names are identity headers (and so never accepted from a
- * client), and which client addresses may set {@code X-Forwarded-*}.
+ * client), which client addresses may set {@code X-Forwarded-*} and the other client-address
+ * headers, and which may continue their own trace.
  */
 public final class HeaderPolicy {
     /** RFC 9110 §7.6.1 hop-by-hop fields, plus the non-standard ones proxies still see. */
@@ -19,9 +20,26 @@ public final class HeaderPolicy {
 
     private final IdentityHeadersConfig names;
     private final Set<String> reserved;
-    private final List<Cidr> trustedProxies;
+    /**
+     * Headers through which frameworks and services read the client's address (Akamai's and
+     * Cloudflare's, nginx's {@code X-Real-IP}, RFC 7239 {@code Forwarded}…), in look-alike form.
+     */
+    static final Set<String> CLIENT_ADDRESS = Set.of("x-real-ip", "true-client-ip", "x-client-ip",
+            "cf-connecting-ip", "client-ip", "x-cluster-client-ip", "forwarded");
 
+    /** Names the proxy frames or handles itself: a look-alike spelling of one is never forwarded. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "host", "expect");
+
+    private final List<Cidr> trustedProxies;
+    private final List<Cidr> trustedTraceSources;
+
+    /** Without trusted trace sources: no client's {@code traceparent} is continued. */
     public HeaderPolicy(IdentityHeadersConfig names, String assertionHeader, List<String> trustedProxies) {
+        this(names, assertionHeader, trustedProxies, List.of());
+    }
+
+    public HeaderPolicy(IdentityHeadersConfig names, String assertionHeader, List<String> trustedProxies,
+            List<String> trustedTraceSources) {
         this.names = names;
         Set<String> r = new HashSet<>();
         for (String n : List.of(names.subject(), names.groups(), names.email(), names.issuer(), names.scopes(),
@@ -30,6 +48,7 @@ public final class HeaderPolicy {
         }
         this.reserved = Set.copyOf(r);
         this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
+        this.trustedTraceSources = trustedTraceSources.stream().map(Cidr::parse).toList();
     }
 
     public IdentityHeadersConfig names() {
@@ -65,12 +84,35 @@ public final class HeaderPolicy {
     }
 
     public boolean isTrustedProxy(InetAddress client) {
-        for (Cidr c : trustedProxies) {
+        return anyContains(trustedProxies, client);
+    }
+
+    /** Whether this client may continue its own trace ({@code tracing.trusted_sources}). */
+    public boolean isTrustedTraceSource(InetAddress client) {
+        return anyContains(trustedTraceSources, client);
+    }
+
+    private static boolean anyContains(List<Cidr> blocks, InetAddress client) {
+        for (Cidr c : blocks) {
             if (c.contains(client)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether a name (in {@link #lookalike} form) carries the client's address. */
+    static boolean isClientAddress(String lookalike) {
+        return CLIENT_ADDRESS.contains(lookalike);
+    }
+
+    /**
+     * Whether a name is a {@code _} or {@code .} spelling of a framing or hop-by-hop field
+     * ({@code Content_Length}, {@code Transfer.Encoding}, {@code Keep_Alive}…). The proxy frames
+     * the message by the real ones; a CGI, WSGI or Rack server may read the look-alike as one.
+     */
+    static boolean isFramingLookalike(String lowerName, String lookalike) {
+        return !lowerName.equals(lookalike) && (FRAMING.contains(lookalike) || HOP_BY_HOP.contains(lookalike));
     }
 
     /**

@@ -21,8 +21,8 @@ import java.util.Date;
  * Mints the signed identity assertion for an allowed request: {@code iss} (Portcullis),
  * {@code aud} (the route id), {@code sub}, {@code groups}, {@code scp}, {@code email}, the caller's
  * token {@code jti}, {@code iat}, and an {@code exp} that is the earlier of now + lifetime and the
- * caller token's own expiry. Assertions are cached per caller token and route until shortly
- * before they expire, so a busy caller costs one signature per lifetime, not one per request.
+ * caller token's own expiry. Assertions are cached by everything they say (route and caller) until
+ * shortly before they expire, so a busy caller costs one signature per lifetime, not one per request.
  * An assertion is kept as ASCII bytes, which the request encoder copies in bulk (a {@code String}
  * would be encoded again, character by character, on every request).
  */
@@ -33,8 +33,10 @@ public final class IdentityAssertions {
     private final Cache<Key, Minted> cache;
 
     /**
-     * What an assertion depends on. With a {@code jti} the token is named by it; without one, by
-     * everything the assertion says, so two different tokens never share an assertion.
+     * Everything an assertion says about the caller, always: a {@code jti} names a token only as
+     * far as its issuer keeps it unique, and two tokens with the same {@code jti}, {@code sub} and
+     * {@code exp} but other groups must never share an assertion. Groups and scopes compare as sets
+     * (they are the token's, in its order) and hash once per identity (see {@code NameSet}).
      */
     private record Key(String route, String issuer, String subject, String tokenId, long expiresAt,
             java.util.Set<String> groups, java.util.Set<String> scopes, String email) {
@@ -60,10 +62,8 @@ public final class IdentityAssertions {
 
     /** The assertion for this caller on this route (a compact JWS: ASCII). */
     public AsciiString assertionFor(String routeId, Identity who) {
-        Key k = who.tokenId() != null
-                ? new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), null, null, null)
-                : new Key(routeId, who.issuerId(), who.subject(), null, who.expiresAt(), who.groups(), who.scopes(),
-                        who.email());
+        Key k = new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), who.groups(),
+                who.scopes(), who.email());
         Minted m = cache.getIfPresent(k);
         String kid = keys.current().key().getKeyID();
         if (m == null || !m.kid().equals(kid)) {

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -44,11 +43,12 @@ public final class RequestHeaders {
         boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
         boolean trusted = policy.isTrustedProxy(ctx.client());
         String parent = headers.get("traceparent");
-        boolean continued = ctx.trace() != null && parent != null
+        boolean continued = ctx.trace() != null && ctx.trace().parentSpanId() != null && parent != null
                 && parent.regionMatches(3, ctx.trace().traceId(), 0, 32);
         String priorFor = trusted ? joined(headers, "X-Forwarded-For") : null;
         String priorProto = trusted ? headers.get("X-Forwarded-Proto") : null;
         String priorHost = trusted ? headers.get("X-Forwarded-Host") : null;
+        String priorForwarded = trusted ? joined(headers, "Forwarded") : null;
 
         Set<String> connectionListed = new HashSet<>();
         for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
@@ -66,7 +66,9 @@ public final class RequestHeaders {
             String lookalike = HeaderPolicy.lookalike(name);
             if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
                     || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
-                    || (!ctx.forwardToken() && lower.equals("authorization"))) {
+                    || (!ctx.forwardToken() && lower.equals("authorization"))
+                    || HeaderPolicy.isFramingLookalike(lower, lookalike)
+                    || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)))) {
                 remove.add(name.toString());
             }
         }
@@ -81,6 +83,9 @@ public final class RequestHeaders {
                 : ctx.upstreamAuthority());
         String clientIp = ctx.client().getHostAddress();
         headers.set("X-Forwarded-For", priorFor == null ? clientIp : priorFor + ", " + clientIp);
+        if (priorForwarded != null) {
+            headers.set("Forwarded", priorForwarded + ", for=" + forwardedNode(ctx.client()));
+        }
         headers.set("X-Forwarded-Proto", priorProto != null ? priorProto : ctx.scheme());
         String host = priorHost != null ? priorHost : ctx.clientHost();
         if (host != null) {
@@ -103,12 +108,21 @@ public final class RequestHeaders {
 
     /**
      * Headers through which a client could tell the upstream where it comes from, or that a
-     * different method or URL was meant, than what the gate judged. Compared in look-alike form
-     * ({@code X_Forwarded_For} becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack).
+     * different method or URL was meant, than what the gate judged: always removed, and the
+     * forwarding ones rewritten by the proxy. Compared in look-alike form ({@code X_Forwarded_For}
+     * becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack). The other client-address
+     * headers ({@link HeaderPolicy#CLIENT_ADDRESS}) are removed too, unless a trusted proxy sent
+     * them in their own spelling: a look-alike is no proxy's doing.
      */
     private static boolean isForwarding(String lookalike) {
-        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || lookalike.equals("x-real-ip")
-                || OVERRIDES.contains(lookalike);
+        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike);
+    }
+
+    /** An RFC 7239 node: an IPv4 address as it is, an IPv6 one quoted in brackets. */
+    private static String forwardedNode(InetAddress a) {
+        String ip = a.getHostAddress();
+        int scope = ip.indexOf('%');
+        return ip.indexOf(':') < 0 ? ip : "\"[" + (scope < 0 ? ip : ip.substring(0, scope)) + "]\"";
     }
 
     /** Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…). */
@@ -125,51 +139,23 @@ public final class RequestHeaders {
      * large set's value is built once per (cached) identity and kept: a 100-group token's list is
      * about 2 KB to join, escape and encode, ≈4 µs on every request. A small set's is built per
      * request (a fraction of a microsecond), so the many small identities a cache holds keep nothing more.
+     * Both are built by the same function, so a kept value is the value (see {@link IdentityValues}).
      */
     private static final int KEEP_ABOVE = 8;
-    private static final Function<Set<String>, AsciiString> GROUPS_VALUE =
-            groups -> new AsciiString(safe(String.join(",", groups)));
-    private static final Function<Set<String>, AsciiString> SCOPES_VALUE =
-            scopes -> new AsciiString(safe(String.join(" ", scopes)));
+    private static final Function<Set<String>, AsciiString> GROUPS_VALUE = IdentityValues::groups;
+    private static final Function<Set<String>, AsciiString> SCOPES_VALUE = IdentityValues::scopes;
 
     private static void addIdentity(HttpHeaders headers, IdentityHeadersConfig names, Identity id) {
-        headers.set(names.subject(), safe(id.subject()));
+        headers.set(names.subject(), IdentityValues.single(id.subject()));
         headers.set(names.groups(), id.groups().size() > KEEP_ABOVE ? id.fromGroups(GROUPS_VALUE)
                 : GROUPS_VALUE.apply(id.groups()));
         if (id.email() != null) {
-            headers.set(names.email(), safe(id.email()));
+            headers.set(names.email(), IdentityValues.single(id.email()));
         }
-        headers.set(names.issuer(), safe(id.issuerId()));
+        headers.set(names.issuer(), IdentityValues.single(id.issuerId()));
         if (!id.scopes().isEmpty()) {
             headers.set(names.scopes(), id.scopes().size() > KEEP_ABOVE ? id.fromScopes(SCOPES_VALUE)
                     : SCOPES_VALUE.apply(id.scopes()));
         }
-    }
-
-    /**
-     * Header values travel as bytes; claims are Unicode. Anything outside printable ASCII (and
-     * {@code %} itself) is percent-encoded as UTF-8, so a claim can neither break the header
-     * framing nor arrive garbled.
-     */
-    static String safe(String value) {
-        boolean plain = true;
-        for (int i = 0; i < value.length() && plain; i++) {
-            char c = value.charAt(i);
-            plain = c >= 0x20 && c < 0x7F && c != '%';
-        }
-        if (plain) {
-            return value;
-        }
-        StringBuilder sb = new StringBuilder(value.length() + 16);
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c >= 0x20 && c < 0x7F && c != '%') {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return sb.toString();
     }
 }

@@ -3,41 +3,52 @@ package dev.portcullis.forward;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * W3C Trace Context ({@code traceparent}) for the hop through Portcullis: a client's trace is
- * continued with a new span id of our own; a request without a valid one starts a new trace.
- * The trace id goes into the audit line, so a refusal can be found next to the service's spans.
+ * W3C Trace Context ({@code traceparent}) for the hop through Portcullis: a trusted source's trace
+ * is continued with a new span id of our own; any other request starts a new trace, which links
+ * to the client's context when it sent a valid one. The trace id goes into the audit line, so a
+ * refusal can be found next to the service's spans.
  *
  * @param traceId  32 lower-case hex digits
  * @param spanId   16 lower-case hex digits: Portcullis's span, the upstream's parent
  * @param parentSpanId the caller's span id when the trace was continued, else null
- * @param flags    2 hex digits (the client's, or {@code 00} for a trace we start: the sampling
- *                 decision stays with the services' own samplers)
+ * @param flags    2 hex digits (a trusted caller's, or ours for a trace we start)
+ * @param linkedTraceId an untrusted client's trace id, kept as a link of the new trace, else null
+ * @param linkedSpanId  that client's span id, else null
  */
-public record TraceContext(String traceId, String spanId, String flags, String parentSpanId) {
+public record TraceContext(String traceId, String spanId, String flags, String parentSpanId, String linkedTraceId,
+        String linkedSpanId) {
 
     /** Continues {@code traceparent} when it is valid version-00 context, else starts an unsampled trace. */
     public static TraceContext continueOrStart(String traceparent) {
-        return continueOrStart(traceparent, false);
+        return continueOrStart(traceparent, true, false);
     }
 
     /**
-     * Continues {@code traceparent} when it is valid version-00 context (the caller's sampling
-     * decision stands), else starts a trace, sampled when {@code sampleNew}.
+     * Continues {@code traceparent} when it is valid version-00 context from a {@code trusted}
+     * source (the caller's sampling decision stands). Otherwise starts a trace, sampled when
+     * {@code sampleNew}: an untrusted client chooses neither the trace its request joins nor
+     * whether it is recorded, and its valid context is kept only as a link.
      */
-    public static TraceContext continueOrStart(String traceparent, boolean sampleNew) {
+    public static TraceContext continueOrStart(String traceparent, boolean trusted, boolean sampleNew) {
+        String trace = null;
+        String parent = null;
         if (traceparent != null && traceparent.length() == 55 && traceparent.startsWith("00-")
                 && traceparent.charAt(35) == '-' && traceparent.charAt(52) == '-') {
-            String trace = traceparent.substring(3, 35);
-            String parent = traceparent.substring(36, 52);
+            String t = traceparent.substring(3, 35);
+            String p = traceparent.substring(36, 52);
             String flags = traceparent.substring(53, 55);
-            if (hex(trace) && hex(parent) && hex(flags) && !zeros(trace) && !zeros(parent)) {
-                return new TraceContext(trace, newSpanId(), flags, parent);
+            if (hex(t) && hex(p) && hex(flags) && !zeros(t) && !zeros(p)) {
+                if (trusted) {
+                    return new TraceContext(t, newSpanId(), flags, p, null, null);
+                }
+                trace = t;
+                parent = p;
             }
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        String trace = hex16(r.nextLong()) + hex16(r.nextLong());
-        return new TraceContext(zeros(trace) ? "0000000000000000000000000000000" + "1" : trace, newSpanId(),
-                sampleNew ? "01" : "00", null);
+        String id = hex16(r.nextLong()) + hex16(r.nextLong());
+        return new TraceContext(zeros(id) ? "0000000000000000000000000000000" + "1" : id, newSpanId(),
+                sampleNew ? "01" : "00", null, trace, parent);
     }
 
     /** Whether the trace is sampled (flag bit 0). */

@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -89,14 +90,19 @@ public final class Tracing implements AutoCloseable {
         }
         NEXT.set(t);
         try {
-            Span span = tracer.spanBuilder(e.routeId() == null ? e.method() : e.method() + " " + e.routeId())
+            SpanBuilder builder = tracer.spanBuilder(e.routeId() == null ? e.method() : e.method() + " " + e.routeId())
                     .setParent(parent).setSpanKind(SpanKind.SERVER)
                     .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
                     .setAttribute(METHOD, e.method()).setAttribute(PATH, e.path())
                     .setAttribute(STATUS, (long) e.status()).setAttribute(CLIENT, e.client())
                     .setAttribute(DECISION, AuditLog.decision(e.reason())).setAttribute(REASON, e.reason().code())
-                    .setAttribute(REQUEST_ID, e.requestId())
-                    .startSpan();
+                    .setAttribute(REQUEST_ID, e.requestId());
+            if (t.linkedTraceId() != null) {
+                // Only a link: the client is not a trusted source, so its context is not our parent.
+                builder.addLink(SpanContext.createFromRemoteParent(t.linkedTraceId(), t.linkedSpanId(),
+                        TraceFlags.getDefault(), TraceState.getDefault()));
+            }
+            Span span = builder.startSpan();
             if (e.routeId() != null) {
                 span.setAttribute(ROUTE, e.routeId());
             }

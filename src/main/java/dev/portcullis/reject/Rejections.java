@@ -50,6 +50,7 @@ public final class Rejections {
             case 417: return "expectation_failed";
             case 429: return "too_many_requests";
             case 431: return "request_header_fields_too_large";
+            case 500: return "internal_server_error";
             case 502: return "bad_gateway";
             case 503: return "service_unavailable";
             case 504: return "gateway_timeout";

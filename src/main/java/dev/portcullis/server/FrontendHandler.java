@@ -98,7 +98,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         pending.add(msg);
-        drain();
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            fault(e);
+        }
     }
 
     @Override
@@ -205,6 +209,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
         List<String> parents = r.headers().getAll("traceparent");
         x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
+                x.snapshot.headers().isTrustedTraceSource(clientAddress),
                 gate.tracing() != null && gate.tracing().sampleNew());
         String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
         if (x.clientHost != null && host == null) {
@@ -302,9 +307,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         Runnable retry = () -> {
             if (gen == generation && state == State.DECIDING && x.timer != null) {
                 x.cancelTimer();
-                authenticate(token, false);
-                drain();
-                demandRead();
+                try {
+                    authenticate(token, false);
+                    drain();
+                    demandRead();
+                } catch (RuntimeException e) {
+                    fault(e); // a task's exception would only be logged, and the exchange left hanging
+                }
             }
         };
         x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
@@ -354,7 +363,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
                 UpstreamPool.discard(f.channel());
             } else if (f.isSuccess()) {
                 gate.metrics().upstreamConnectionOpened();
-                attach(f.channel());
+                try {
+                    attach(f.channel());
+                } catch (RuntimeException e) {
+                    fault(e); // a listener's exception would only be logged, and the exchange left hanging
+                }
             } else {
                 failUpstream(Reason.UPSTREAM_UNAVAILABLE);
             }
@@ -508,6 +521,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void onUpstreamMessage(HttpObject msg) {
+        try {
+            relay(msg);
+        } catch (RuntimeException e) {
+            fault(e); // not the upstream's doing: not an upstream_error
+        }
+    }
+
+    private void relay(HttpObject msg) {
         if (state != State.FORWARDING) {
             ReferenceCountUtil.release(msg);
             return;
@@ -660,6 +681,26 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             ctx.writeAndFlush(Rejections.response(reason, false, x.requestId))
                     .addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /**
+     * Ends the exchange after an exception of the proxy's own, wherever it was thrown: 500
+     * {@code internal_error} when nothing was answered yet, else a close; either way through
+     * {@link #audit}, which releases the route's slot. Never {@code client_closed}: the client
+     * did nothing.
+     */
+    private void fault(RuntimeException e) {
+        Faults.report(x.requestId, e);
+        boolean open = x.snapshot != null && !x.audited;
+        if (open && !x.responseStarted && state != State.CLOSING) {
+            dropUpstream();
+            reject(Reason.INTERNAL_ERROR, true);
+            return;
+        }
+        if (open) {
+            audit(Reason.INTERNAL_ERROR, Reason.INTERNAL_ERROR.status());
+        }
+        closeNow();
     }
 
     private void releaseSlot() {

@@ -104,6 +104,14 @@ class ConfigReaderTest {
     }
 
     @Test
+    void traceSourcesAreReadAndNoneIsTrustedByDefault() throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).tracing().trustedSources()).isEmpty();
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\ntracing: { trusted_sources: [10.0.0.0/8, 192.168.1.7] }");
+        assertThat(reader.read(FILE, text).tracing().trustedSources()).containsExactly("10.0.0.0/8", "192.168.1.7");
+    }
+
+    @Test
     void everyOptionalKeyIsRead() throws ConfigException {
         String text = EXAMPLE
                 .replace("admin: { listen: 127.0.0.1:9090 }", """
@@ -316,6 +324,9 @@ class ConfigReaderTest {
                 arguments("bad trusted proxy", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "trusted_proxies: [10.0.0.0/8, 10.0.0.0/40]",
                         "trusted_proxies[1]", "expected an IP address or CIDR block", 2, 31),
+                arguments("bad trusted trace source", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "tracing: { trusted_sources: [10.0.0.0/8, example.com] }",
+                        "tracing.trusted_sources[1]", "expected an IP address or CIDR block", 2, 42),
                 arguments("identity headers clash", "email: X-Auth-Email", "email: x-auth-subject",
                         "identity_headers.email", "same header as identity_headers.subject", 11, 69),
                 arguments("identity header not a token", "subject: X-Auth-Subject", "subject: 'X Auth'",

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Assertions are cached per caller token and route, and never shared between different callers. */
+/** Assertions are cached by route and everything they say, and never shared between different callers. */
 class IdentityAssertionsTest {
     private final Clock clock = Clock.systemUTC();
     private final IdentityAssertions assertions = new IdentityAssertions(IdentityAssertionConfig.defaults(),
@@ -42,6 +42,25 @@ class IdentityAssertionsTest {
         assertThat(SignedJWT.parse(assertions.assertionFor("orders", scoped).toString()).getJWTClaimsSet()
                 .getStringListClaim("scp")).isEqualTo(List.of("orders.write"));
         assertThat(SignedJWT.parse(r).getJWTClaimsSet().getStringListClaim("groups")).containsExactly("readers");
+    }
+
+    /** A jti names a token only as far as its issuer keeps it unique: the key is still everything. */
+    @Test
+    void tokensWithTheSameJtiButOtherClaimsGetTheirOwnAssertions() throws Exception {
+        Identity reader = who("t-1", Set.of("readers"), Set.of("orders.read"));
+        Identity admin = who("t-1", Set.of("readers", "admins"), Set.of("orders.read"));
+        Identity scoped = who("t-1", Set.of("readers"), Set.of("orders.write"));
+        Identity other = new Identity("okta", "alice", Set.of("readers"), Set.of("orders.read"), "mallory@example.com",
+                "t-1", "cid", exp, Map.of());
+        assertions.assertionFor("orders", reader);
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", admin).toString()).getJWTClaimsSet()
+                .getStringListClaim("groups")).containsExactlyInAnyOrder("readers", "admins");
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", scoped).toString()).getJWTClaimsSet()
+                .getStringListClaim("scp")).containsExactly("orders.write");
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", other).toString()).getJWTClaimsSet()
+                .getStringClaim("email")).isEqualTo("mallory@example.com");
+        assertThat(SignedJWT.parse(assertions.assertionFor("orders", reader).toString()).getJWTClaimsSet()
+                .getStringListClaim("groups")).containsExactly("readers");
     }
 
     @Test

@@ -32,4 +32,18 @@ class TraceContextTest {
         assertThat(t.flags()).isEqualTo("00");
         assertThat(TraceContext.continueOrStart(parent).traceId()).isNotEqualTo(t.traceId());
     }
+
+    /** An untrusted client's valid context becomes a link of a new trace, whose sampling is ours. */
+    @Test
+    void anUntrustedParentIsOnlyLinkedFromANewTrace() {
+        TraceContext t = TraceContext.continueOrStart(PARENT, false, false);
+        assertThat(t.traceId()).matches("[0-9a-f]{32}").isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(t.parentSpanId()).isNull();
+        assertThat(t.flags()).as("the client's sampled flag is not ours").isEqualTo("00");
+        assertThat(t.linkedTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(t.linkedSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(TraceContext.continueOrStart(PARENT, false, true).flags()).isEqualTo("01");
+        assertThat(TraceContext.continueOrStart("garbage", false, false).linkedTraceId()).isNull();
+        assertThat(TraceContext.continueOrStart(PARENT, true, false).linkedTraceId()).isNull();
+    }
 }

@@ -45,6 +45,13 @@ final class HeaderInvariants {
             "x-auth-issuer", "x-auth-scopes", "x-portcullis-assertion", "x-request-id");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
             "trailer", "upgrade", "proxy-authorization", "proxy-authenticate");
+    /** Client-address headers: the client is no trusted proxy, so none of any spelling is forwarded. */
+    private static final Set<String> CLIENT_ADDRESS = Set.of("forwarded", "x-real-ip", "true-client-ip",
+            "x-client-ip", "cf-connecting-ip", "client-ip", "x-cluster-client-ip");
+    /** Names the upstream frames the message by: no {@code _} or {@code .} spelling of one is forwarded. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "host", "expect",
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authorization",
+            "proxy-authenticate");
 
     private HeaderInvariants() {
     }
@@ -86,8 +93,10 @@ final class HeaderInvariants {
                         () -> "after [" + before + "] a client look-alike reaches the upstream: " + name);
             }
             require(!HOP_BY_HOP.contains(lower), () -> "after [" + before + "] hop-by-hop " + name + " is forwarded");
-            require(!lower.equals("authorization") && !lower.equals("forwarded") && !lower.equals("x-real-ip")
-                    && !lower.equals("expect"), () -> "after [" + before + "] " + name + " is forwarded");
+            require(!lower.equals("authorization") && !lower.equals("expect")
+                    && !CLIENT_ADDRESS.contains(asciiFold(name)), () -> "after [" + before + "] " + name + " is forwarded");
+            require(lower.equals(asciiFold(name)) || !FRAMING.contains(asciiFold(name)),
+                    () -> "after [" + before + "] the framing look-alike " + name + " is forwarded");
         }
         if (chunked == null) {
             return; // a transfer coding other than chunked last: the decoder answers 400

@@ -226,8 +226,8 @@ class SpoofingIT {
         assertThat(r.all("X-Forwarded-For")).containsExactly("203.0.113.7, 198.51.100.1, 10.0.0.1, 127.0.0.1");
         assertThat(r.all("X-Forwarded-Proto")).containsExactly("https");
         assertThat(r.all("X-Forwarded-Host")).containsExactly("shop.example.com");
-        assertThat(r.all("Forwarded")).as("removed even from a trusted proxy").isEmpty();
-        assertThat(r.all("X-Real-IP")).isEmpty();
+        assertThat(r.all("Forwarded")).as("extended with this hop").containsExactly("for=192.0.2.1, for=127.0.0.1");
+        assertThat(r.all("X-Real-IP")).as("a trusted proxy's word").containsExactly("192.0.2.1");
         trusting.assertStillServing();
     }
 
@@ -270,4 +270,87 @@ class SpoofingIT {
         assertThat(a.closed()).isTrue();
         p.assertNothingForwardedAndStillServing();
     }
+
+    /** Headers through which a client names its own address to frameworks that read them. */
+    private static final List<String> CLIENT_ADDRESS = List.of("True-Client-IP", "X-Client-IP", "CF-Connecting-IP",
+            "Client-IP", "X-Cluster-Client-IP", "X-Real-IP", "Forwarded");
+
+    /** Each client-address header, in each spelling a framework folds into it. */
+    static Stream<Arguments> clientAddressSpellings() {
+        List<Arguments> out = new ArrayList<>();
+        for (String name : CLIENT_ADDRESS) {
+            String value = name.equals("Forwarded") ? "for=203.0.113.7;proto=https" : "203.0.113.7";
+            out.add(Arguments.of(name, name, value, true));
+            out.add(Arguments.of(name, name.toLowerCase(Locale.ROOT), value, true));
+            out.add(Arguments.of(name, name.toUpperCase(Locale.ROOT), value, true));
+            if (name.contains("-")) {
+                out.add(Arguments.of(name, name.replace('-', '_'), value, false));
+                out.add(Arguments.of(name, name.replace('-', '.'), value, false));
+                out.add(Arguments.of(name, name.toLowerCase(Locale.ROOT).replace('-', '_'), value, false));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "untrusted client, {1}")
+    @MethodSource("clientAddressSpellings")
+    void clientAddressHeadersFromAnUntrustedClientAreRemoved(String canonical, String spelled, String value,
+            boolean plainSpelling) throws Exception {
+        Answer a = p.send(p.get("/public/x", spelled + ": " + value));
+
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        RecordingUpstream.Received r = p.forwarded();
+        assertThat(valuesFolded(r, folded(canonical))).as("any spelling of %s", canonical).isEmpty();
+        assertThat(valuesFolded(r, "x-forwarded-for")).containsExactly("127.0.0.1");
+        p.assertStillServing();
+    }
+
+    /**
+     * A trusted proxy says who its client is: its client-address headers are kept in their own
+     * spelling ({@code Forwarded} extended with this hop, as {@code X-Forwarded-For} is), while a
+     * {@code _} or {@code .} look-alike is no proxy's doing and is removed.
+     */
+    @ParameterizedTest(name = "trusted proxy, {1}")
+    @MethodSource("clientAddressSpellings")
+    void clientAddressHeadersFromATrustedProxyAreKeptInTheirOwnSpellingOnly(String canonical, String spelled,
+            String value, boolean plainSpelling) throws Exception {
+        Answer a = trusting.send(trusting.get("/public/x", spelled + ": " + value));
+
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        RecordingUpstream.Received r = trusting.forwarded();
+        List<String> expected = !plainSpelling ? List.of()
+                : canonical.equals("Forwarded") ? List.of(value + ", for=127.0.0.1") : List.of(value);
+        assertThat(valuesFolded(r, folded(canonical))).as("any spelling of %s", canonical)
+                .containsExactlyElementsOf(expected);
+        trusting.assertStillServing();
+    }
+
+    /** Framing and hop-by-hop names in look-alike spelling: a CGI-style server may read them as the real ones. */
+    static Stream<Arguments> framingLookalikes() {
+        return Stream.of("Content_Length: 999", "Content.Length: 999", "CONTENT_LENGTH: 999",
+                "Transfer_Encoding: chunked", "transfer.encoding: chunked", "Keep_Alive: timeout=5",
+                "Proxy_Connection: keep-alive", "Proxy_Authorization: Basic cm9vdDpyb290", "Proxy.Authenticate: Basic")
+                .flatMap(line -> Stream.of(Arguments.of(line, false), Arguments.of(line, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, trusted proxy: {1}")
+    @MethodSource("framingLookalikes")
+    void framingLookalikesAreNotForwarded(String line, boolean trusted) throws Exception {
+        ProxyUnderAttack proxy = trusted ? trusting : p;
+        String request = "POST /public/x HTTP/1.1\r\nHost: " + proxy.host() + "\r\n" + line
+                + "\r\nContent-Length: 5\r\n\r\nhello";
+        Answer a = proxy.send(request);
+
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        RecordingUpstream.Received r = proxy.forwarded();
+        assertThat(r.names()).as("names with _ or . that fold onto framing or hop-by-hop names")
+                .noneMatch(n -> (n.contains("_") || n.contains(".")) && FRAMING.contains(folded(n)));
+        assertThat(r.all("Content-Length")).containsExactly("5");
+        assertThat(r.body()).isEqualTo("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        proxy.assertStillServing();
+    }
+
+    private static final java.util.Set<String> FRAMING = java.util.Set.of("content-length", "transfer-encoding",
+            "host", "expect", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
+            "proxy-authorization", "proxy-authenticate");
 }

@@ -65,18 +65,20 @@ class CoreFlowIT {
         assertThat(r.names()).noneMatch(n -> n.equalsIgnoreCase("x_portcullis_assertion"));
     }
 
+    /** From a trusted trace source ({@code tracing.trusted_sources}); others start a new trace (TracingIT). */
     @Test
-    void theClientsTraceIsContinuedUpstreamAndNamedInTheAuditLine() throws Exception {
-        try (AuditCapture audit = new AuditCapture()) {
-            String token = h.token("tracy@example.com", List.of("orders-readers"));
+    void aTrustedSourcesTraceIsContinuedUpstreamAndNamedInTheAuditLine() throws Exception {
+        try (Harness trusting = new Harness(); AuditCapture audit = new AuditCapture()) {
+            trusting.start(Harness.defaultConfig() + "tracing: { trusted_sources: [127.0.0.1/32] }\n");
+            String token = trusting.token("tracy@example.com", List.of("orders-readers"));
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + h.proxy().port() + "/orders/9"))
+                    "http://127.0.0.1:" + trusting.proxy().port() + "/orders/9"))
                     .header("Authorization", "Bearer " + token)
                     .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                     .header("tracestate", "vendor=1").build();
-            assertThat(h.http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+            assertThat(trusting.http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(200);
-            RecordingUpstream.Received r = h.upstream.take();
+            RecordingUpstream.Received r = trusting.upstream.take();
             assertThat(r.header("traceparent")).matches("00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01")
                     .isNotEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
             assertThat(r.header("tracestate")).isEqualTo("vendor=1");

@@ -2,13 +2,21 @@ package dev.portcullis.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Upstreams trust the identity headers blindly, so only the proxy may write them: whatever a
@@ -225,5 +233,69 @@ class IdentityHeadersIT {
         assertThat(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hello");
         assertThat(r.trailers()).extracting(t -> t[0].toLowerCase(Locale.ROOT).replace('_', '-'))
                 .doesNotContain("x-auth-subject", "x-auth-groups");
+    }
+
+    /** Names with every separator and escape character a service could misread, each alone and inside text. */
+    static Stream<Arguments> awkwardNames() {
+        List<String> names = List.of("eng,orders-admins", ",", "read write", " ", "50%", "%", "%2C", "%25", "%20",
+                "a+b", "+", "say \"hi\"", "a;b=c", "tab\there", " leading", "trailing ", "  both  ", "\t",
+                "line\r\nbreak", "caf\u00e9 \u2615 \u6771\u4eac", "%C3%A9", "a, b", "x%2Cy,z");
+        return Stream.of(false, true).flatMap(kept -> names.stream().map(n -> Arguments.of(n, kept)));
+    }
+
+    /**
+     * What the README tells services to do with an identity header: split a list on its separator
+     * ({@code ,} for groups, a space for scopes), then percent-decode each item as UTF-8, with
+     * {@code +} kept as a plus ({@code URLDecoder} alone would read it as a space).
+     */
+    static List<String> decodeList(String value, String separator) {
+        List<String> out = new ArrayList<>();
+        if (value.isEmpty()) {
+            return out;
+        }
+        for (String item : value.split(Pattern.quote(separator), -1)) {
+            out.add(decode(item));
+        }
+        return out;
+    }
+
+    static String decode(String value) {
+        return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Every identity header decodes to exactly the token's claim, whatever the claim contains; with
+     * more than eight groups the header value is the one kept with the cached caller (second request).
+     */
+    @ParameterizedTest(name = "[{0}] kept value: {1}")
+    @MethodSource("awkwardNames")
+    void everyIdentityHeaderDecodesToTheTokensClaim(String name, boolean kept) throws Exception {
+        List<String> groups = new ArrayList<>();
+        if (kept) {
+            for (int i = 0; i < 9; i++) {
+                groups.add("team-" + i);
+            }
+        }
+        groups.add(name);
+        groups.add("orders-readers");
+        List<String> scopes = List.of("orders.read", name, "reports.read");
+        String token = h.token(name, Map.of("groups", groups, "scp", scopes, "email", name));
+        for (int i = 0; i < (kept ? 2 : 1); i++) {
+            RecordingUpstream.Received r = forward("/orders/" + i, List.of("Authorization: Bearer " + token));
+
+            assertThat(r.all("X-Auth-Subject")).hasSize(1);
+            assertThat(decode(r.header("X-Auth-Subject"))).isEqualTo(name);
+            assertThat(decode(r.header("X-Auth-Email"))).isEqualTo(name);
+            assertThat(r.all("X-Auth-Groups")).hasSize(1);
+            assertThat(decodeList(r.header("X-Auth-Groups"), ",")).as(r.header("X-Auth-Groups"))
+                    .containsExactlyElementsOf(groups);
+            assertThat(decodeList(r.header("X-Auth-Scopes"), " ")).as(r.header("X-Auth-Scopes"))
+                    .containsExactlyElementsOf(scopes);
+            for (String header : List.of("X-Auth-Subject", "X-Auth-Email", "X-Auth-Groups", "X-Auth-Scopes")) {
+                String v = r.header(header);
+                assertThat(v).as("%s is printable ASCII without edge whitespace", header)
+                        .matches("[!-~]([ -~]*[!-~])?");
+            }
+        }
     }
 }

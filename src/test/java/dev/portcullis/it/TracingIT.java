@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class TracingIT {
     static Harness h;
+    /** The same, without {@code trusted_sources}: no client's trace is continued. */
+    static Harness untrusting;
     static HttpServer collector;
     static final BlockingQueue<byte[]> exports = new LinkedBlockingQueue<>();
 
@@ -38,13 +40,20 @@ class TracingIT {
                 tracing:
                   otlp_endpoint: http://127.0.0.1:%d/v1/traces
                   export_delay: 100ms
+                  trusted_sources: [127.0.0.1/32]
                 audit: { allowed_sample_rate: 0.0 }
+                """.formatted(collector.getAddress().getPort()));
+        untrusting = new Harness().start(Harness.defaultConfig() + """
+                tracing:
+                  otlp_endpoint: http://127.0.0.1:%d/v1/traces
+                  export_delay: 100ms
                 """.formatted(collector.getAddress().getPort()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         h.close();
+        untrusting.close();
         collector.stop(0);
     }
 
@@ -119,5 +128,58 @@ class TracingIT {
             String counted = "reason=\"allowed\"";
             assertThat(h.metricsOnce(counted)).contains(counted);
         }
+    }
+
+    /**
+     * A client outside {@code tracing.trusted_sources} cannot choose the trace (nor, with its
+     * flag, whether it is sampled): the request starts a new trace, the upstream is told that one,
+     * the client's vendor state is dropped, and the exported span links to the client's context.
+     */
+    @Test
+    void anUntrustedClientsTraceparentStartsANewTraceLinkedToIt() throws Exception {
+        untrusting.upstream.clear();
+        String clientTrace = "2af7651916cd43dd8448eb211c80319c";
+        String clientSpan = "c7ad6b7169203332";
+        String token = untrusting.token("linker", List.of("orders-readers"));
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + untrusting.port() + "/orders/81"))
+                .header("Authorization", "Bearer " + token)
+                .header("traceparent", "00-" + clientTrace + "-" + clientSpan + "-01")
+                .header("tracestate", "vendor=chosen-by-client").build();
+        assertThat(untrusting.http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        RecordingUpstream.Received r = untrusting.upstream.take();
+        String sent = r.header("traceparent");
+        assertThat(r.all("traceparent")).hasSize(1);
+        assertThat(sent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]").doesNotContain(clientTrace)
+                .doesNotContain(clientSpan);
+        assertThat(r.all("tracestate")).as("the client's vendor state belongs to its own trace").isEmpty();
+
+        byte[] ourTrace = HexFormat.of().parseHex(sent.substring(3, 35));
+        byte[] ourSpan = HexFormat.of().parseHex(sent.substring(36, 52));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            byte[] body = exports.poll(500, TimeUnit.MILLISECONDS);
+            if (body != null && contains(body, ourTrace) && contains(body, ourSpan)) {
+                assertThat(contains(body, HexFormat.of().parseHex(clientTrace))).as("linked trace").isTrue();
+                assertThat(contains(body, HexFormat.of().parseHex(clientSpan))).as("linked span").isTrue();
+                return;
+            }
+        }
+        throw new AssertionError("no span with the forwarded ids was exported within 10 s");
+    }
+
+    /** A trusted source's trace is continued: same trace id, its span the parent of ours. */
+    @Test
+    void aTrustedSourcesTraceparentIsContinued() throws Exception {
+        h.upstream.clear();
+        String token = h.token("continued", List.of("orders-readers"));
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port() + "/orders/82"))
+                .header("Authorization", "Bearer " + token)
+                .header("traceparent", "00-3af7651916cd43dd8448eb211c80319c-d7ad6b7169203333-00")
+                .header("tracestate", "vendor=kept").build();
+        assertThat(h.http.send(req, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        RecordingUpstream.Received r = h.upstream.take();
+        assertThat(r.header("traceparent")).startsWith("00-3af7651916cd43dd8448eb211c80319c-").endsWith("-00")
+                .doesNotContain("d7ad6b7169203333");
+        assertThat(r.all("tracestate")).containsExactly("vendor=kept");
     }
 }
