@@ -125,9 +125,13 @@ public final class RequestHeaders {
         return ip.indexOf(':') < 0 ? ip : "\"[" + (scope < 0 ? ip : ip.substring(0, scope)) + "]\"";
     }
 
-    /** Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…). */
+    /**
+     * Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…), and
+     * {@code Proxy}: CGI hands it to the service as {@code HTTP_PROXY}, which many HTTP clients
+     * read as their outbound proxy (httpoxy, CVE-2016-5385), and no client has a reason to send it.
+     */
     private static final Set<String> OVERRIDES = Set.of("x-http-method-override", "x-http-method",
-            "x-method-override", "x-original-url", "x-rewrite-url", "x-original-method");
+            "x-method-override", "x-original-url", "x-rewrite-url", "x-original-method", "proxy");
 
     private static String joined(HttpHeaders headers, CharSequence name) {
         List<String> all = headers.getAll(name);

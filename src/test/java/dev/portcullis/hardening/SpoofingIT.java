@@ -350,6 +350,32 @@ class SpoofingIT {
         proxy.assertStillServing();
     }
 
+    /**
+     * Method and URL overrides that frameworks honour (Symfony, Rails, IIS URL Rewrite…) and
+     * httpoxy's {@code Proxy} (CGI turns it into {@code HTTP_PROXY}, which HTTP clients read as
+     * their outbound proxy): removed in every spelling, from a trusted proxy too.
+     */
+    static Stream<Arguments> overrideHeaders() {
+        return Stream.of("X-HTTP-Method-Override: DELETE", "x_http_method_override: DELETE", "X-HTTP-Method: DELETE",
+                "X-Method-Override: DELETE", "X.Method.Override: DELETE", "X-Original-URL: /admin",
+                "X_Original_URL: /admin", "X-Rewrite-URL: /admin", "X-Original-Method: DELETE",
+                "Proxy: http://203.0.113.7:3128", "PROXY: http://203.0.113.7:3128")
+                .flatMap(line -> Stream.of(Arguments.of(line, false), Arguments.of(line, true)));
+    }
+
+    @ParameterizedTest(name = "{0}, trusted proxy: {1}")
+    @MethodSource("overrideHeaders")
+    void overrideAndProxyHeadersAreNotForwarded(String line, boolean trusted) throws Exception {
+        ProxyUnderAttack proxy = trusted ? trusting : p;
+        Answer a = proxy.send(proxy.get("/public/x", line));
+
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        RecordingUpstream.Received r = proxy.forwarded();
+        String name = folded(line.substring(0, line.indexOf(':')));
+        assertThat(r.names()).as("names that fold onto %s", name).noneMatch(n -> folded(n).equals(name));
+        proxy.assertStillServing();
+    }
+
     private static final java.util.Set<String> FRAMING = java.util.Set.of("content-length", "transfer-encoding",
             "host", "expect", "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade",
             "proxy-authorization", "proxy-authenticate");
