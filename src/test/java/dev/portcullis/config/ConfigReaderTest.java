@@ -315,6 +315,10 @@ class ConfigReaderTest {
                         "identity_headers.subject", "a header name of letters, digits and '-'", 11, 21),
                 arguments("public not a boolean", "public: true", "public: 'true'",
                         "routes[1].public", "expected true or false", 23, 5),
+                arguments("forward_token on a public route", "    public: true\n",
+                        "    public: true\n    forward_token: true\n", "routes[1].forward_token",
+                        "a public route never verifies a token, so forwarding one would hand the service an"
+                                + " unverified credential", 24, 5),
                 arguments("number out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { max_token_bytes: 10 }",
                         "server.max_token_bytes", "must be between 512 and 1048576, was 10", 2, 11),
