@@ -32,7 +32,7 @@ public final class ConfigReader {
             "jwks_min_refetch_interval");
     private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
-            "max_body_size", "max_concurrent_requests", "mode");
+            "max_body_size", "max_concurrent_requests", "mode", "method_override");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     private static final Set<String> ADMIN_KEYS = Set.of("listen");
@@ -40,7 +40,8 @@ public final class ConfigReader {
     private static final Set<String> UPSTREAM_TLS_KEYS = Set.of("ca_file", "cert_file", "key_file");
     private static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
-            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes");
+            "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
+            "method_override");
     private static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop");
     private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
@@ -371,7 +372,8 @@ public final class ConfigReader {
                 n.duration("key_wait_timeout", d.keyWaitTimeout()),
                 (int) n.number("io_threads", d.ioThreads(), 0, 1024),
                 n.number("token_cache_size", d.tokenCacheSize(), 0, 10_000_000),
-                n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40));
+                n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40),
+                methodOverride(n, d.methodOverrideAllowed()));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {
@@ -433,7 +435,7 @@ public final class ConfigReader {
     private static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, null, -1, 0, n.location(), false);
+                    null, null, null, -1, 0, n.location(), false, null);
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
@@ -461,7 +463,23 @@ public final class ConfigReader {
                 tls(n.get("upstream_tls"), false),
                 n.number("max_body_size", -1, 0, Long.MAX_VALUE),
                 (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
-                n.location(), auditMode(n));
+                n.location(), auditMode(n), methodOverride(n, null));
+    }
+
+    /**
+     * {@code method_override: refuse | allow}: true for allow; {@code fallback} when the key is
+     * absent (null on a route: the server's setting applies).
+     */
+    private static Boolean methodOverride(ConfigNode n, Boolean fallback) {
+        String value = n.text("method_override", null);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals("refuse") && !value.equals("allow")) {
+            n.get("method_override").error("expected 'refuse' or 'allow', was '" + value + "'");
+            return fallback;
+        }
+        return value.equals("allow");
     }
 
     /** {@code mode: enforce} (the default) or {@code mode: audit}. */

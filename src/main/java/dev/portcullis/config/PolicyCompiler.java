@@ -60,7 +60,7 @@ public final class PolicyCompiler {
                     (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
                     metrics.forRoute(r.id()),
                     r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                    r.maxConcurrentRequests(), r.audit()));
+                    r.maxConcurrentRequests(), r.audit(), r.allowsMethodOverride(config.server())));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         java.util.Set<String> claimNames = new HashSet<>();

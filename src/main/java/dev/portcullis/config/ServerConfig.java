@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param tokenCacheSize       verified tokens kept, so repeat callers skip the signature check; 0 disables
  * @param tokenCacheMaxBytes   heap the verified-token cache may hold, by an estimate of each caller's
  *                             size: a 100-group caller takes about five times a 5-group one
+ * @param methodOverrideAllowed {@code method_override: allow}: a {@code _method} query parameter is
+ *                             forwarded; by default ({@code refuse}) it gets 400, since frameworks would
+ *                             serve the request as that method while the gate judged another
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -31,11 +34,12 @@ public record ServerConfig(
         Duration keyWaitTimeout,
         int ioThreads,
         long tokenCacheSize,
-        long tokenCacheMaxBytes) {
+        long tokenCacheMaxBytes,
+        boolean methodOverrideAllowed) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
-                48L * 1024 * 1024);
+                48L * 1024 * 1024, false);
     }
 }
