@@ -62,6 +62,14 @@ public final class ConfigReader {
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final Map<String, String> env;
+    private final Source source;
+
+    /** Where the text of a config file comes from. */
+    @FunctionalInterface
+    public interface Source {
+        /** The file's text; an {@link IOException} is reported as the file's error. */
+        String read(Path file) throws IOException;
+    }
 
     public ConfigReader() {
         this(System.getenv());
@@ -69,7 +77,16 @@ public final class ConfigReader {
 
     /** With the environment that {@code ${VAR}} references are resolved from. */
     public ConfigReader(Map<String, String> env) {
+        this(env, file -> Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * With the environment, and the source of the files' text: a reload passes the bytes it has
+     * seen settle, so a file still being written is never parsed.
+     */
+    public ConfigReader(Map<String, String> env, Source source) {
         this.env = Map.copyOf(env);
+        this.source = source;
     }
     /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
     private final ObjectMapper mapper = new ObjectMapper(yaml)
@@ -139,9 +156,9 @@ public final class ConfigReader {
         }
     }
 
-    private static String readText(String name, Path file) throws ConfigException {
+    private String readText(String name, Path file) throws ConfigException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return source.read(file);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot read file: " + e)));
         }
