@@ -32,6 +32,8 @@ public enum Reason {
     NO_ROUTE("no_route", 404, null),
     PATH_REJECTED("path_rejected", 400, null),
     BAD_REQUEST("bad_request", 400, null),
+    /** A {@code _method} query parameter, which frameworks would serve as another method ({@code method_override}). */
+    METHOD_OVERRIDE_REJECTED("method_override_rejected", 400, null),
     URI_TOO_LONG("uri_too_long", 414, null),
     HEADERS_TOO_LARGE("headers_too_large", 431, null),
     BODY_TOO_LARGE("body_too_large", 413, null),

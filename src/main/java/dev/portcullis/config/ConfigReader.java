@@ -32,7 +32,7 @@ public final class ConfigReader {
             "jwks_min_refetch_interval");
     private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
-            "max_body_size", "max_concurrent_requests", "mode");
+            "max_body_size", "max_concurrent_requests", "mode", "method_override");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     private static final Set<String> ADMIN_KEYS = Set.of("listen", "max_connections", "header_read_timeout",
@@ -42,7 +42,7 @@ public final class ConfigReader {
     private static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
             "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
-            "body_read_timeout", "body_min_rate", "response_write_timeout");
+            "body_read_timeout", "body_min_rate", "response_write_timeout", "method_override");
     private static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop");
     private static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
@@ -65,6 +65,14 @@ public final class ConfigReader {
 
     private final YAMLFactory yaml = new YAMLFactory();
     private final Map<String, String> env;
+    private final Source source;
+
+    /** Where the text of a config file comes from. */
+    @FunctionalInterface
+    public interface Source {
+        /** The file's text; an {@link IOException} is reported as the file's error. */
+        String read(Path file) throws IOException;
+    }
 
     public ConfigReader() {
         this(System.getenv());
@@ -72,7 +80,16 @@ public final class ConfigReader {
 
     /** With the environment that {@code ${VAR}} references are resolved from. */
     public ConfigReader(Map<String, String> env) {
+        this(env, file -> Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * With the environment, and the source of the files' text: a reload passes the bytes it has
+     * seen settle, so a file still being written is never parsed.
+     */
+    public ConfigReader(Map<String, String> env, Source source) {
         this.env = Map.copyOf(env);
+        this.source = source;
     }
     /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
     private final ObjectMapper mapper = new ObjectMapper(yaml)
@@ -142,9 +159,9 @@ public final class ConfigReader {
         }
     }
 
-    private static String readText(String name, Path file) throws ConfigException {
+    private String readText(String name, Path file) throws ConfigException {
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return source.read(file);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot read file: " + e)));
         }
@@ -387,7 +404,8 @@ public final class ConfigReader {
                 n.number("token_cache_max_bytes", d.tokenCacheMaxBytes(), 1L << 20, 1L << 40),
                 n.duration("body_read_timeout", d.bodyReadTimeout(), MIN_CLIENT_TIMEOUT),
                 n.number("body_min_rate", d.bodyMinRate(), 0, 1L << 40),
-                n.duration("response_write_timeout", d.responseWriteTimeout(), MIN_CLIENT_TIMEOUT));
+                n.duration("response_write_timeout", d.responseWriteTimeout(), MIN_CLIENT_TIMEOUT),
+                methodOverride(n, d.methodOverrideAllowed()));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {
@@ -449,7 +467,7 @@ public final class ConfigReader {
     private static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, null, -1, 0, n.location(), false);
+                    null, null, null, -1, 0, n.location(), false, null);
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
@@ -477,7 +495,23 @@ public final class ConfigReader {
                 tls(n.get("upstream_tls"), false),
                 n.number("max_body_size", -1, 0, Long.MAX_VALUE),
                 (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
-                n.location(), auditMode(n));
+                n.location(), auditMode(n), methodOverride(n, null));
+    }
+
+    /**
+     * {@code method_override: refuse | allow}: true for allow; {@code fallback} when the key is
+     * absent (null on a route: the server's setting applies).
+     */
+    private static Boolean methodOverride(ConfigNode n, Boolean fallback) {
+        String value = n.text("method_override", null);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals("refuse") && !value.equals("allow")) {
+            n.get("method_override").error("expected 'refuse' or 'allow', was '" + value + "'");
+            return fallback;
+        }
+        return value.equals("allow");
     }
 
     /** {@code mode: enforce} (the default) or {@code mode: audit}. */

@@ -227,6 +227,11 @@ final class ConfigValidator {
                 if (!r.allow().isEmpty() || !r.deny().isEmpty()) {
                     problems.add(at, "a public route takes no 'allow' or 'deny': remove them or 'public: true'");
                 }
+                if (r.forwardToken()) {
+                    problems.add(at + "/forward_token", "a public route never verifies a token, so forwarding one"
+                            + " would hand the service an unverified credential: remove 'forward_token' or"
+                            + " 'public: true'");
+                }
             } else {
                 anyProtected = true;
                 if (r.allow().isEmpty()) {

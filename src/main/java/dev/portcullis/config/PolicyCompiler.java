@@ -41,16 +41,19 @@ public final class PolicyCompiler {
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
             AccessPolicy policy = AccessPolicy.forRoute(r);
-            SslContext tls = null;
+            TlsContexts.ClientTls tls = null;
             if (r.upstreamTls() != null) {
                 try {
-                    tls = TlsContexts.client(r.upstreamTls());
+                    tls = TlsContexts.clientTls(r.upstreamTls());
                 } catch (SSLException e) {
                     throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
                 }
             }
-            SslContext routeTls = tls;
-            String tlsId = routeTls == null ? null : "route:" + r.id();
+            SslContext routeTls = tls == null ? null : tls.context();
+            // Pools are keyed by the TLS identity itself (files' paths and bytes), not by the route
+            // alone: after a reload that renews the client certificate or the CA, even at the same
+            // paths, no connection made with the old identity is leased again.
+            String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
             List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
             routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
                     PathPattern.parse(r.path()), policy,
@@ -60,7 +63,7 @@ public final class PolicyCompiler {
                     (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
                     metrics.forRoute(r.id()),
                     r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                    r.maxConcurrentRequests(), r.audit()));
+                    r.maxConcurrentRequests(), r.audit(), r.allowsMethodOverride(config.server())));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         java.util.Set<String> claimNames = new HashSet<>();

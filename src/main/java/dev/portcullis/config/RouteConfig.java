@@ -23,6 +23,8 @@ import java.util.List;
  * @param audit           {@code mode: audit}: decisions are made, logged and counted, but refusals are not
  *                        enforced (the request is forwarded, without identity when there is none)
  * @param maxConcurrentRequests requests in flight to this route's upstreams at once (503 beyond); 0 = no limit
+ * @param methodOverride  {@code method_override} of this route: true for {@code allow}, false for
+ *                        {@code refuse}, null to follow {@code server.method_override}
  */
 public record RouteConfig(
         String id,
@@ -41,12 +43,18 @@ public record RouteConfig(
         long maxBodySize,
         int maxConcurrentRequests,
         String location,
-        boolean audit) {
+        boolean audit,
+        Boolean methodOverride) {
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         issuers = List.copyOf(issuers);
+    }
+
+    /** Whether a {@code _method} query parameter is forwarded on this route, with {@code server}'s default. */
+    public boolean allowsMethodOverride(ServerConfig server) {
+        return methodOverride != null ? methodOverride : server.methodOverrideAllowed();
     }
 }

@@ -25,6 +25,9 @@ import java.time.Duration;
  * @param responseWriteTimeout longest the client may leave response bytes unread (the connection's
  *                             buffer above its high-water mark until it drains to the low one, so a
  *                             client reading a trickle is bounded too); then both connections close
+ * @param methodOverrideAllowed {@code method_override: allow}: a {@code _method} query parameter is
+ *                             forwarded; by default ({@code refuse}) it gets 400, since frameworks would
+ *                             serve the request as that method while the gate judged another
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -41,11 +44,12 @@ public record ServerConfig(
         long tokenCacheMaxBytes,
         Duration bodyReadTimeout,
         long bodyMinRate,
-        Duration responseWriteTimeout) {
+        Duration responseWriteTimeout,
+        boolean methodOverrideAllowed) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
-                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60));
+                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false);
     }
 }

@@ -26,12 +26,26 @@ final class KeyPairCheck {
     }
 
     static void requireMatching(String certFile, String keyFile) throws SSLException {
+        byte[] certPem;
+        byte[] keyPem;
+        try {
+            certPem = Files.readAllBytes(Path.of(certFile));
+            keyPem = Files.readAllBytes(Path.of(keyFile));
+        } catch (IOException e) {
+            throw new SSLException("cannot load " + certFile + " / " + keyFile + ": " + e.getMessage(), e);
+        }
+        requireMatching(certPem, keyPem, certFile, keyFile);
+    }
+
+    /** The same check on the files' bytes, already read (named for messages). */
+    static void requireMatching(byte[] certPem, byte[] keyPem, String certFile, String keyFile) throws SSLException {
         try {
             X509Certificate cert;
-            try (InputStream in = Files.newInputStream(Path.of(certFile))) {
+            try (InputStream in = new java.io.ByteArrayInputStream(certPem)) {
                 cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
-            PrivateKey key = readPkcs8(keyFile, cert.getPublicKey().getAlgorithm());
+            PrivateKey key = readPkcs8(new String(keyPem, StandardCharsets.US_ASCII), keyFile,
+                    cert.getPublicKey().getAlgorithm());
             String alg = cert.getPublicKey().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
             byte[] probe = "portcullis key pair check".getBytes(StandardCharsets.US_ASCII);
             Signature signer = Signature.getInstance(alg);
@@ -52,9 +66,7 @@ final class KeyPairCheck {
         }
     }
 
-    private static PrivateKey readPkcs8(String keyFile, String algorithm) throws IOException,
-            GeneralSecurityException {
-        String pem = Files.readString(Path.of(keyFile), StandardCharsets.US_ASCII);
+    private static PrivateKey readPkcs8(String pem, String keyFile, String algorithm) throws GeneralSecurityException {
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");
         if (begin < 0 || end < 0) {

@@ -59,6 +59,10 @@ public final class RequestHeaders {
                 }
             }
         }
+        // The client's Authorization goes on only with forward_token and a token that verified: a
+        // route in mode: audit forwards requests whose token failed, and the service must not
+        // receive a credential the gate never checked.
+        boolean keepAuthorization = ctx.forwardToken() && ctx.identity() != null;
         List<String> remove = new ArrayList<>();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
@@ -66,7 +70,7 @@ public final class RequestHeaders {
             String lookalike = HeaderPolicy.lookalike(name);
             if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
                     || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
-                    || (!ctx.forwardToken() && lower.equals("authorization"))
+                    || (!keepAuthorization && lower.equals("authorization"))
                     || HeaderPolicy.isFramingLookalike(lower, lookalike)
                     || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)))) {
                 remove.add(name.toString());

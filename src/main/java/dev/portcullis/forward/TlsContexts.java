@@ -4,7 +4,15 @@ import dev.portcullis.config.TlsConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import javax.net.ssl.SSLException;
 
@@ -29,15 +37,63 @@ public final class TlsContexts {
 
     /** A client context for upstreams; null config means the JVM's trust store and no client certificate. */
     public static SslContext client(TlsConfig c) throws SSLException {
+        return clientTls(c).context();
+    }
+
+    /**
+     * A client context and the identity of what it was built from.
+     *
+     * @param context the context
+     * @param id      SHA-256 (hex) over the paths and the bytes of the CA bundle, certificate and key:
+     *                a certificate renewed at the same path is another identity
+     */
+    public record ClientTls(SslContext context, String id) {
+    }
+
+    /**
+     * A client context built from the files' bytes, read once, and named by them, so that
+     * connections made with one identity are never pooled with another's. Null config: the JVM's
+     * trust store and no client certificate.
+     */
+    public static ClientTls clientTls(TlsConfig c) throws SSLException {
         SslContextBuilder b = SslContextBuilder.forClient().protocols(PROTOCOLS)
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
-        if (c != null && c.caFile() != null) {
-            b.trustManager(new File(c.caFile()));
+        byte[] ca = c == null ? null : read(c.caFile());
+        byte[] cert = c == null ? null : read(c.certFile());
+        byte[] key = c == null ? null : read(c.keyFile());
+        if (ca != null) {
+            b.trustManager(new ByteArrayInputStream(ca));
         }
-        if (c != null && c.certFile() != null) {
-            KeyPairCheck.requireMatching(c.certFile(), c.keyFile());
-            b.keyManager(new File(c.certFile()), new File(c.keyFile()));
+        if (cert != null) {
+            KeyPairCheck.requireMatching(cert, key, c.certFile(), c.keyFile());
+            b.keyManager(new ByteArrayInputStream(cert), new ByteArrayInputStream(key));
         }
-        return b.build();
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            String[] paths = c == null ? new String[3] : new String[] {c.caFile(), c.certFile(), c.keyFile()};
+            byte[][] contents = {ca, cert, key};
+            for (int i = 0; i < 3; i++) {
+                md.update(String.valueOf(paths[i]).getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                if (contents[i] != null) {
+                    md.update(contents[i]);
+                }
+                md.update((byte) 0);
+            }
+            return new ClientTls(b.build(), HexFormat.of().formatHex(md.digest()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] read(String file) throws SSLException {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            throw new SSLException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 }

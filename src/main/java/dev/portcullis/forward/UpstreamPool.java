@@ -14,7 +14,9 @@ import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
@@ -24,6 +26,12 @@ import javax.net.ssl.SSLParameters;
  * by design; every method runs on the pool's loop. The most recently used idle connection is
  * leased first, so after a burst the surplus stays idle and is closed once it has been idle for
  * {@code idle_timeout} (looked for every second, on the loop).
+ *
+ * <p>Connections are pooled by {@link Upstream#key()}, which names the address and the TLS
+ * identity. When a reload publishes a policy whose upstreams no longer include a key (a renewed
+ * client certificate or CA, a removed upstream), {@link #retire()} closes its idle connections at
+ * once, and a connection of that key released by a request that started before the reload is
+ * closed rather than pooled.
  */
 public final class UpstreamPool {
     private static final SslContext DEFAULT_TLS = defaultTls();
@@ -38,12 +46,20 @@ public final class UpstreamPool {
     private final EventLoop loop;
     private final Class<? extends SocketChannel> channelClass;
     private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
+    /** The keys of the upstreams of the published policy; null: every key is current. */
+    private final Supplier<Set<String>> current;
     private long idleTimeoutMillis = Long.MAX_VALUE; // upstream_defaults.idle_timeout as last released with
 
     private record Idle(Channel channel, long since) {
     }
 
     public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass) {
+        this(loop, channelClass, () -> null);
+    }
+
+    /** @param current the keys of the upstreams of the published policy (read on the loop; null: all) */
+    public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, Supplier<Set<String>> current) {
+        this.current = current;
         this.loop = loop;
         this.channelClass = channelClass;
         loop.scheduleWithFixedDelay(() -> closeExpired(System.nanoTime()), SWEEP_MILLIS, SWEEP_MILLIS,
@@ -111,6 +127,11 @@ public final class UpstreamPool {
         if (!ch.isActive()) {
             return;
         }
+        Set<String> keys = current.get();
+        if (keys != null && !keys.contains(u.key())) {
+            ch.close(); // made under settings a reload has since replaced
+            return;
+        }
         ArrayDeque<Idle> q = idle.computeIfAbsent(u.key(), k -> new ArrayDeque<>());
         if (q.size() >= maxIdle) {
             ch.close();
@@ -133,6 +154,25 @@ public final class UpstreamPool {
                 return !i.channel().isActive();
             });
         }
+    }
+
+    /** Closes, on the pool's loop, the idle connections whose key the published policy no longer has. Any thread. */
+    public void retire() {
+        loop.execute(this::closeRetired);
+    }
+
+    void closeRetired() {
+        Set<String> keys = current.get();
+        if (keys == null) {
+            return;
+        }
+        idle.entrySet().removeIf(e -> {
+            if (keys.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().forEach(i -> i.channel().close());
+            return true;
+        });
     }
 
     /** Idle connections held now, to all upstreams (for tests and diagnostics). */

@@ -20,7 +20,7 @@ public record Expectation(String text, int status, Reason reason) {
     static final List<Reason> POSSIBLE = List.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE,
             Reason.TOKEN_MISSING,
             Reason.ISSUER_NOT_ACCEPTED, Reason.DENY_RULE, Reason.GROUP_DENIED, Reason.NO_ROUTE, Reason.PATH_REJECTED,
-            Reason.BAD_REQUEST);
+            Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED);
     private static final List<Integer> STATUSES = List.of(200, 400, 401, 403, 404);
 
     public Expectation {

@@ -5,6 +5,7 @@ import dev.portcullis.authz.Reason;
 import dev.portcullis.authz.Rule;
 import dev.portcullis.config.RuleConfig;
 import dev.portcullis.route.HostName;
+import dev.portcullis.route.MethodOverride;
 import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.RequestTarget;
 import java.util.ArrayList;
@@ -20,10 +21,10 @@ import java.util.Objects;
  * ({@link Rule#firstUnmet}) is checked against that decision, so an explanation can never
  * disagree with the proxy silently.
  *
- * <p>Three one-line checks live in the proxy's Netty handler or authenticator and are mirrored
- * here, each marked where it is: the method must be an upper-case token, a route's
- * {@code issuers:} accept only those issuers, and a route in {@code mode: audit} forwards its 401
- * and 403 refusals.
+ * <p>Four one-line checks live in the proxy's Netty handler or authenticator and are mirrored
+ * here, each marked where it is: the method must be an upper-case token, a {@code _method} query
+ * parameter is refused unless the route allows overrides, a route's {@code issuers:} accept only
+ * those issuers, and a route in {@code mode: audit} forwards its 401 and 403 refusals.
  */
 public final class PolicyEvaluator {
     private final PolicyModel model;
@@ -74,6 +75,13 @@ public final class PolicyEvaluator {
         PolicyRoute route = model.table().match(host, path);
         if (route == null) {
             return new Explanation(method, url, host, path, caller, null, List.of(), Reason.NO_ROUTE, null, notes);
+        }
+        // The proxy's handler refuses a _method query parameter unless the route allows overrides.
+        if (!route.config().allowsMethodOverride(model.config().server()) && MethodOverride.inQuery(normalized.query())) {
+            notes.add("the query has a _method parameter, which some frameworks serve as that method:"
+                    + " refused unless method_override: allow");
+            return new Explanation(method, url, host, path, caller, route, List.of(), Reason.METHOD_OVERRIDE_REJECTED,
+                    null, notes);
         }
         if (route.policy().isPublic()) {
             return new Explanation(method, url, host, path, caller, route, List.of(), Reason.PUBLIC_ROUTE, null, notes);

@@ -25,13 +25,16 @@ public final class Route {
     private final long maxBodySize;
     private final int maxConcurrent;
     private final boolean auditOnly;
+    private final boolean methodOverrideAllowed;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public Route(String id, String host, PathPattern pattern, AccessPolicy policy, Set<String> acceptedIssuers,
             List<Upstream> upstreams, boolean forwardToken, boolean preserveHost, int connectTimeoutMillis,
-            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent, boolean auditOnly) {
+            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent, boolean auditOnly,
+            boolean methodOverrideAllowed) {
         this.auditOnly = auditOnly;
+        this.methodOverrideAllowed = methodOverrideAllowed;
         this.maxBodySize = maxBodySize;
         this.maxConcurrent = maxConcurrent;
         this.id = id;
@@ -104,6 +107,11 @@ public final class Route {
     /** {@code mode: audit}: refusals are logged and counted but not enforced. */
     public boolean auditOnly() {
         return auditOnly;
+    }
+
+    /** {@code method_override: allow}: a {@code _method} query parameter is forwarded rather than refused. */
+    public boolean methodOverrideAllowed() {
+        return methodOverrideAllowed;
     }
 
     /** Largest request body accepted on this route; 0 means no limit. */

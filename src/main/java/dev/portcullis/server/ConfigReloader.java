@@ -6,14 +6,11 @@ import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.Snapshot;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * issuers it adds, and only then publishes it with one atomic swap. Requests in flight finish
  * under the snapshot they started with. A broken config never replaces a working one: the error
  * is logged with its location, counted, and shown by {@code /readyz}.
+ *
+ * <p>Files are read only once they have settled ({@link SettledFiles}): the same bytes twice,
+ * {@link SettledFiles#SETTLE_MILLIS} apart. A file being written in place is left alone and read
+ * again at the next poll, so a half-written config (a shorter but valid document) never goes
+ * live. The interval is a constant rather than a setting: it must only outlast the gaps between
+ * one writer's write calls (microseconds to milliseconds), and it delays nothing but reloads.
  */
 final class ConfigReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
@@ -56,9 +59,18 @@ final class ConfigReloader implements AutoCloseable {
     private List<String> files; // of the last config that was read and validated (it may not have been applied)
     private String currentHash;
     private volatile Status status = new Status(0, 0, null, 0);
+    private final SettledFiles.Pause settle;
+    /** The files were still changing at the last attempt: try again at the next poll even if no stamp moved. */
+    private boolean pending;
 
     ConfigReloader(Path file, String hash, ProxyConfig initial, Portcullis.Compiler compiler, Gate gate,
             KeyRegistry keys, Duration pollEvery) {
+        this(file, hash, initial, compiler, gate, keys, pollEvery, () -> Thread.sleep(SettledFiles.SETTLE_MILLIS));
+    }
+
+    ConfigReloader(Path file, String hash, ProxyConfig initial, Portcullis.Compiler compiler, Gate gate,
+            KeyRegistry keys, Duration pollEvery, SettledFiles.Pause settle) {
+        this.settle = settle;
         this.file = file;
         this.currentHash = hash;
         this.compiler = compiler;
@@ -82,7 +94,7 @@ final class ConfigReloader implements AutoCloseable {
     private void checkForChange() {
         try {
             Map<Path, FileTime> now = stamps(watchedFiles());
-            if (!now.equals(watched)) {
+            if (!now.equals(watched) || pending) {
                 watched = now;
                 reload(false);
             }
@@ -97,20 +109,42 @@ final class ConfigReloader implements AutoCloseable {
 
     private boolean reload(boolean forced) {
         long t0 = System.nanoTime();
-        if (!forced && unchanged()) {
+        List<String> now = filesNow(files);
+        SettledFiles settled;
+        try {
+            // A directory that cannot be listed any more: read the main file, which says what it includes now.
+            settled = SettledFiles.read(now != null ? now : files.subList(0, 1), settle);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (settled == null) {
+            return unsettled("is still being written");
+        }
+        // Byte for byte what is running (the same files, the same contents) is found without
+        // parsing: a directory is watched so that new route files are seen, and anything written
+        // beside the config (a log, an editor's swap file) moves its stamp too. Reading and hashing
+        // costs a few milliseconds, parsing ten thousand routes a second or two of CPU.
+        if (!forced && settled.names().equals(files) && settled.hash().equals(currentHash)) {
+            pending = false;
             return true;
         }
         ProxyConfig next;
-        String hash;
         try {
-            next = new ConfigReader().read(file);
-            hash = hashOf(next.files());
-            watched = stamps(next);
-            files = next.files();
+            next = new ConfigReader(System.getenv(), settled.source()).read(file);
         } catch (ConfigException e) {
+            pending = false;
             fail("config " + file + " is invalid; keeping the running config:\n" + e.getMessage());
             return false;
         }
+        if (!next.files().equals(settled.names())) {
+            files = next.files();
+            return unsettled("includes other route files than were read");
+        }
+        pending = false;
+        String hash = settled.hash();
+        watched = stamps(next);
+        files = next.files();
         if (hash.equals(currentHash) && !forced) {
             return true;
         }
@@ -134,6 +168,15 @@ final class ConfigReloader implements AutoCloseable {
         log.info("config reloaded from {} ({} routes, {} issuers, sha256 {}) in {} ms", file, next.routes().size(),
                 next.issuers().size(), hash.substring(0, 12), (System.nanoTime() - t0) / 1_000_000);
         return true;
+    }
+
+    /** Leaves the running config as it is and reads the files again at the next poll. */
+    private boolean unsettled(String why) {
+        if (!pending) {
+            log.info("config {} {}; it is read again at the next poll", file, why);
+        }
+        pending = true;
+        return false;
     }
 
     private void fail(String message) {
@@ -200,18 +243,6 @@ final class ConfigReloader implements AutoCloseable {
     }
 
     /**
-     * Whether the config is byte for byte what is running, found without parsing it: the same
-     * files (the main one and what the include directories hold now) with the same contents. A
-     * directory is watched so that new route files are seen, and anything written beside the
-     * config (a log, an editor's swap file) changes it too: reading and hashing the files costs a
-     * few milliseconds, parsing ten thousand routes a second or two of CPU and tens of MB of garbage.
-     */
-    private boolean unchanged() {
-        List<String> now = filesNow(files);
-        return now != null && now.equals(files) && hashOf(now).equals(currentHash);
-    }
-
-    /**
      * The files a read would take now, by listing the include directories of the last read (the
      * directories of {@code previous}'s files after the first, the main file); null when a
      * directory cannot be listed.
@@ -240,18 +271,7 @@ final class ConfigReloader implements AutoCloseable {
 
     /** SHA-256 over the names and contents of every file of the config. */
     static String hashOf(List<String> files) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String f : files) {
-                md.update(f.getBytes(StandardCharsets.UTF_8));
-                md.update((byte) 0);
-                md.update(Files.readAllBytes(Path.of(f)));
-                md.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            return "unreadable-" + System.nanoTime();
-        }
+        return SettledFiles.hashOf(files);
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.portcullis.observe.Tracing;
 import java.util.concurrent.ThreadLocalRandom;
 import dev.portcullis.reject.Rejections;
 import dev.portcullis.route.HostName;
+import dev.portcullis.route.MethodOverride;
 import dev.portcullis.route.PathNormalizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -236,6 +237,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         x.route = x.snapshot.routes().match(host, x.target.path());
         if (x.route == null) {
             reject(Reason.NO_ROUTE, false);
+            return;
+        }
+        // POST ?_method=DELETE is a DELETE to Laravel, Symfony or Spring's HiddenHttpMethodFilter,
+        // judged here as a POST: refused, on audit-mode and public routes too, unless allowed.
+        if (!x.route.methodOverrideAllowed() && MethodOverride.inQuery(x.target.query())) {
+            reject(Reason.METHOD_OVERRIDE_REJECTED, true);
             return;
         }
         String expect = r.headers().get(HttpHeaderNames.EXPECT);

@@ -7,6 +7,8 @@ import dev.portcullis.observe.AuditLog;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.Tracing;
 import io.netty.channel.EventLoop;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,8 @@ public final class Gate {
     private final Metrics metrics;
     private final Transport transport;
     private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+    /** Pool keys of the published snapshot's upstreams: connections under any other key are retired. */
+    private volatile Set<String> upstreamKeys;
     private final String idPrefix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 45), 36);
     private final AtomicLong ids = new AtomicLong();
 
@@ -35,6 +39,7 @@ public final class Gate {
     public Gate(Snapshot initial, AuditLog audit, Metrics metrics, Transport transport, Tracing tracing) {
         this.tracing = tracing;
         this.snapshot = new AtomicReference<>(initial);
+        this.upstreamKeys = upstreamKeys(initial);
         this.audit = audit;
         this.metrics = metrics;
         this.transport = transport;
@@ -44,9 +49,21 @@ public final class Gate {
         return snapshot.get();
     }
 
-    /** Publishes a new policy; requests already in flight keep the one they started with. */
+    /**
+     * Publishes a new policy; requests already in flight keep the one they started with. Pooled
+     * upstream connections whose key (address and TLS identity) the new policy does not have are
+     * closed: idle ones now, leased ones when they are released.
+     */
     public void publish(Snapshot next) {
+        upstreamKeys = upstreamKeys(next);
         snapshot.set(next);
+        pools.values().forEach(UpstreamPool::retire);
+    }
+
+    private static Set<String> upstreamKeys(Snapshot s) {
+        Set<String> keys = new HashSet<>();
+        s.routeList().forEach(r -> r.upstreams().forEach(u -> keys.add(u.key())));
+        return Set.copyOf(keys);
     }
 
     /** Intrusion detection; swapped on reloads that change {@code detection:}. */
@@ -80,7 +97,7 @@ public final class Gate {
     }
 
     UpstreamPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport.clientChannel()));
+        return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport.clientChannel(), () -> upstreamKeys));
     }
 
     String nextRequestId() {

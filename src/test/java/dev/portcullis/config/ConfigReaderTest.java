@@ -65,6 +65,7 @@ class ConfigReaderTest {
         assertThat(c.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.server()).isEqualTo(ServerConfig.defaults());
+        assertThat(c.server().methodOverrideAllowed()).as("method_override: refuse by default").isFalse();
         assertThat(c.upstreamDefaults()).isEqualTo(UpstreamDefaultsConfig.defaults());
         assertThat(c.identityHeaders()).isEqualTo(new IdentityHeadersConfig("X-Auth-Subject", "X-Auth-Groups",
                 "X-Auth-Email", "X-Auth-Issuer", "X-Auth-Scopes"));
@@ -118,7 +119,8 @@ class ConfigReaderTest {
                         admin: { listen: "[::1]:9091", max_connections: 16, header_read_timeout: 2s, idle_timeout: 10s }
                         trusted_proxies: [10.0.0.0/8, 192.168.1.7]
                         server: { max_token_bytes: 4096, key_wait_timeout: 2s, io_threads: 2, token_cache_max_bytes: 2097152,
-                          body_read_timeout: 5s, body_min_rate: 512, response_write_timeout: 20s }
+                          body_read_timeout: 5s, body_min_rate: 512, response_write_timeout: 20s,
+                          method_override: allow }
                         upstream_defaults: { connect_timeout: 500ms, max_idle_per_loop: 8 }
                         identity_assertion: { cache_size: 500 }""")
                 .replace("max_token_lifetime: 1h", """
@@ -133,7 +135,8 @@ class ConfigReaderTest {
                             forward_token: true
                             preserve_host: true
                             connect_timeout: 1s
-                            response_timeout: 1m""")
+                            response_timeout: 1m
+                            method_override: refuse""")
                 .replace("allow:\n", "allow:\n      - { scopes_any: [orders.read], scopes_all: [a, b], "
                         + "groups_all: [x, y], claims: { tenant: [acme, 42], ver: v1, level: 3, admin: true } }\n");
 
@@ -151,6 +154,7 @@ class ConfigReaderTest {
         assertThat(c.server().keyWaitTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.server().ioThreads()).isEqualTo(2);
         assertThat(c.server().tokenCacheMaxBytes()).isEqualTo(2_097_152);
+        assertThat(c.server().methodOverrideAllowed()).isTrue();
         assertThat(c.server().maxHeaderSize()).isEqualTo(ServerConfig.defaults().maxHeaderSize());
         assertThat(c.upstreamDefaults().connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.upstreamDefaults().maxIdlePerLoop()).isEqualTo(8);
@@ -168,6 +172,10 @@ class ConfigReaderTest {
         assertThat(orders.preserveHost()).isTrue();
         assertThat(orders.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(orders.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(orders.methodOverride()).isFalse();
+        assertThat(orders.allowsMethodOverride(c.server())).isFalse();
+        assertThat(c.routes().get(1).methodOverride()).as("not set: the server's applies").isNull();
+        assertThat(c.routes().get(1).allowsMethodOverride(c.server())).isTrue();
         RuleConfig first = orders.allow().get(0);
         assertThat(first.scopesAny()).containsExactly("orders.read");
         assertThat(first.scopesAll()).containsExactly("a", "b");
@@ -333,6 +341,16 @@ class ConfigReaderTest {
                         "identity_headers.subject", "a header name of letters, digits and '-'", 11, 21),
                 arguments("public not a boolean", "public: true", "public: 'true'",
                         "routes[1].public", "expected true or false", 23, 5),
+                arguments("unknown method_override", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { method_override: ignore }",
+                        "server.method_override", "expected 'refuse' or 'allow', was 'ignore'", 2, 11),
+                arguments("route method_override not a word", "    public: true\n",
+                        "    public: true\n    method_override: true\n", "routes[1].method_override",
+                        "expected a string", 24, 5),
+                arguments("forward_token on a public route", "    public: true\n",
+                        "    public: true\n    forward_token: true\n", "routes[1].forward_token",
+                        "a public route never verifies a token, so forwarding one would hand the service an"
+                                + " unverified credential", 24, 5),
                 arguments("number out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { max_token_bytes: 10 }",
                         "server.max_token_bytes", "must be between 512 and 1048576, was 10", 2, 11),

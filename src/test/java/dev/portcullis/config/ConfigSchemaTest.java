@@ -265,6 +265,13 @@ class ConfigSchemaTest {
                 arguments("limit below its minimum", BASE + "server: { max_header_count: 2 }\n",
                         "server.max_header_count"),
                 arguments("unknown mode", routeWith("mode: shadow"), "routes[0].mode"),
+                arguments("unknown method_override", BASE + "server: { method_override: ignore }\n",
+                        "server.method_override"),
+                arguments("unknown route method_override", routeWith("method_override: yes"),
+                        "routes[0].method_override"),
+                arguments("forward_token on a public route", BASE.replace(
+                        "    allow:\n      - { methods: [GET], groups_any: [orders-readers] }\n",
+                        "    public: true\n    forward_token: true\n"), "routes[0].forward_token"),
                 arguments("route without match", BASE.replace("    match: { path: /orders/** }\n", ""), "routes[0]"));
     }
 

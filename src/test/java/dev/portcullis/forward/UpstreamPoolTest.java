@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Idle keep-alive connections: most recent leased first, closed once idle past the timeout. */
@@ -76,5 +78,30 @@ class UpstreamPoolTest {
         loopOwner.advanceTimeBy(UpstreamPool.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         loopOwner.runScheduledPendingTasks();
         assertThat(c.isOpen()).isFalse();
+    }
+
+    @Test
+    void connectionsUnderKeysThePublishedPolicyNoLongerHasAreClosedIdleNowAndLeasedOnRelease() {
+        Upstream before = Upstream.parse("https://127.0.0.1:9443", null, "route:mtls:aaaa");
+        Upstream after = Upstream.parse("https://127.0.0.1:9443", null, "route:mtls:bbbb");
+        assertThat(before.key()).isNotEqualTo(after.key());
+        AtomicReference<Set<String>> keys = new AtomicReference<>(Set.of(before.key(), orders.key()));
+        UpstreamPool tracked = new UpstreamPool(loopOwner.eventLoop(), NioSocketChannel.class, keys::get);
+        EmbeddedChannel idleOld = connection();
+        EmbeddedChannel leasedOld = connection();
+        EmbeddedChannel kept = connection();
+        tracked.release(before, idleOld, 10, TIMEOUT_MILLIS);
+        tracked.release(orders, kept, 10, TIMEOUT_MILLIS);
+
+        keys.set(Set.of(after.key(), orders.key())); // a reload renewed the client certificate
+        tracked.retire();
+        loopOwner.runPendingTasks(); // retire() runs on the pool's loop
+        assertThat(idleOld.isOpen()).as("idle under the old identity: closed at once").isFalse();
+        assertThat(kept.isOpen()).as("an upstream the reload did not change").isTrue();
+        assertThat(tracked.acquire(before, TIMEOUT_MILLIS, null)).isNull();
+
+        tracked.release(before, leasedOld, 10, TIMEOUT_MILLIS); // a request from before the reload ends
+        assertThat(leasedOld.isOpen()).as("closed, not pooled").isFalse();
+        assertThat(tracked.idleCount()).isEqualTo(1);
     }
 }

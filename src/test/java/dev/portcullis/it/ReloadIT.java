@@ -178,6 +178,71 @@ class ReloadIT {
         assertThat(status("/orders/1", reader)).isEqualTo(403);
     }
 
+    /**
+     * A file rewritten in place, slowly (a line every 10 ms for about two seconds, as a tool
+     * streaming a generated file might): every moment of the write is a shorter document, and
+     * while its trailing {@code deny:} block is still to come, a valid one that lets a suspended
+     * caller in. None of them may go live: no request of that caller is allowed, no partial
+     * document is loaded (or refused as invalid), and the finished file is loaded once.
+     */
+    @Test
+    void aFileRewrittenInPlaceNeverGoesLiveHalfWritten() throws Exception {
+        String denied = CONFIG + "    deny: [ { groups_any: [suspended] } ]\n";
+        Path next = dir.resolve("next.yaml");
+        Files.writeString(next, h.fill(denied));
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String suspended = h.token("sam", List.of("finance", "suspended"));
+        awaitStatus("/reports/q3", suspended, 403);
+        assertThat(h.metricsOnce("portcullis_config_reloads_total 1.0")).contains("portcullis_config_reloads_total 1.0");
+
+        StringBuilder padding = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            padding.append("    # reviewed by the finance team, line ").append(i).append('\n');
+        }
+        String rewritten = h.fill(denied.replace("    deny:", padding + "    deny:"));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Map<Integer, Long> seen = new ConcurrentHashMap<>();
+        ExecutorService probe = Executors.newSingleThreadExecutor();
+        probe.execute(() -> {
+            while (writing.get()) {
+                try {
+                    seen.merge(status("/reports/q3", suspended), 1L, Long::sum);
+                } catch (Exception e) {
+                    seen.merge(-1, 1L, Long::sum);
+                }
+            }
+        });
+        try (var out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (String line : rewritten.split("(?<=\n)")) {
+                out.write(line.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(10);
+            }
+        }
+        String counted = "portcullis_config_reloads_total 2.0";
+        String metrics = h.metricsOnce(counted);
+        writing.set(false);
+        probe.shutdown();
+        assertThat(probe.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(seen).as("answers to the suspended caller while the file was written")
+                .doesNotContainKey(200).containsKey(403);
+        assertThat(metrics).as("the finished file, loaded once").contains(counted)
+                .doesNotContain("portcullis_config_reload_failures_total 1.0");
+        assertThat(sha(h.admin("/readyz").body())).contains(sha256(file.toString(), Files.readAllBytes(file)));
+        assertThat(status("/reports/q3", suspended)).isEqualTo(403);
+    }
+
+    /** The config hash of a one-file config, as {@code portcullis_config_info{sha256}} shows it. */
+    private static String sha256(String name, byte[] content) throws Exception {
+        var md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(content);
+        md.update((byte) 0);
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     /** {@code config.loaded_at_ms} from /readyz: when the running config was compiled. */
     private long loadedAtMillis() throws Exception {
         return new ObjectMapper().readTree(h.admin("/readyz").body()).path("config").path("loaded_at_ms").asLong();

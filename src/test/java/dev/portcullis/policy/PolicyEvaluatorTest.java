@@ -109,6 +109,26 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void aMethodOverrideInTheQueryIsRefusedUnlessItsRouteAllowsIt() {
+        Explanation e = EVALUATOR.explain("POST", ORDERS + "?a=1&%5FMETHOD=DELETE", groups("admins"));
+        assertThat(e.reason()).isEqualTo(Reason.METHOD_OVERRIDE_REJECTED);
+        assertThat(e.reason().status()).isEqualTo(400);
+        assertThat(EVALUATOR.explain("GET", "/docs/a?_method=DELETE", Caller.anonymous()).reason())
+                .as("public routes too").isEqualTo(Reason.METHOD_OVERRIDE_REJECTED);
+        assertThat(EVALUATOR.explain("POST", ORDERS + "?x_method=DELETE", groups("admins")).reason())
+                .isEqualTo(Reason.ALLOWED);
+
+        // server.method_override: allow is the default of every route that does not say otherwise.
+        PolicyEvaluator allowing = new PolicyEvaluator(Fixtures.model(Fixtures.CONFIG.replace("routes:",
+                "server: { method_override: allow }\nroutes:").replace("    public: true",
+                "    public: true\n    method_override: refuse")));
+        assertThat(allowing.explain("POST", ORDERS + "?_method=DELETE", groups("admins")).reason())
+                .isEqualTo(Reason.ALLOWED);
+        assertThat(allowing.explain("GET", "/docs/a?_method=DELETE", Caller.anonymous()).reason())
+                .isEqualTo(Reason.METHOD_OVERRIDE_REJECTED);
+    }
+
+    @Test
     void noRouteIs404AndHostRoutesNeedTheirHost() {
         assertThat(EVALUATOR.explain("GET", "http://api.example.com/billing", groups("readers")).reason())
                 .isEqualTo(Reason.NO_ROUTE);

@@ -1,16 +1,25 @@
 package dev.portcullis.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.portcullis.config.ConfigException;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the watcher finds without parsing: the files a read would take, and whether they changed. */
+/**
+ * What the watcher finds without parsing: the files a read would take, whether they changed, and
+ * whether they have settled. The pause between a settled read's two reads is where these tests
+ * write, so what a half-written file would do is decided by the test, not by timing.
+ */
 class ConfigReloaderTest {
     @TempDir
     Path dir;
@@ -65,5 +74,81 @@ class ConfigReloaderTest {
         Files.delete(dir.resolve("routes.d").resolve("a.yaml"));
         Files.delete(dir.resolve("routes.d"));
         assertThat(ConfigReloader.filesNow(c.files())).isNull();
+    }
+
+    /** The main file of {@link #write()}, rewritten in place: first a shorter, valid document, then the rest. */
+    private static final String FULL = """
+            include: routes.d
+            routes:
+              - id: main
+                match: { path: /main/** }
+                upstream: "http://127.0.0.1:9001"
+                allow: [ { methods: [GET] } ]
+                deny:
+                  - { methods: [GET], claims: { tier: [trial] } }
+            issuers:
+              - { id: okta, issuer: "https://dev-1.okta.com/oauth2/default", audiences: [api://default] }
+            """;
+
+    @Test
+    void aFileStillBeingWrittenIsNotSettledAndIsNeverParsed() throws Exception {
+        ProxyConfig c = write();
+        Path main = dir.resolve("portcullis.yaml");
+        String partial = FULL.substring(0, FULL.indexOf("    deny:"))
+                + FULL.substring(FULL.indexOf("issuers:"));
+        Files.writeString(main, partial);
+        // The shorter document on its own is a valid config that has lost its deny block:
+        assertThat(new ConfigReader(Map.of()).read(main).routes().get(0).deny()).isEmpty();
+        SettledFiles read = SettledFiles.read(c.files(), writing(main, FULL));
+        assertThat(read).as("changed between the two reads").isNull();
+
+        SettledFiles settled = SettledFiles.read(c.files(), () -> { });
+        assertThat(settled).isNotNull();
+        assertThat(settled.hash()).isEqualTo(ConfigReloader.hashOf(c.files()));
+        assertThat(new ConfigReader(Map.of(), settled.source()).read(main).routes().get(0).deny()).hasSize(1);
+    }
+
+    @Test
+    void anIncludedFileStillBeingWrittenIsNotSettledEither() throws Exception {
+        ProxyConfig c = write();
+        Path routes = dir.resolve("routes.d").resolve("a.yaml");
+        assertThat(SettledFiles.read(c.files(), writing(routes, Files.readString(routes)
+                + "  - { id: b, match: { path: /b/** }, upstream: \"http://127.0.0.1:9001\", public: true }\n")))
+                .isNull();
+    }
+
+    @Test
+    void theSettledBytesAreWhatIsParsedNotWhatTheDiskHoldsLater() throws Exception {
+        ProxyConfig c = write();
+        Path main = dir.resolve("portcullis.yaml");
+        Files.writeString(main, FULL);
+        SettledFiles settled = SettledFiles.read(c.files(), () -> { });
+        Files.writeString(main, "routes:\n  - id: main\n"); // a truncating rewrite begins after the check
+        ProxyConfig read = new ConfigReader(Map.of(), settled.source()).read(main);
+        assertThat(read.routes()).extracting(r -> r.id()).containsExactly("main", "a");
+        assertThat(read.routes().get(0).deny()).hasSize(1);
+    }
+
+    @Test
+    void aFileThatCannotBeReadIsReportedByTheReader() throws Exception {
+        ProxyConfig c = write();
+        Path main = dir.resolve("portcullis.yaml");
+        Files.delete(main);
+        SettledFiles settled = SettledFiles.read(c.files(), () -> { });
+        assertThat(settled).as("missing both times: nothing is changing").isNotNull();
+        ConfigException e = catchThrowableOfType(() -> new ConfigReader(Map.of(), settled.source()).read(main),
+                ConfigException.class);
+        assertThat(e).hasMessageContaining("portcullis.yaml").hasMessageContaining("cannot read file");
+    }
+
+    /** A pause in which the rest of a file is written. */
+    private static SettledFiles.Pause writing(Path file, String text) {
+        return () -> {
+            try {
+                Files.writeString(file, text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 }

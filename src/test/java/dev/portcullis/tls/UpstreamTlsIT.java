@@ -7,6 +7,7 @@ import dev.portcullis.it.Harness;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,6 +185,55 @@ class UpstreamTlsIT {
         }
         assertThat(good.poll()).isNull();
         assertThat(mutual.poll()).isNull();
+    }
+
+    /**
+     * A client certificate renewed in place (same paths, new bytes, as cert-manager writes it),
+     * then a reload: the pooled connection that presented the old certificate is closed at once,
+     * and the next request goes on a new connection presenting the new one.
+     */
+    @Test
+    void aReloadThatRenewsTheClientCertificateClosesTheOldConnectionsAndPresentsTheNewOne() throws Exception {
+        TestPki.Issued first = TestPki.client(ca, "portcullis-client-1");
+        TestPki.Issued renewed = TestPki.client(ca, "portcullis-client-2");
+        Path cert = TestPki.writeCert(dir.resolve("renewing.pem"), first.cert());
+        Path key = TestPki.writeKey(dir.resolve("renewing.key"), first.keys().getPrivate());
+        try (KeepAliveTlsUpstream ledger = new KeepAliveTlsUpstream(
+                TestPki.server(ca, "ledger.internal", List.of("127.0.0.1")), ca.cert());
+                Harness w = new Harness()) {
+            w.startWatching(dir.resolve("renewing.yaml"), """
+                    listen: 127.0.0.1:0
+                    admin: { listen: 127.0.0.1:0 }
+                    upstream_defaults: { connect_timeout: 1s, response_timeout: 10s, idle_timeout: 60s }
+                    routes:
+                      - id: ledger
+                        match: { path: /ledger/** }
+                        upstream: %LEDGER%
+                        upstream_tls: { ca_file: "%CA%", cert_file: "%CERT%", key_file: "%KEY%" }
+                        public: true
+                    """.replace("%LEDGER%", ledger.url()).replace("%CA%", dir.resolve("ca.pem").toString())
+                    .replace("%CERT%", cert.toString()).replace("%KEY%", key.toString()));
+            for (int i = 0; i < 3; i++) {
+                assertThat(w.get("/ledger/" + i, null).statusCode()).isEqualTo(200);
+                assertThat(ledger.take()).isEqualTo(new KeepAliveTlsUpstream.Seen("/ledger/" + i, 1,
+                        "CN=portcullis-client-1"));
+            }
+            assertThat(ledger.openConnections()).as("one pooled connection").isEqualTo(1);
+
+            TestPki.writeCert(cert, renewed.cert());
+            TestPki.writeKey(key, renewed.keys().getPrivate());
+            assertThat(w.proxy().reload().get(15, TimeUnit.SECONDS)).as("forced reload (SIGHUP)").isTrue();
+            long t0 = System.nanoTime();
+            while (ledger.openConnections() > 0) {
+                assertThat(System.nanoTime() - t0).as("the old identity's idle connection closed after the swap")
+                        .isLessThan(TimeUnit.SECONDS.toNanos(5));
+                Thread.sleep(20);
+            }
+
+            assertThat(w.get("/ledger/after", null).statusCode()).isEqualTo(200);
+            assertThat(ledger.take()).isEqualTo(new KeepAliveTlsUpstream.Seen("/ledger/after", 2,
+                    "CN=portcullis-client-2"));
+        }
     }
 
     @Test
