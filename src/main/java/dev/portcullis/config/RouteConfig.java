@@ -1,5 +1,6 @@
 package dev.portcullis.config;
 
+import dev.portcullis.route.PathPattern;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,6 +24,10 @@ import java.util.List;
  * @param audit           {@code mode: audit}: decisions are made, logged and counted, but refusals are not
  *                        enforced (the request is forwarded, without identity when there is none)
  * @param maxConcurrentRequests requests in flight to this route's upstreams at once (503 beyond); 0 = no limit
+ * @param strictTrailingSlash   {@code trailing_slash: strict}: an exact or {@code *} path does not also match
+ *                              its trailing-slash form (the default, {@code ignore}, matches {@code /a/} as {@code /a})
+ * @param caseInsensitive       {@code path_case: insensitive} (true) or {@code sensitive} (false); null when the
+ *                              route does not say, and {@code routing.path_case} decides
  */
 public record RouteConfig(
         String id,
@@ -41,12 +46,23 @@ public record RouteConfig(
         long maxBodySize,
         int maxConcurrentRequests,
         String location,
-        boolean audit) {
+        boolean audit,
+        boolean strictTrailingSlash,
+        Boolean caseInsensitive) {
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         issuers = List.copyOf(issuers);
+    }
+
+    /**
+     * The route's compiled path pattern with its matching options: the one place that resolves them,
+     * used by the proxy's and the policy tools' compilers alike. The path must have been validated.
+     */
+    public PathPattern pattern(RoutingConfig routing) {
+        return PathPattern.parse(path).with(strictTrailingSlash,
+                caseInsensitive != null ? caseInsensitive : routing.caseInsensitive());
     }
 }
