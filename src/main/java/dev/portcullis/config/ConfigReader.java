@@ -26,13 +26,14 @@ import java.util.Set;
  */
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
-            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing");
+            "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing",
+            "routing");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
             "jwks_min_refetch_interval");
     private static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
-            "max_body_size", "max_concurrent_requests", "mode", "method_override");
+            "max_body_size", "max_concurrent_requests", "mode", "method_override", "trailing_slash", "path_case");
     private static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     private static final Set<String> ADMIN_KEYS = Set.of("listen", "max_connections", "header_read_timeout",
@@ -60,6 +61,7 @@ public final class ConfigReader {
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The shortest client-side timeout accepted: below it, ordinary network jitter would cut requests. */
     private static final Duration MIN_CLIENT_TIMEOUT = Duration.ofMillis(100);
+    private static final Set<String> ROUTING_KEYS = Set.of("path_case");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
 
@@ -110,7 +112,7 @@ public final class ConfigReader {
                 Map.entry("/routes/*/deny/*", RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS),
                 Map.entry("/audit", AUDIT_KEYS), Map.entry("/tracing", TRACING_KEYS),
                 Map.entry("/detection", DETECTION_KEYS), Map.entry("/detection/block", DETECTION_BLOCK_KEYS),
-                Map.entry("/detection/webhook", DETECTION_WEBHOOK_KEYS));
+                Map.entry("/detection/webhook", DETECTION_WEBHOOK_KEYS), Map.entry("/routing", ROUTING_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -253,7 +255,17 @@ public final class ConfigReader {
                 upstreamDefaults(root.get("upstream_defaults")), trusted == null ? List.of() : trusted,
                 identityHeaders(root.get("identity_headers")), identityAssertion(root.get("identity_assertion")),
                 issuers, routes, List.of(name), detection(root.get("detection")), audit(root.get("audit")),
-                tracing(root.get("tracing")));
+                tracing(root.get("tracing")), routing(root.get("routing")));
+    }
+
+    private static RoutingConfig routing(ConfigNode n) {
+        RoutingConfig d = RoutingConfig.defaults();
+        if (!n.expectObject()) {
+            return d;
+        }
+        n.allowOnly(ROUTING_KEYS);
+        Boolean insensitive = RouteOptions.pathCase(n);
+        return new RoutingConfig(insensitive != null ? insensitive : d.caseInsensitive());
     }
 
     private static DetectionConfig detection(ConfigNode n) {
@@ -467,7 +479,7 @@ public final class ConfigReader {
     private static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, null, -1, 0, n.location(), false, null);
+                    null, null, null, -1, 0, n.location(), false, null, false, null);
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
@@ -495,7 +507,8 @@ public final class ConfigReader {
                 tls(n.get("upstream_tls"), false),
                 n.number("max_body_size", -1, 0, Long.MAX_VALUE),
                 (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
-                n.location(), auditMode(n), methodOverride(n, null));
+                n.location(), auditMode(n), methodOverride(n, null), RouteOptions.strictTrailingSlash(n),
+                RouteOptions.pathCase(n));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.portcullis.config;
 
 import dev.portcullis.detect.DetectionChecks;
 import dev.portcullis.route.HostName;
-import dev.portcullis.route.PathPattern;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -53,7 +52,7 @@ final class ConfigValidator {
             validateTls("/tls", config.tls(), true);
         }
         Set<String> issuerIds = validateIssuers(config.issuers());
-        validateRoutes(config.routes(), issuerIds);
+        validateRoutes(config.routes(), issuerIds, config.routing());
         for (DetectionChecks.Problem p : DetectionChecks.check(config.detection())) {
             problems.add("/detection/" + p.key(), p.message());
         }
@@ -175,7 +174,7 @@ final class ConfigValidator {
         }
     }
 
-    private void validateRoutes(List<RouteConfig> routes, Set<String> issuerIds) {
+    private void validateRoutes(List<RouteConfig> routes, Set<String> issuerIds, RoutingConfig routing) {
         Map<String, String> ids = new HashMap<>();
         Map<String, String> patterns = new HashMap<>();
         boolean anyProtected = false;
@@ -196,8 +195,10 @@ final class ConfigValidator {
                 problems.add(at + "/match", "a route needs 'match.path'");
             } else {
                 try {
-                    PathPattern.parse(r.path());
-                    String key = (r.host() == null ? "*" : HostName.canonical(r.host())) + " " + r.path();
+                    // Two case-insensitive patterns that differ in case only are the same route.
+                    boolean folded = r.pattern(routing).caseInsensitive();
+                    String key = (r.host() == null ? "*" : HostName.canonical(r.host())) + " "
+                            + (folded ? "insensitive " + r.path().toLowerCase(java.util.Locale.ROOT) : r.path());
                     String previous = patterns.putIfAbsent(key, r.id());
                     if (previous != null) {
                         problems.add(at + "/match", "same host and path as route '" + previous + "'");

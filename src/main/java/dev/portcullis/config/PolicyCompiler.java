@@ -12,7 +12,6 @@ import io.netty.handler.ssl.SslContext;
 import javax.net.ssl.SSLException;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.HostName;
-import dev.portcullis.route.PathPattern;
 import dev.portcullis.route.Route;
 import dev.portcullis.route.RouteTable;
 import java.time.Clock;
@@ -56,7 +55,7 @@ public final class PolicyCompiler {
             String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
             List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
             routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
-                    PathPattern.parse(r.path()), policy,
+                    r.pattern(config.routing()), policy,
                     r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), upstreams, r.forwardToken(),
                     r.preserveHost(),
                     (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),

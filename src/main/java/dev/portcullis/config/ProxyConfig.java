@@ -22,7 +22,8 @@ public record ProxyConfig(
         List<String> files,
         DetectionConfig detection,
         AuditConfig audit,
-        TracingConfig tracing) {
+        TracingConfig tracing,
+        RoutingConfig routing) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -34,7 +35,7 @@ public record ProxyConfig(
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing);
+                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.portcullis.config;
 
+import dev.portcullis.route.PathPattern;
 import java.time.Duration;
 import java.util.List;
 
@@ -25,6 +26,10 @@ import java.util.List;
  * @param maxConcurrentRequests requests in flight to this route's upstreams at once (503 beyond); 0 = no limit
  * @param methodOverride  {@code method_override} of this route: true for {@code allow}, false for
  *                        {@code refuse}, null to follow {@code server.method_override}
+ * @param strictTrailingSlash   {@code trailing_slash: strict}: an exact or {@code *} path does not also match
+ *                              its trailing-slash form (the default, {@code ignore}, matches {@code /a/} as {@code /a})
+ * @param caseInsensitive       {@code path_case: insensitive} (true) or {@code sensitive} (false); null when the
+ *                              route does not say, and {@code routing.path_case} decides
  */
 public record RouteConfig(
         String id,
@@ -44,7 +49,9 @@ public record RouteConfig(
         int maxConcurrentRequests,
         String location,
         boolean audit,
-        Boolean methodOverride) {
+        Boolean methodOverride,
+        boolean strictTrailingSlash,
+        Boolean caseInsensitive) {
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);
@@ -56,5 +63,14 @@ public record RouteConfig(
     /** Whether a {@code _method} query parameter is forwarded on this route, with {@code server}'s default. */
     public boolean allowsMethodOverride(ServerConfig server) {
         return methodOverride != null ? methodOverride : server.methodOverrideAllowed();
+    }
+
+    /**
+     * The route's compiled path pattern with its matching options: the one place that resolves them,
+     * used by the proxy's and the policy tools' compilers alike. The path must have been validated.
+     */
+    public PathPattern pattern(RoutingConfig routing) {
+        return PathPattern.parse(path).with(strictTrailingSlash,
+                caseInsensitive != null ? caseInsensitive : routing.caseInsensitive());
     }
 }

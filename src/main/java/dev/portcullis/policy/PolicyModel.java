@@ -8,7 +8,6 @@ import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.RuleConfig;
 import dev.portcullis.route.HostName;
-import dev.portcullis.route.PathPattern;
 import dev.portcullis.route.RouteTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.TreeSet;
 
 /**
  * The policy part of a config, compiled the way {@code PolicyCompiler} compiles it (same
- * {@link RouteTable#build}, {@link PathPattern#parse}, {@link HostName#canonical} and
+ * {@link RouteTable#build}, {@link RouteConfig#pattern}, {@link HostName#canonical} and
  * {@link AccessPolicy#forRoute}) but with nothing that listens, connects or fetches keys, so the
  * policy tools can run anywhere, offline, in milliseconds.
  *
@@ -47,7 +46,7 @@ public record PolicyModel(ProxyConfig config, List<PolicyRoute> routes, RouteTab
         List<PolicyRoute> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
             routes.add(new PolicyRoute(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
-                    PathPattern.parse(r.path()), AccessPolicy.forRoute(r), everyRuleEnforced(r),
+                    r.pattern(config.routing()), AccessPolicy.forRoute(r), everyRuleEnforced(r),
                     r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), r));
         }
         return new PolicyModel(config, routes, RouteTable.build(routes, PolicyRoute::host, PolicyRoute::pattern));

@@ -36,8 +36,19 @@ public record PolicyRoute(String id, String host, PathPattern pattern, AccessPol
         return config.audit();
     }
 
-    /** The match as written: {@code host/path}, or the path alone for routes on any host. */
+    /**
+     * The match as written: {@code host/path}, or the path alone for routes on any host, followed by
+     * the matching options that differ from the defaults ({@code (path_case: insensitive)},
+     * {@code (trailing_slash: strict)}), so that reports and diffs show them.
+     */
     public String matchText() {
-        return (config.host() == null ? "" : config.host()) + config.path();
+        String text = (config.host() == null ? "" : config.host()) + config.path();
+        if (pattern.caseInsensitive() && pattern.strictTrailingSlash()) {
+            return text + " (path_case: insensitive, trailing_slash: strict)";
+        }
+        if (pattern.caseInsensitive()) {
+            return text + " (path_case: insensitive)";
+        }
+        return pattern.strictTrailingSlash() ? text + " (trailing_slash: strict)" : text;
     }
 }

@@ -8,8 +8,14 @@ package dev.portcullis.route;
  * judges one string and forwards another is bypassable, so the path is normalized once, here,
  * and anything whose meaning differs between servers is refused instead of guessed at:
  * <ul>
- *   <li>percent-encoded unreserved characters are decoded (once; {@code %25} stays encoded, so
- *       {@code %252e} is never a dot); other encodings are kept, with upper-case hex;</li>
+ *   <li>every escape of a character that may stand unencoded in a normalized path
+ *       ({@link #isPlainPathChar}: unreserved, the sub-delimiters but {@code ;}, {@code :} and
+ *       {@code @}) is decoded, once ({@code %25} stays encoded, so {@code %252e} is never a dot):
+ *       a service decodes {@code %3A} before it routes, so the gate must route on {@code :} too,
+ *       and forwards the decoded form so that both read the same string. Every other escape
+ *       ({@code %20}, {@code %3F}, {@code %3B}, non-ASCII UTF-8…) is kept, with upper-case hex:
+ *       no route pattern can contain those characters ({@link PathPattern} accepts the plain
+ *       characters only), so no literal route can be skipped by them;</li>
  *   <li>an encoded {@code /} or {@code \}, an encoded or raw control byte (NUL included), a raw
  *       {@code \}, a raw {@code ;} (path parameters), a non-ASCII byte, or a malformed escape is
  *       refused;</li>
@@ -65,7 +71,12 @@ public final class PathNormalizer {
         return new String[] {authority, rest};
     }
 
-    /** Characters that may appear unencoded in a normalized path segment (RFC 3986 pchar minus ';' and '%'). */
+    /**
+     * Characters that may appear unencoded in a normalized path segment (RFC 3986 pchar minus
+     * {@code ;} and {@code %}). The one predicate behind three rules: such a character is accepted
+     * raw in a request, its escape is decoded, and route patterns may contain it literally
+     * ({@code *} excepted, the wildcard).
+     */
     public static boolean isPlainPathChar(char c) {
         return isUnreserved(c) || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'
                 || c == '*' || c == '+' || c == ',' || c == '=' || c == ':' || c == '@';
@@ -86,7 +97,7 @@ public final class PathNormalizer {
         return true;
     }
 
-    /** Decodes unreserved escapes, checks every byte, merges slashes. */
+    /** Decodes the escapes of plain characters, checks every byte, merges slashes. */
     private static String decode(String raw) {
         StringBuilder out = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
@@ -105,7 +116,9 @@ public final class PathNormalizer {
                 if (d < 0x20 || d == 0x7F || d == '/' || d == '\\') {
                     return null;
                 }
-                if (isUnreserved(d)) {
+                // A plain character is decoded whatever it is (':' and '@' as much as 'a'): the
+                // service decodes it before routing, and a pattern may name it literally.
+                if (isPlainPathChar(d)) {
                     out.append(d);
                 } else {
                     out.append('%').append(Character.toUpperCase(raw.charAt(i - 1)))

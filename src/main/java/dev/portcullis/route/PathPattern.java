@@ -8,14 +8,35 @@ import java.util.List;
  * exactly one non-empty segment, anything else matches itself exactly. Patterns are compared
  * with normalized request paths, so they must themselves be normalized.
  *
- * @param segments the segments before any {@code **}; {@code *} stands for one segment
- * @param subtree  whether the pattern ends in {@code /**}
+ * <p>Literal segments hold only characters that a normalized path holds unencoded
+ * ({@link PathNormalizer#isPlainPathChar}), {@code *} excepted: {@code *} is always the wildcard
+ * and only ever a whole segment, so {@code /a*b} is refused rather than read either way. Since
+ * the normalizer decodes every escape of those characters, a literal segment can never be
+ * skipped by spelling one of its characters as an escape.
+ *
+ * @param segments            the segments before any {@code **}; {@code *} stands for one segment
+ * @param subtree             whether the pattern ends in {@code /**}
+ * @param strictTrailingSlash {@code trailing_slash: strict}: an exact or {@code *} pattern does not
+ *                            also match its trailing-slash form ({@code /a} does not match {@code /a/})
+ * @param caseInsensitive     {@code path_case: insensitive}: literal segments match in any ASCII case
+ *                            (and the few non-ASCII letters that Java and .NET fold to ASCII ones)
  */
-public record PathPattern(List<String> segments, boolean subtree) {
+public record PathPattern(List<String> segments, boolean subtree, boolean strictTrailingSlash,
+        boolean caseInsensitive) {
     public static final String ONE = "*";
 
     public PathPattern {
         segments = List.copyOf(segments);
+    }
+
+    /** A pattern with the defaults: trailing slash ignored, case-sensitive. */
+    public PathPattern(List<String> segments, boolean subtree) {
+        this(segments, subtree, false, false);
+    }
+
+    /** The same pattern with the given options. */
+    public PathPattern with(boolean strictTrailingSlash, boolean caseInsensitive) {
+        return new PathPattern(segments, subtree, strictTrailingSlash, caseInsensitive);
     }
 
     public static PathPattern parse(String pattern) {
@@ -42,10 +63,11 @@ public record PathPattern(List<String> segments, boolean subtree) {
                 throw new IllegalArgumentException("dot segments are not allowed in '" + pattern + "'");
             }
             if (!p.equals(ONE) && p.indexOf('*') >= 0) {
-                throw new IllegalArgumentException("'*' must be a whole segment in '" + pattern + "'");
+                throw new IllegalArgumentException("'*' must be a whole segment in '" + pattern
+                        + "' (it is the wildcard, never a literal)");
             }
             for (int c = 0; c < p.length(); c++) {
-                if (!PathNormalizer.isPlainPathChar(p.charAt(c)) && p.charAt(c) != '*') {
+                if (!PathNormalizer.isPlainPathChar(p.charAt(c))) {
                     throw new IllegalArgumentException("character '" + p.charAt(c) + "' is not allowed in '"
                             + pattern + "' (patterns use unreserved characters and sub-delimiters, unencoded)");
                 }

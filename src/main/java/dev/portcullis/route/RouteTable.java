@@ -12,6 +12,13 @@ import java.util.function.Function;
  * none of them matches its path, the routes without a host are tried. Within a host, paths are
  * matched through a trie of segments, literal segments before {@code *} before {@code /**}, so
  * the most specific pattern wins and the cost grows with the path's length, not the route count.
+ *
+ * <p>A case-insensitive pattern's literal segments sit in a second, folded map of each node
+ * ({@link PathCase#fold}); at one segment the case-sensitive literal is tried first, then the
+ * folded one. An exact or {@code *} pattern that is not {@code trailing_slash: strict} also
+ * matches its path with one trailing slash ({@code /a/} for {@code /a}): a service routes
+ * {@code /a/} to {@code /a}'s handler, so the gate must judge it by {@code /a}'s rules. An explicit
+ * {@code /a/} pattern, when there is one, beats that; a {@code /a/**} at the same node does not.
  */
 public final class RouteTable<T> {
     private final Map<String, Node<T>> byHost;
@@ -54,8 +61,10 @@ public final class RouteTable<T> {
 
     private static final class Node<T> {
         private final Map<String, Node<T>> literal = new HashMap<>(4);
+        private final Map<String, Node<T>> folded = new HashMap<>(4);
         private Node<T> one;
         private T exact;
+        private boolean exactTakesTrailingSlash;
         private T subtree;
 
         void insert(PathPattern p, T route) {
@@ -66,6 +75,8 @@ public final class RouteTable<T> {
                         n.one = new Node<>();
                     }
                     n = n.one;
+                } else if (p.caseInsensitive()) {
+                    n = n.folded.computeIfAbsent(PathCase.fold(seg), k -> new Node<>());
                 } else {
                     n = n.literal.computeIfAbsent(seg, k -> new Node<>());
                 }
@@ -76,6 +87,7 @@ public final class RouteTable<T> {
                 }
             } else if (n.exact == null) {
                 n.exact = route;
+                n.exactTakesTrailingSlash = !p.strictTrailingSlash();
             }
         }
 
@@ -88,13 +100,14 @@ public final class RouteTable<T> {
             if (end < 0) {
                 end = path.length();
             }
-            if (!literal.isEmpty()) {
-                Node<T> child = literal.get(path.substring(pos + 1, end));
-                if (child != null) {
-                    T found = child.find(path, end);
-                    if (found != null) {
-                        return found;
-                    }
+            if (!literal.isEmpty() || !folded.isEmpty()) {
+                String segment = path.substring(pos + 1, end);
+                T found = find(literal.get(segment), path, end);
+                if (found == null && !folded.isEmpty()) {
+                    found = find(folded.get(PathCase.fold(segment)), path, end);
+                }
+                if (found != null) {
+                    return found;
                 }
             }
             if (one != null && end > pos + 1) {
@@ -103,7 +116,16 @@ public final class RouteTable<T> {
                     return found;
                 }
             }
+            // What is left is the one trailing slash (slashes are merged): the exact pattern
+            // ending here covers it unless it is strict.
+            if (exact != null && exactTakesTrailingSlash && end == pos + 1 && end == path.length()) {
+                return exact;
+            }
             return subtree;
+        }
+
+        private static <T> T find(Node<T> child, String path, int end) {
+            return child == null ? null : child.find(path, end);
         }
     }
 }

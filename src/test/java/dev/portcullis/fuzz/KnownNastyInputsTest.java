@@ -43,6 +43,13 @@ class KnownNastyInputsTest {
                 arguments("/api/v1/internal", "internal"),
                 arguments("/api/%76%31/internal", "internal"),
                 arguments("/api//v1//internal", "internal"),
+                arguments("/api/v1/internal/", "internal"),
+                arguments("/api/v1/internal/.", "internal"),
+                arguments("/v1/orders:batchDelete", "batch"),
+                arguments("/v1/orders%3AbatchDelete", "batch"),
+                arguments("/v1/orders%3abatchDelete/", "batch"),
+                arguments("/v1/orders%3BbatchDelete", "public"),
+                arguments("/v1/Orders:batchDelete", "public"),
                 // ambiguous between servers: refused, never guessed
                 arguments("/public/..%2fadmin", REFUSED),
                 arguments("/public/..%2Fadmin", REFUSED),

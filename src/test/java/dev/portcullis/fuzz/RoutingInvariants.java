@@ -15,14 +15,20 @@ import java.util.function.Supplier;
  * {@code FrontendHandler.begin}: absolute-form is cut to its origin-form rest, the target is
  * normalized once, and the normalized path is both routed and forwarded.
  *
- * <p>The table is fixed: a protected {@code /admin/**}, a protected {@code /api/*}{@code /internal}
- * and a public catch-all {@code /**}. The catch-all is what makes a bypass possible at all: any
- * path that escapes the protected patterns is still served, without a token.
+ * <p>The table is fixed: a protected {@code /admin/**}, a protected {@code /api/*}{@code /internal},
+ * a protected exact {@code /v1/orders:batchDelete} (a literal with a sub-delimiter) and a public
+ * catch-all {@code /**}. The catch-all is what makes a bypass possible at all: any path that
+ * escapes the protected patterns is still served, without a token.
+ *
+ * <p>The gate and the service must route on one string: the path forwarded upstream, decoded once
+ * per segment as a service decodes it, must match the same route as the path the gate judged.
  */
 final class RoutingInvariants {
     static final String ADMIN = "admin";
     static final String INTERNAL = "internal";
     static final String PUBLIC = "public";
+    static final String BATCH = "batch";
+    private static final String BATCH_PATH = "/v1/orders:batchDelete";
 
     private record R(String id, PathPattern pattern) {
     }
@@ -30,7 +36,8 @@ final class RoutingInvariants {
     private static final RouteTable<R> TABLE = RouteTable.build(List.of(
             new R(PUBLIC, PathPattern.parse("/**")),
             new R(ADMIN, PathPattern.parse("/admin/**")),
-            new R(INTERNAL, PathPattern.parse("/api/*/internal"))), r -> null, R::pattern);
+            new R(INTERNAL, PathPattern.parse("/api/*/internal")),
+            new R(BATCH, PathPattern.parse(BATCH_PATH))), r -> null, R::pattern);
 
     private RoutingInvariants() {
     }
@@ -54,6 +61,10 @@ final class RoutingInvariants {
                 require(t == null || ADMIN.equals(routed), () -> "'" + requestTarget + "' reads as '" + reading
                         + "' but is forwarded as '" + t.path() + "' on route " + routed);
             }
+            if (isBatch(reading)) {
+                require(t == null || BATCH.equals(routed), () -> "'" + requestTarget + "' reads as '" + reading
+                        + "' but is forwarded as '" + t.path() + "' on route " + routed);
+            }
         }
         if (t == null) {
             return;
@@ -72,6 +83,14 @@ final class RoutingInvariants {
                 () -> "'" + requestTarget + "' -> '" + p + "' is routed to " + routed);
         require(isInternal(p) == INTERNAL.equals(routed),
                 () -> "'" + requestTarget + "' -> '" + p + "' is routed to " + routed);
+        require(isBatch(p) == BATCH.equals(routed),
+                () -> "'" + requestTarget + "' -> '" + p + "' is routed to " + routed);
+        // The service decodes the forwarded path once, per segment, and routes on that: with the
+        // same patterns it must pick the same route.
+        String decoded = decodedPerSegment(p);
+        String serviceRoute = route(decoded);
+        require(routed.equals(serviceRoute), () -> "'" + requestTarget + "' is forwarded as '" + p
+                + "' on route " + routed + ", but the service reads '" + decoded + "' and routes it to " + serviceRoute);
         // What the upstream receives, read by it once more: still judged as what it is.
         for (String reading : Readings.of(p)) {
             if (underAdmin(reading)) {
@@ -101,7 +120,8 @@ final class RoutingInvariants {
                         () -> where.get() + ": escape not two upper-case hex digits at " + at);
                 char decoded = (char) (upperHex(p.charAt(i + 1)) * 16 + upperHex(p.charAt(i + 2)));
                 require(decoded >= 0x20 && decoded != 0x7F, () -> where.get() + ": encoded control byte at " + at);
-                require(!isUnreserved(decoded), () -> where.get() + ": unreserved character left encoded at " + at);
+                require(!PathNormalizer.isPlainPathChar(decoded),
+                        () -> where.get() + ": a character a pattern may name left encoded at " + at);
                 i += 2;
             } else {
                 require(c == '/' || PathNormalizer.isPlainPathChar(c), () -> where.get() + ": '" + c + "' at " + at);
@@ -113,9 +133,31 @@ final class RoutingInvariants {
         return path.equals("/admin") || path.startsWith("/admin/");
     }
 
+    /** {@code /api/x/internal}, also with a trailing slash: exact and * patterns cover it. */
     private static boolean isInternal(String path) {
-        String[] s = path.split("/", -1);
+        String[] s = withoutTrailingSlash(path).split("/", -1);
         return s.length == 4 && s[0].isEmpty() && s[1].equals("api") && !s[2].isEmpty() && s[3].equals("internal");
+    }
+
+    static boolean isBatch(String path) {
+        return withoutTrailingSlash(path).equals(BATCH_PATH);
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** The path as a service reads it before routing: each segment percent-decoded once. */
+    static String decodedPerSegment(String path) {
+        String[] segments = path.split("/", -1);
+        StringBuilder sb = new StringBuilder(path.length());
+        for (int i = 0; i < segments.length; i++) {
+            if (i > 0) {
+                sb.append('/');
+            }
+            sb.append(Readings.decodeOnce(segments[i]));
+        }
+        return sb.toString();
     }
 
     /** As {@code FrontendHandler} does: an absolute-form target is judged by its origin-form rest. */
@@ -131,11 +173,6 @@ final class RoutingInvariants {
 
     private static int upperHex(char c) {
         return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    }
-
-    private static boolean isUnreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                || c == '_' || c == '~';
     }
 
     static void require(boolean ok, Supplier<String> message) {

@@ -38,7 +38,14 @@ class PathNormalizerTest {
                 arguments("unreserved letter decoded", "/%41bc", "/Abc", null),
                 arguments("unreserved tilde decoded", "/%7Euser", "/~user", null),
                 arguments("lower-case escape of unreserved decoded", "/%7euser/%2d%5f", "/~user/-_", null),
-                arguments("reserved kept with upper-case hex", "/a%3ab", "/a%3Ab", null),
+                arguments("encoded ':' decoded", "/v1/orders%3abatchDelete", "/v1/orders:batchDelete", null),
+                arguments("encoded '@' decoded", "/v1/users/root%40example.com/keys", "/v1/users/root@example.com/keys",
+                        null),
+                arguments("encoded sub-delimiters decoded", "/a/%21%24%26%27%28%29%2A%2B%2C%3D",
+                        "/a/!$&'()*+,=", null),
+                arguments("encoded '*' decoded, a plain segment", "/a/%2a", "/a/*", null),
+                arguments("':' decoded beside a kept '?'", "/a%3A%3Fb", "/a:%3Fb", null),
+                arguments("reserved delimiter kept with upper-case hex", "/a%5bb%5d", "/a%5Bb%5D", null),
                 arguments("space kept encoded", "/a%20b", "/a%20b", null),
                 arguments("'?' kept encoded", "/a%3fb", "/a%3Fb", null),
                 arguments("'#' kept encoded", "/a%23", "/a%23", null),
@@ -119,6 +126,31 @@ class PathNormalizerTest {
     @MethodSource("refused")
     void refuses(String name, String target) {
         assertThat(PathNormalizer.normalize(target)).isNull();
+    }
+
+    /**
+     * Every escape, all 256 bytes in both hex cases: a plain character (one a pattern may name
+     * literally, see {@link PathPatternTest}) is decoded; {@code /}, {@code \} and control bytes
+     * are refused; every other byte stays encoded, upper-case, and never matches a literal.
+     */
+    @ParameterizedTest(name = "%{0}")
+    @MethodSource("everyByte")
+    void everyEscapeIsDecodedExactlyWhenItsCharacterIsPlain(String hex) {
+        char c = (char) Integer.parseInt(hex, 16);
+        for (String spelled : new String[] {hex.toUpperCase(java.util.Locale.ROOT), hex.toLowerCase(java.util.Locale.ROOT)}) {
+            RequestTarget t = PathNormalizer.normalize("/x%" + spelled + "y");
+            if (c < 0x20 || c == 0x7F || c == '/' || c == '\\') {
+                assertThat(t).as("%%%s", spelled).isNull();
+            } else if (PathNormalizer.isPlainPathChar(c)) {
+                assertThat(t.path()).as("%%%s", spelled).isEqualTo("/x" + c + "y");
+            } else {
+                assertThat(t.path()).as("%%%s", spelled).isEqualTo("/x%" + hex.toUpperCase(java.util.Locale.ROOT) + "y");
+            }
+        }
+    }
+
+    static Stream<String> everyByte() {
+        return java.util.stream.IntStream.range(0, 256).mapToObj(b -> String.format("%02x", b));
     }
 
     /** Normalizing twice changes nothing: the upstream must see what the policy judged. */

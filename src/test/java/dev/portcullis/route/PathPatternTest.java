@@ -6,6 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,6 +41,7 @@ class PathPatternTest {
                 arguments("", "starts with '/'"),
                 arguments("*", "starts with '/'"),
                 arguments("/a*", "'*' must be a whole segment"),
+                arguments("/a*b", "'*' must be a whole segment"),
                 arguments("/a/b**", "'*' must be a whole segment"),
                 arguments("/a/***", "'*' must be a whole segment"),
                 arguments("/a/../b", "dot segments are not allowed"),
@@ -50,9 +52,31 @@ class PathPatternTest {
                 arguments("/a%2Fb", "character '%' is not allowed"),
                 arguments("/a b", "character ' ' is not allowed"),
                 arguments("/a;b", "character ';' is not allowed"),
+                arguments("/a%3Bb", "character '%' is not allowed"),
+                arguments("/a%3Ab", "character '%' is not allowed"),
                 arguments("/a\\b", "character '\\' is not allowed"),
                 arguments("/a?b", "character '?' is not allowed"),
                 arguments("/caf\u00e9", "is not allowed"));
+    }
+
+    /**
+     * The characters a pattern may name literally are exactly those the normalizer leaves plain
+     * (and decodes from escapes), {@code *} excepted: the wildcard is never a literal. So no
+     * literal route can be skipped by an escape, and no escape left encoded can meet a literal.
+     */
+    @Test
+    void aLiteralMayHoldExactlyThePlainCharactersButTheWildcard() {
+        for (char c = 0; c < 0x100; c++) {
+            boolean accepted;
+            try {
+                PathPattern.parse("/a" + c + "b");
+                accepted = true;
+            } catch (IllegalArgumentException e) {
+                accepted = false;
+            }
+            boolean expected = c == '/' || (c != '*' && PathNormalizer.isPlainPathChar(c));
+            assertThat(accepted).as("'%s' (0x%02X)", c, (int) c).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest

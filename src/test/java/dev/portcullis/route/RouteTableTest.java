@@ -14,9 +14,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RouteTableTest {
 
     /** A route as the table sees it: an id to assert on, a host (or null) and a path pattern. */
-    record R(String id, String host, String pattern) {
+    record R(String id, String host, String pattern, boolean strict, boolean insensitive) {
+        R(String id, String host, String pattern) {
+            this(id, host, pattern, false, false);
+        }
+
         PathPattern compiled() {
-            return PathPattern.parse(pattern);
+            return PathPattern.parse(pattern).with(strict, insensitive);
         }
     }
 
@@ -68,7 +72,11 @@ class RouteTableTest {
                 arguments("/x", null),
                 arguments("/x/", null),
                 arguments("/x/1/2", null),
-                arguments("/x/1/", null),
+                // an exact or * pattern also matches its trailing-slash form
+                arguments("/x/1/", "x-one"),
+                arguments("/a/b/", "a-b"),
+                arguments("/api/v1/users/", "api-v1-users"),
+                arguments("/m/q/c/", "m-one-c"),
                 arguments("/y", "y-sub"),
                 arguments("/y/", "y-sub"),
                 arguments("/y/z/w", "y-sub"),
@@ -77,7 +85,7 @@ class RouteTableTest {
                 arguments("/m/q", null),
                 arguments("/m/q/c/d", null),
                 arguments("/m//c", null),
-                // exact patterns compare the trailing slash too
+                // a pattern written with its trailing slash wants it
                 arguments("/t/", "t-slash"),
                 arguments("/t", null),
                 arguments("/t/u", null),
@@ -91,6 +99,55 @@ class RouteTableTest {
     @MethodSource("paths")
     void mostSpecificPatternWins(String path, String expected) {
         assertThat(idOf(PATHS.match(null, path))).isEqualTo(expected);
+    }
+
+    private static final RouteTable<R> OPTIONS = table(
+            new R("all", null, "/**"),
+            new R("admin-strict", null, "/admin", true, false),
+            new R("users-one-strict", null, "/users/*", true, false),
+            new R("ci-admin", null, "/Api/Admin", false, true),
+            new R("ci-admin-sub", null, "/api/admin/**", false, true),
+            new R("cs-admin-exact", null, "/api/admin/Keys", false, false),
+            new R("ci-keys-one", null, "/keys/*/Rotate", false, true),
+            new R("explicit-slash", null, "/e/", false, false),
+            new R("lenient-e", null, "/e", false, false),
+            new R("exact-beats-sub", null, "/s", false, false),
+            new R("sub-s", null, "/s/**", false, false));
+
+    static Stream<Arguments> options() {
+        return Stream.of(
+                // trailing_slash: strict
+                arguments("/admin", "admin-strict"),
+                arguments("/admin/", "all"),
+                arguments("/users/5", "users-one-strict"),
+                arguments("/users/5/", "all"),
+                // path_case: insensitive, literal segments in any case, * and /** as usual
+                arguments("/api/admin", "ci-admin"),
+                arguments("/API/ADMIN", "ci-admin"),
+                arguments("/aPi/aDmIn/", "ci-admin"),
+                arguments("/API/Admin/x", "ci-admin-sub"),
+                arguments("/keys/K1/ROTATE", "ci-keys-one"),
+                // non-ASCII letters that Java or .NET fold to ASCII, as the normalizer encodes them
+                arguments("/ap%C4%B0/adm%C4%B1n", "ci-admin"),
+                arguments("/api/admin/%E2%84%AAeys", "ci-admin-sub"),
+                arguments("/api/admin/Keys", "cs-admin-exact"),
+                arguments("/api/admin/keys", "ci-admin-sub"),
+                arguments("/api/%C5%BFub", "all"),
+                arguments("/%C5%BFsomething", "all"),
+                arguments("/api/adminx", "all"),
+                // a case-sensitive route stays case-sensitive
+                arguments("/ADMIN", "all"),
+                // an explicit /e/ beats /e's trailing-slash form; /s beats /s/** for /s/
+                arguments("/e/", "explicit-slash"),
+                arguments("/e", "lenient-e"),
+                arguments("/s/", "exact-beats-sub"),
+                arguments("/s/x", "sub-s"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("options")
+    void trailingSlashAndCaseOptions(String path, String expected) {
+        assertThat(idOf(OPTIONS.match(null, path))).isEqualTo(expected);
     }
 
     @Test
