@@ -89,6 +89,9 @@ final class DemoCommand implements Callable<Integer> {
                 + " -d scope=orders.read " + issuer.tokenEndpoint() + " | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')");
         out.println("  curl -i -H \"Authorization: Bearer $STOKEN\" " + proxy + "/reports/daily");
         out.println();
+        out.println("  # 400: a method override in the query (Laravel, Symfony would serve it as DELETE)");
+        out.println("  curl -i -X POST -H \"Authorization: Bearer $TOKEN\" '" + proxy + "/orders/42?_method=DELETE'");
+        out.println();
         out.println("  # 200: public route, no token;  404: no route");
         out.println("  curl -i " + proxy + "/public/readme   ;   curl -i " + proxy + "/nowhere");
         out.println();
