@@ -88,6 +88,23 @@ final class ConfigNode {
         return child.node.asText();
     }
 
+    /**
+     * A key whose value is one of two words ({@code refuse | allow}, {@code enforce | audit}…):
+     * true for {@code yes}, false for {@code no}, {@code fallback} when the key is absent or holds
+     * another word (then with a located error).
+     */
+    Boolean choice(String key, String no, String yes, Boolean fallback) {
+        String value = text(key, null);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals(no) && !value.equals(yes)) {
+            get(key).error("expected '" + no + "' or '" + yes + "', was '" + value + "'");
+            return fallback;
+        }
+        return value.equals(yes);
+    }
+
     boolean bool(String key, boolean fallback) {
         ConfigNode child = get(key);
         if (child.isMissing()) {

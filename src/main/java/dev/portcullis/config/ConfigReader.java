@@ -264,7 +264,7 @@ public final class ConfigReader {
             return d;
         }
         n.allowOnly(ROUTING_KEYS);
-        Boolean insensitive = RouteOptions.pathCase(n);
+        Boolean insensitive = n.choice("path_case", "sensitive", "insensitive", null);
         return new RoutingConfig(insensitive != null ? insensitive : d.caseInsensitive());
     }
 
@@ -417,7 +417,7 @@ public final class ConfigReader {
                 n.duration("body_read_timeout", d.bodyReadTimeout(), MIN_CLIENT_TIMEOUT),
                 n.number("body_min_rate", d.bodyMinRate(), 0, 1L << 40),
                 n.duration("response_write_timeout", d.responseWriteTimeout(), MIN_CLIENT_TIMEOUT),
-                methodOverride(n, d.methodOverrideAllowed()));
+                n.choice("method_override", "refuse", "allow", d.methodOverrideAllowed()));
     }
 
     private static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {
@@ -507,34 +507,10 @@ public final class ConfigReader {
                 tls(n.get("upstream_tls"), false),
                 n.number("max_body_size", -1, 0, Long.MAX_VALUE),
                 (int) n.number("max_concurrent_requests", 0, 0, 1_000_000),
-                n.location(), auditMode(n), methodOverride(n, null), RouteOptions.strictTrailingSlash(n),
-                RouteOptions.pathCase(n));
-    }
-
-    /**
-     * {@code method_override: refuse | allow}: true for allow; {@code fallback} when the key is
-     * absent (null on a route: the server's setting applies).
-     */
-    private static Boolean methodOverride(ConfigNode n, Boolean fallback) {
-        String value = n.text("method_override", null);
-        if (value == null) {
-            return fallback;
-        }
-        if (!value.equals("refuse") && !value.equals("allow")) {
-            n.get("method_override").error("expected 'refuse' or 'allow', was '" + value + "'");
-            return fallback;
-        }
-        return value.equals("allow");
-    }
-
-    /** {@code mode: enforce} (the default) or {@code mode: audit}. */
-    private static boolean auditMode(ConfigNode n) {
-        String mode = n.text("mode", "enforce");
-        if (!mode.equals("enforce") && !mode.equals("audit")) {
-            n.get("mode").error("expected 'enforce' or 'audit', was '" + mode + "'");
-            return false;
-        }
-        return mode.equals("audit");
+                n.location(), n.choice("mode", "enforce", "audit", false),
+                n.choice("method_override", "refuse", "allow", null),
+                n.choice("trailing_slash", "ignore", "strict", false),
+                n.choice("path_case", "sensitive", "insensitive", null));
     }
 
     private static List<RuleConfig> rules(ConfigNode route, String key) {
@@ -550,7 +526,7 @@ public final class ConfigReader {
             Map<String, List<String>> claims = new LinkedHashMap<>();
             r.entries("claims").forEach((claim, value) -> claims.put(claim, value.asTexts()));
             out.add(new RuleConfig(r.texts("methods"), r.texts("groups_any"), r.texts("groups_all"),
-                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location(), auditMode(r)));
+                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location(), r.choice("mode", "enforce", "audit", false)));
         }
         return out;
     }

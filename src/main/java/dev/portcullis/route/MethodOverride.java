@@ -48,8 +48,10 @@ public final class MethodOverride {
             if (c == '=') {
                 break;
             }
-            if (c == '%' && i + 2 < end && hex(query.charAt(i + 1)) >= 0 && hex(query.charAt(i + 2)) >= 0) {
-                c = hex(query.charAt(i + 1)) * 16 + hex(query.charAt(i + 2));
+            int hi = c == '%' && i + 2 < end ? PathNormalizer.hexDigit(query.charAt(i + 1)) : -1;
+            int lo = hi < 0 ? -1 : PathNormalizer.hexDigit(query.charAt(i + 2));
+            if (lo >= 0) {
+                c = hi * 16 + lo;
                 i += 2;
             } else if (c == '+') {
                 c = ' ';
@@ -73,18 +75,5 @@ public final class MethodOverride {
             matched++;
         }
         return matched == NAME.length();
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -138,7 +138,7 @@ public final class PathNormalizer {
     }
 
     /** ASCII hex digits only: {@link Character#digit} would also read e.g. Arabic-Indic or full-width digits. */
-    private static int hexDigit(char c) {
+    static int hexDigit(char c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
