@@ -8,7 +8,6 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
