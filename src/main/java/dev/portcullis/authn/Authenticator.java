@@ -3,11 +3,6 @@ package dev.portcullis.authn;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.EncryptedJWT;
-import com.nimbusds.jwt.JWT;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
-import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.authn.AuthResult.Authenticated;
 import dev.portcullis.authn.AuthResult.AwaitKeys;
@@ -16,7 +11,6 @@ import dev.portcullis.authz.Identity;
 import dev.portcullis.authz.Reason;
 import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ServerConfig;
-import java.text.ParseException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -103,26 +97,13 @@ public final class Authenticator {
     }
 
     private AuthResult verify(String token, Set<String> accepted, boolean mayWait, TokenCache.TokenHash hash) {
-        JWT jwt;
-        try {
-            jwt = JWTParser.parse(token);
-        } catch (ParseException e) {
-            return MALFORMED;
+        TokenDecoding decoding = TokenDecoding.decode(token);
+        if (!(decoding instanceof TokenDecoding.Decoded decoded)) {
+            Reason reason = ((TokenDecoding.Undecodable) decoding).reason();
+            return reason == Reason.TOKEN_MALFORMED ? MALFORMED : new Refused(reason);
         }
-        if (jwt instanceof PlainJWT) {
-            return new Refused(Reason.ALGORITHM_REJECTED);
-        }
-        if (jwt instanceof EncryptedJWT || !(jwt instanceof SignedJWT signed)) {
-            return MALFORMED;
-        }
-        JWTClaimsSet claims;
-        String iss;
-        try {
-            claims = signed.getJWTClaimsSet();
-            iss = claims.getStringClaim("iss");
-        } catch (ParseException e) {
-            return MALFORMED;
-        }
+        SignedJWT signed = decoded.jwt();
+        String iss = decoded.iss();
         // The issuer named by an unverified token only chooses which keys to verify with; a
         // forged iss just means the signature will not verify with that issuer's keys.
         TrustedIssuer issuer = iss == null ? null : byIss.get(iss);
@@ -132,12 +113,11 @@ public final class Authenticator {
         if (accepted != null && !accepted.contains(issuer.config().id())) {
             return new Refused(Reason.ISSUER_NOT_ACCEPTED);
         }
-        JWSHeader header = signed.getHeader();
+        JWSHeader header = decoded.header();
         if (!issuer.algorithms().contains(header.getAlgorithm())) {
             return new Refused(Reason.ALGORITHM_REJECTED);
         }
-        // We implement no critical extension, so any "crit" makes the token unusable (RFC 7515 §4.1.11).
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+        if (decoded.hasCriticalParams()) {
             return MALFORMED;
         }
         IssuerKeys keys = issuer.keys();
@@ -155,10 +135,11 @@ public final class Authenticator {
         } catch (JOSEException | IllegalStateException e) {
             return new Refused(Reason.SIGNATURE_INVALID);
         }
-        Object result = issuer.claims().validate(claims);
-        if (!(result instanceof Identity id)) {
-            return new Refused((Reason) result);
+        ClaimsResult result = issuer.claims().validate(decoded.claims());
+        if (!(result instanceof ClaimsResult.Valid valid)) {
+            return new Refused(((ClaimsResult.Invalid) result).reason());
         }
+        Identity id = valid.identity();
         Authenticated ok = new Authenticated(id);
         if (hash != null) {
             cache.put(hash, new TokenCache.Entry(ok, keys, key, header.getKeyID(), id.expiresAt() * 1000));

@@ -8,88 +8,165 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Checks the claims of a token whose signature is already verified, and reads the caller's
- * identity from them. Each check is a few lines; each failure has its own reason.
+ * identity from them. Each check is a few lines; each failure has its own reason. The policy
+ * tools read unverified tokens with the same checks ({@link #identify}, {@link #timeFailures}),
+ * so the claim shapes the proxy accepts are written once.
  */
-final class ClaimsValidator {
+public final class ClaimsValidator {
+    private static final ClaimsResult.Invalid NO_EXP = new ClaimsResult.Invalid(Reason.CLAIMS_INVALID, "no exp claim");
+    private static final ClaimsResult.Invalid NO_SUB = new ClaimsResult.Invalid(Reason.CLAIMS_INVALID,
+            "no sub claim (or not a string)");
+    private static final ClaimsResult.Invalid AUDIENCE = new ClaimsResult.Invalid(Reason.AUDIENCE_MISMATCH,
+            "aud has none of the issuer's audiences");
+    private static final ClaimsResult.Invalid SCOPES = new ClaimsResult.Invalid(Reason.CLAIMS_INVALID,
+            "claim 'scp/scope' is neither a string nor an array of strings");
+    private static final ClaimsResult.Invalid NOT_STRING = new ClaimsResult.Invalid(Reason.CLAIMS_INVALID,
+            "email or client id is not a string");
+    private static final ClaimsResult.Invalid EXPIRED = new ClaimsResult.Invalid(Reason.TOKEN_EXPIRED, "expired");
+    private static final ClaimsResult.Invalid NOT_YET_VALID = new ClaimsResult.Invalid(Reason.TOKEN_NOT_YET_VALID,
+            "not yet valid");
+    private static final ClaimsResult.Invalid IN_FUTURE = new ClaimsResult.Invalid(Reason.TOKEN_ISSUED_IN_FUTURE,
+            "issued in the future");
+    private static final ClaimsResult.Invalid TOO_LONG = new ClaimsResult.Invalid(Reason.TOKEN_LIFETIME_TOO_LONG,
+            "lifetime too long (or no iat)");
+
     private final IssuerConfig config;
     private final Set<String> audiences;
     private final long skewSeconds;
     private final long maxLifetimeSeconds;
     private final Clock clock;
+    private final ClaimsResult.Invalid groupsShape;
 
     private final Set<String> keptClaims;
 
-    ClaimsValidator(IssuerConfig config, Clock clock, Set<String> keptClaims) {
+    /** @param keptClaims the claims an identity keeps for {@code claims} conditions (null: all) */
+    public ClaimsValidator(IssuerConfig config, Clock clock, Set<String> keptClaims) {
         this.keptClaims = keptClaims == null ? null : Set.copyOf(keptClaims);
         this.config = config;
         this.audiences = Set.copyOf(config.audiences());
         this.skewSeconds = config.clockSkew().toSeconds();
         this.maxLifetimeSeconds = config.maxTokenLifetime() == null ? -1 : config.maxTokenLifetime().toSeconds();
         this.clock = clock;
+        this.groupsShape = new ClaimsResult.Invalid(Reason.CLAIMS_INVALID,
+                "claim '" + config.groupsClaim() + "' is neither a string nor an array of strings");
     }
 
-    /** Returns an {@link Identity}, or the {@link Reason} the claims are refused. */
-    Object validate(JWTClaimsSet claims) {
+    /** The time checks in order, then {@link #identify}: what the proxy decides. */
+    public ClaimsResult validate(JWTClaimsSet claims) {
         long now = clock.millis() / 1000;
         Date exp = claims.getExpirationTime();
         if (exp == null) {
-            return Reason.CLAIMS_INVALID;
+            return NO_EXP;
         }
         long expSeconds = exp.getTime() / 1000;
-        if (now > expSeconds + skewSeconds) {
-            return Reason.TOKEN_EXPIRED;
-        }
         Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now + skewSeconds < nbf.getTime() / 1000) {
-            return Reason.TOKEN_NOT_YET_VALID;
-        }
         Date iat = claims.getIssueTime();
-        if (iat != null && iat.getTime() / 1000 > now + skewSeconds) {
-            return Reason.TOKEN_ISSUED_IN_FUTURE;
+        if (expired(now, expSeconds)) {
+            return EXPIRED;
         }
-        if (maxLifetimeSeconds >= 0) {
-            // Short lifetimes are the point: a token that does not say when it was issued cannot show it.
-            if (iat == null || expSeconds - iat.getTime() / 1000 > maxLifetimeSeconds) {
-                return Reason.TOKEN_LIFETIME_TOO_LONG;
-            }
+        if (notYetValid(now, nbf)) {
+            return NOT_YET_VALID;
         }
-        List<String> aud = claims.getAudience();
+        if (issuedInFuture(now, iat)) {
+            return IN_FUTURE;
+        }
+        if (lifetimeTooLong(expSeconds, iat)) {
+            return TOO_LONG;
+        }
+        return identify(claims);
+    }
+
+    /**
+     * Every time check the claims fail now, in order ({@code exp}, {@code nbf}, {@code iat},
+     * lifetime): for the policy tools, which report them rather than refuse. Empty without {@code exp}.
+     */
+    public List<Reason> timeFailures(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            return List.of();
+        }
+        long now = clock.millis() / 1000;
+        long expSeconds = exp.getTime() / 1000;
+        Date iat = claims.getIssueTime();
+        List<Reason> out = new java.util.ArrayList<>();
+        if (expired(now, expSeconds)) {
+            out.add(Reason.TOKEN_EXPIRED);
+        }
+        if (notYetValid(now, claims.getNotBeforeTime())) {
+            out.add(Reason.TOKEN_NOT_YET_VALID);
+        }
+        if (issuedInFuture(now, iat)) {
+            out.add(Reason.TOKEN_ISSUED_IN_FUTURE);
+        }
+        if (lifetimeTooLong(expSeconds, iat)) {
+            out.add(Reason.TOKEN_LIFETIME_TOO_LONG);
+        }
+        return out;
+    }
+
+    private boolean expired(long now, long expSeconds) {
+        return now > expSeconds + skewSeconds;
+    }
+
+    private boolean notYetValid(long now, Date nbf) {
+        return nbf != null && now + skewSeconds < nbf.getTime() / 1000;
+    }
+
+    private boolean issuedInFuture(long now, Date iat) {
+        return iat != null && iat.getTime() / 1000 > now + skewSeconds;
+    }
+
+    /** Short lifetimes are the point: a token that does not say when it was issued cannot show it. */
+    private boolean lifetimeTooLong(long expSeconds, Date iat) {
+        return maxLifetimeSeconds >= 0 && (iat == null || expSeconds - iat.getTime() / 1000 > maxLifetimeSeconds);
+    }
+
+    /**
+     * The caller the claims name, with no time check: {@code exp} present, an accepted audience,
+     * a {@code sub}, groups and scopes of an accepted shape, e-mail and client id strings.
+     */
+    public ClaimsResult identify(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            return NO_EXP;
+        }
         boolean audOk = false;
-        for (String a : aud) {
+        for (String a : claims.getAudience()) {
             if (audiences.contains(a)) {
                 audOk = true;
                 break;
             }
         }
         if (!audOk) {
-            return Reason.AUDIENCE_MISMATCH;
+            return AUDIENCE;
+        }
+        if (!(claims.getClaim("sub") instanceof String sub) || sub.isEmpty()) {
+            return NO_SUB;
+        }
+        Set<String> groups = stringSet(claims.getClaim(config.groupsClaim()), false);
+        if (groups == null) {
+            return groupsShape;
+        }
+        Set<String> scopes = scopes(claims);
+        if (scopes == null) {
+            return SCOPES;
         }
         try {
-            String sub = claims.getStringClaim("sub");
-            if (sub == null || sub.isEmpty()) {
-                return Reason.CLAIMS_INVALID;
-            }
-            Set<String> groups = stringSet(claims.getClaim(config.groupsClaim()), false);
-            Set<String> scopes = scopes(claims);
-            if (groups == null || scopes == null) {
-                return Reason.CLAIMS_INVALID;
-            }
             String email = optionalString(claims, config.emailClaim());
             String cid = optionalString(claims, "cid");
             if (cid == null) {
                 cid = optionalString(claims, "client_id");
             }
-            return new Identity(config.id(), sub, groups, scopes, email, claims.getJWTID(), cid, expSeconds,
-                    plainClaims(claims, keptClaims));
+            return new ClaimsResult.Valid(new Identity(config.id(), sub, groups, scopes, email, claims.getJWTID(),
+                    cid, exp.getTime() / 1000, plainClaims(claims, keptClaims)));
         } catch (ParseException e) {
-            return Reason.CLAIMS_INVALID;
+            return NOT_STRING;
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.portcullis.config;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.config.ProxyConfig.AdminConfig;
@@ -131,7 +128,7 @@ public final class ConfigReader {
         if (!envErrors.isEmpty()) {
             throw new ConfigException(envErrors);
         }
-        Parsed main = parse(name, text);
+        YamlDocument main = parse(name, text);
         Problems problems = new Problems(name, main.sourceMap());
         if (main.root() == null || !main.root().isObject()) {
             problems.add("", "the config must be a YAML mapping");
@@ -146,26 +143,15 @@ public final class ConfigReader {
         return config;
     }
 
-    private record Parsed(JsonNode root, SourceMap sourceMap) {
-    }
-
-    private Parsed parse(String name, String text) throws ConfigException {
-        try {
-            return new Parsed(mapper.readTree(text), SourceMap.of(yaml, text));
-        } catch (JacksonException e) {
-            JsonLocation loc = e.getLocation();
-            throw new ConfigException(List.of(new ConfigError(name, loc == null ? 0 : loc.getLineNr(),
-                    loc == null ? 0 : loc.getColumnNr(), "", "not valid YAML: " + e.getOriginalMessage())));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot parse: " + e.getMessage())));
-        }
+    private YamlDocument parse(String name, String text) throws ConfigException {
+        return YamlDocument.parse(name, text, mapper);
     }
 
     private String readText(String name, Path file) throws ConfigException {
         try {
             return source.read(file);
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot read file: " + e)));
+            throw YamlDocument.unreadable(name, e);
         }
     }
 
@@ -197,7 +183,7 @@ public final class ConfigReader {
                     List<ConfigError> envErrors = new ArrayList<>();
                     String text = EnvSubstitution.apply(fname, readText(fname, f), env, envErrors);
                     readErrors.addAll(envErrors);
-                    Parsed parsed = parse(fname, text);
+                    YamlDocument parsed = parse(fname, text);
                     Problems fileProblems = problems.forFile(fname, parsed.sourceMap());
                     ConfigNode froot = new ConfigNode(parsed.root(), "", fileProblems);
                     if (!froot.isObject()) {

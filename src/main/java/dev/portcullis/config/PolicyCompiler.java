@@ -2,7 +2,6 @@ package dev.portcullis.config;
 
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.authn.IssuerKeys;
-import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
@@ -11,12 +10,13 @@ import dev.portcullis.forward.Upstream;
 import io.netty.handler.ssl.SslContext;
 import javax.net.ssl.SSLException;
 import dev.portcullis.observe.Metrics;
-import dev.portcullis.route.HostName;
 import dev.portcullis.route.Route;
+import dev.portcullis.route.RoutePolicy;
+import dev.portcullis.route.RouteSlots;
 import dev.portcullis.route.RouteTable;
+import dev.portcullis.route.RouteTarget;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +24,16 @@ import java.util.Map;
 public final class PolicyCompiler {
     private final Metrics metrics;
     private final Clock clock;
+    private final RouteSlots slots;
 
-    public PolicyCompiler(Metrics metrics, Clock clock) {
+    /**
+     * @param slots in-flight counts by route id, outside any snapshot: every snapshot this compiles
+     *              hands a route id the same counter, so a reload never doubles a concurrency cap
+     */
+    public PolicyCompiler(Metrics metrics, Clock clock, RouteSlots slots) {
         this.metrics = metrics;
         this.clock = clock;
+        this.slots = slots;
     }
 
     /**
@@ -39,45 +45,39 @@ public final class PolicyCompiler {
         UpstreamDefaultsConfig d = config.upstreamDefaults();
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
-            AccessPolicy policy = AccessPolicy.forRoute(r);
-            TlsContexts.ClientTls tls = null;
-            if (r.upstreamTls() != null) {
-                try {
-                    tls = TlsContexts.clientTls(r.upstreamTls());
-                } catch (SSLException e) {
-                    throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
-                }
-            }
-            SslContext routeTls = tls == null ? null : tls.context();
-            // Pools are keyed by the TLS identity itself (files' paths and bytes), not by the route
-            // alone: after a reload that renews the client certificate or the CA, even at the same
-            // paths, no connection made with the old identity is leased again.
-            String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
-            List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
-            routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
-                    r.pattern(config.routing()), policy,
-                    r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), upstreams, r.forwardToken(),
-                    r.preserveHost(),
-                    (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
-                    (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
-                    metrics.forRoute(r.id()),
-                    r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                    r.maxConcurrentRequests(), r.audit(), r.allowsMethodOverride(config.server())));
+            routes.add(new Route(RoutePolicy.compile(r, config), target(r, d), slots.of(r.id())));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
-        java.util.Set<String> claimNames = new HashSet<>();
-        for (RouteConfig r : config.routes()) {
-            r.allow().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
-            r.deny().forEach(rule -> claimNames.addAll(rule.claims().keySet()));
-        }
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
-                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(), claimNames,
-                metrics.tokenCacheCounter());
+                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(),
+                RoutePolicy.ruleClaims(config.routes()), metrics.tokenCacheCounter());
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
                 config.tracing().trustedSources());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;
         return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, assertions,
                 metrics.forRoute("-"), hash, clock.millis());
+    }
+
+    /** The route's target half: its upstreams with their TLS context, timeouts and metric handles. */
+    private RouteTarget target(RouteConfig r, UpstreamDefaultsConfig d) {
+        TlsContexts.ClientTls tls = null;
+        if (r.upstreamTls() != null) {
+            try {
+                tls = TlsContexts.clientTls(r.upstreamTls());
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
+            }
+        }
+        SslContext routeTls = tls == null ? null : tls.context();
+        // Pools are keyed by the TLS identity itself (files' paths and bytes), not by the route
+        // alone: after a reload that renews the client certificate or the CA, even at the same
+        // paths, no connection made with the old identity is leased again.
+        String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
+        List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
+        return new RouteTarget(upstreams, r.forwardToken(), r.preserveHost(),
+                (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
+                (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
+                metrics.forRoute(r.id()));
     }
 }

@@ -42,8 +42,7 @@ final class Problems {
             o.file().add(localPointer(pointer, o), message);
             return;
         }
-        int[] pos = sourceMap.locate(pointer);
-        errors.add(new ConfigError(file, pos[0], pos[1], readable(pointer), message));
+        errors.add(sourceMap.error(file, pointer, message));
     }
 
     /** {@code file:line} of a pointer, for messages that name a place (e.g. duplicate ids). */
@@ -52,8 +51,7 @@ final class Problems {
         if (o != null) {
             return o.file().describe(localPointer(pointer, o));
         }
-        int[] pos = sourceMap.locate(pointer);
-        return pos[0] > 0 ? file + ":" + pos[0] : file;
+        return sourceMap.describe(file, pointer);
     }
 
     private Origin origin(String pointer) {
@@ -76,24 +74,5 @@ final class Problems {
 
     List<ConfigError> errors() {
         return errors;
-    }
-
-    /** {@code /routes/2/allow} becomes {@code routes[2].allow}. */
-    static String readable(String pointer) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : pointer.split("/")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            if (part.chars().allMatch(Character::isDigit)) {
-                sb.append('[').append(part).append(']');
-            } else {
-                if (sb.length() > 0) {
-                    sb.append('.');
-                }
-                sb.append(part.replace("~1", "/").replace("~0", "~"));
-            }
-        }
-        return sb.toString();
     }
 }

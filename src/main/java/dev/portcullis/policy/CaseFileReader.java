@@ -1,13 +1,12 @@
 package dev.portcullis.policy;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
+import dev.portcullis.config.YamlDocument;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,8 +29,7 @@ public final class CaseFileReader {
     private static final Set<String> WHO_KEYS = Set.of("sub", "issuer", "groups", "scopes", "email", "claims");
     private static final Set<String> REQUEST_KEYS = Set.of("method", "url");
 
-    private final YAMLFactory yaml = new YAMLFactory();
-    private final ObjectMapper mapper = new ObjectMapper(yaml)
+    private final ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private final PolicyModel model;
 
@@ -44,23 +42,13 @@ public final class CaseFileReader {
         try {
             return read(name, Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot read file: " + e)));
+            throw YamlDocument.unreadable(name, e);
         }
     }
 
     public List<TestCase> read(String name, String text) throws ConfigException {
-        JsonNode root;
-        YamlPositions at;
-        try {
-            root = mapper.readTree(text);
-            at = YamlPositions.of(name, yaml, text);
-        } catch (JacksonException e) {
-            JsonLocation loc = e.getLocation();
-            throw new ConfigException(List.of(new ConfigError(name, loc == null ? 0 : loc.getLineNr(),
-                    loc == null ? 0 : loc.getColumnNr(), "", "not valid YAML: " + e.getOriginalMessage())));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(name, 0, 0, "", "cannot parse: " + e.getMessage())));
-        }
+        YamlDocument at = YamlDocument.parse(name, text, mapper);
+        JsonNode root = at.root();
         List<ConfigError> errors = new ArrayList<>();
         List<TestCase> cases = new ArrayList<>();
         JsonNode list = root == null ? null : root.get("cases");
@@ -82,7 +70,7 @@ public final class CaseFileReader {
         return cases;
     }
 
-    private TestCase testCase(JsonNode n, String p, YamlPositions at, List<ConfigError> errors) {
+    private TestCase testCase(JsonNode n, String p, YamlDocument at, List<ConfigError> errors) {
         if (!n.isObject()) {
             errors.add(at.error(p, "expected a mapping with name, who, request and expect"));
             return null;
@@ -113,7 +101,7 @@ public final class CaseFileReader {
     }
 
     /** Null for {@code anonymous}; an error (and null) when missing or malformed. */
-    private TestCase.Who who(JsonNode n, String p, YamlPositions at, List<ConfigError> errors) {
+    private TestCase.Who who(JsonNode n, String p, YamlDocument at, List<ConfigError> errors) {
         if (n.isTextual() && n.asText().equals("anonymous")) {
             return null;
         }
@@ -144,7 +132,7 @@ public final class CaseFileReader {
     }
 
     /** A non-blank scalar; an error (and null) otherwise. Optional keys are checked with has() first. */
-    private static String text(JsonNode parent, String p, String key, YamlPositions at, List<ConfigError> errors) {
+    private static String text(JsonNode parent, String p, String key, YamlDocument at, List<ConfigError> errors) {
         JsonNode v = parent.path(key);
         if (v.isValueNode() && !v.isNull() && !v.asText().isBlank()) {
             return v.asText();
@@ -154,7 +142,7 @@ public final class CaseFileReader {
     }
 
     /** A list of scalars, or one scalar; empty when missing. */
-    private static List<String> texts(JsonNode n, String p, YamlPositions at, List<ConfigError> errors) {
+    private static List<String> texts(JsonNode n, String p, YamlDocument at, List<ConfigError> errors) {
         List<String> out = new ArrayList<>();
         if (n.isMissingNode()) {
             return out;
@@ -170,7 +158,7 @@ public final class CaseFileReader {
         return out;
     }
 
-    private static void unknownKeys(JsonNode n, String p, Set<String> allowed, YamlPositions at,
+    private static void unknownKeys(JsonNode n, String p, Set<String> allowed, YamlDocument at,
             List<ConfigError> errors) {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String key = it.next();

@@ -7,22 +7,19 @@ import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.RuleConfig;
-import dev.portcullis.route.HostName;
+import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.route.RouteTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The policy part of a config, compiled the way {@code PolicyCompiler} compiles it (same
- * {@link RouteTable#build}, {@link RouteConfig#pattern}, {@link HostName#canonical} and
- * {@link AccessPolicy#forRoute}) but with nothing that listens, connects or fetches keys, so the
- * policy tools can run anywhere, offline, in milliseconds.
+ * The policy part of a config, compiled by the code {@code PolicyCompiler} compiles it with
+ * ({@link RoutePolicy#compile}, {@link RouteTable#build}) but with nothing that listens, connects
+ * or fetches keys, so the policy tools can run anywhere, offline, in milliseconds.
  *
  * @param config the validated config it was compiled from
  * @param routes the routes, in config order
@@ -45,9 +42,7 @@ public record PolicyModel(ProxyConfig config, List<PolicyRoute> routes, RouteTab
     public static PolicyModel compile(ProxyConfig config) {
         List<PolicyRoute> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
-            routes.add(new PolicyRoute(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
-                    r.pattern(config.routing()), AccessPolicy.forRoute(r), everyRuleEnforced(r),
-                    r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), r));
+            routes.add(new PolicyRoute(RoutePolicy.compile(r, config), everyRuleEnforced(r), r));
         }
         return new PolicyModel(config, routes, RouteTable.build(routes, PolicyRoute::host, PolicyRoute::pattern));
     }
@@ -75,12 +70,7 @@ public record PolicyModel(ProxyConfig config, List<PolicyRoute> routes, RouteTab
 
     /** Names of the claims some rule asks about: the claims the proxy keeps in an identity. */
     public Set<String> ruleClaims() {
-        Set<String> names = new TreeSet<>();
-        for (RouteConfig r : config.routes()) {
-            r.allow().forEach(rule -> names.addAll(rule.claims().keySet()));
-            r.deny().forEach(rule -> names.addAll(rule.claims().keySet()));
-        }
-        return names;
+        return RoutePolicy.ruleClaims(config.routes());
     }
 
     /** The route with this id. */

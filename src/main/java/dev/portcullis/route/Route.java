@@ -4,139 +4,116 @@ import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.observe.Metrics.RouteMetrics;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A compiled route: everything the request path needs, resolved at load time.
+ * A compiled route as the proxy runs it: its {@link RoutePolicy} (what it matches, who may pass,
+ * its limits), its {@link RouteTarget} (where requests go) and the in-flight counter of its id,
+ * which lives outside the snapshot ({@link RouteSlots}) so that it outlives a reload. The methods
+ * below delegate to the three.
  */
 public final class Route {
-    private final String id;
-    private final String host;
-    private final PathPattern pattern;
-    private final AccessPolicy policy;
-    private final Set<String> acceptedIssuers;
-    private final List<Upstream> upstreams;
-    private final boolean forwardToken;
-    private final boolean preserveHost;
-    private final int connectTimeoutMillis;
-    private final long responseTimeoutMillis;
-    private final RouteMetrics metrics;
-    private final long maxBodySize;
-    private final int maxConcurrent;
-    private final boolean auditOnly;
-    private final boolean methodOverrideAllowed;
-    private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final RoutePolicy policy;
+    private final RouteTarget target;
+    private final RouteSlots.InFlight inFlight;
 
-    public Route(String id, String host, PathPattern pattern, AccessPolicy policy, Set<String> acceptedIssuers,
-            List<Upstream> upstreams, boolean forwardToken, boolean preserveHost, int connectTimeoutMillis,
-            long responseTimeoutMillis, RouteMetrics metrics, long maxBodySize, int maxConcurrent, boolean auditOnly,
-            boolean methodOverrideAllowed) {
-        this.auditOnly = auditOnly;
-        this.methodOverrideAllowed = methodOverrideAllowed;
-        this.maxBodySize = maxBodySize;
-        this.maxConcurrent = maxConcurrent;
-        this.id = id;
-        this.host = host;
-        this.pattern = pattern;
-        this.policy = policy;
-        this.acceptedIssuers = acceptedIssuers == null ? null : Set.copyOf(acceptedIssuers);
-        this.upstreams = List.copyOf(upstreams);
-        this.forwardToken = forwardToken;
-        this.preserveHost = preserveHost;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.responseTimeoutMillis = responseTimeoutMillis;
-        this.metrics = metrics;
+    public Route(RoutePolicy policy, RouteTarget target, RouteSlots.InFlight inFlight) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.target = Objects.requireNonNull(target, "target");
+        this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    }
+
+    /** The policy half: match, access rules, accepted issuers, audit mode and limits. */
+    public RoutePolicy routePolicy() {
+        return policy;
+    }
+
+    /** The target half: upstreams, timeouts, TLS and metrics. */
+    public RouteTarget target() {
+        return target;
     }
 
     public String id() {
-        return id;
+        return policy.id();
     }
 
     /** Canonical host, or null for any. */
     public String host() {
-        return host;
+        return policy.host();
     }
 
     public PathPattern pattern() {
-        return pattern;
+        return policy.pattern();
     }
 
     public AccessPolicy policy() {
-        return policy;
+        return policy.access();
     }
 
     /** Ids of the issuers whose tokens are accepted here, or null for all of them. */
     public Set<String> acceptedIssuers() {
-        return acceptedIssuers;
-    }
-
-    public List<Upstream> upstreams() {
-        return upstreams;
-    }
-
-    /** The next upstream, round-robin. */
-    public Upstream nextUpstream() {
-        if (upstreams.size() == 1) {
-            return upstreams.get(0);
-        }
-        return upstreams.get(Math.floorMod(next.getAndIncrement(), upstreams.size()));
-    }
-
-    public boolean forwardToken() {
-        return forwardToken;
-    }
-
-    public boolean preserveHost() {
-        return preserveHost;
-    }
-
-    public int connectTimeoutMillis() {
-        return connectTimeoutMillis;
-    }
-
-    public long responseTimeoutMillis() {
-        return responseTimeoutMillis;
-    }
-
-    public RouteMetrics metrics() {
-        return metrics;
+        return policy.acceptedIssuers();
     }
 
     /** {@code mode: audit}: refusals are logged and counted but not enforced. */
     public boolean auditOnly() {
-        return auditOnly;
+        return policy.auditOnly();
     }
 
     /** {@code method_override: allow}: a {@code _method} query parameter is forwarded rather than refused. */
     public boolean methodOverrideAllowed() {
-        return methodOverrideAllowed;
+        return policy.methodOverrideAllowed();
     }
 
     /** Largest request body accepted on this route; 0 means no limit. */
     public long maxBodySize() {
-        return maxBodySize;
+        return policy.maxBodySize();
+    }
+
+    public List<Upstream> upstreams() {
+        return target.upstreams();
+    }
+
+    /** The next upstream, round-robin. */
+    public Upstream nextUpstream() {
+        return target.nextUpstream();
+    }
+
+    public boolean forwardToken() {
+        return target.forwardToken();
+    }
+
+    public boolean preserveHost() {
+        return target.preserveHost();
+    }
+
+    public int connectTimeoutMillis() {
+        return target.connectTimeoutMillis();
+    }
+
+    public long responseTimeoutMillis() {
+        return target.responseTimeoutMillis();
+    }
+
+    public RouteMetrics metrics() {
+        return target.metrics();
     }
 
     /**
      * Takes one of the route's in-flight slots; false when all are taken (the caller answers
-     * 503 instead of piling more work on a struggling upstream).
+     * 503 instead of piling more work on a struggling upstream). The count is the route id's,
+     * shared with the same route in earlier snapshots: requests admitted before a reload count.
      */
     public boolean tryAcquire() {
-        if (maxConcurrent <= 0) {
-            return true;
-        }
-        if (inFlight.incrementAndGet() > maxConcurrent) {
-            inFlight.decrementAndGet();
-            return false;
-        }
-        return true;
+        int max = policy.maxConcurrentRequests();
+        return max <= 0 || inFlight.tryAcquire(max);
     }
 
+    /** Gives back the slot {@link #tryAcquire} took (a no-op on a route without a limit, which took none). */
     public void release() {
-        if (maxConcurrent > 0) {
-            inFlight.decrementAndGet();
+        if (policy.maxConcurrentRequests() > 0) {
+            inFlight.release();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.Tracing;
+import dev.portcullis.route.RouteSlots;
 import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class Portcullis implements AutoCloseable {
         assertionKeys = new AssertionKeys(clock, config.identityAssertion().lifetime());
         long rotate = config.identityAssertion().rotateEvery().toMillis();
         keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
-        PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock);
+        PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots());
         Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
