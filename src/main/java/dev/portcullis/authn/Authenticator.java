@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Blame is split: a bad token is a 401; keys we cannot get are a 503, never a 401.
  */
-public final class Authenticator {
+public final class Authenticator implements TokenAuthenticator {
     private static final Refused MALFORMED = new Refused(Reason.TOKEN_MALFORMED);
 
     /** One configured issuer: its key source, accepted algorithms and claim checks. */

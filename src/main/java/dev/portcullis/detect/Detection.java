@@ -9,7 +9,7 @@ import java.util.Objects;
  * and the reloader hold. A reload keeps the detector (and so every count and block) unless the
  * detection settings changed, and keeps the sink unless the webhook did.
  */
-public final class Detection implements AutoCloseable {
+public final class Detection implements AutoCloseable, BlockList {
     private final DetectionConfig config;
     private final IntrusionDetector detector;
     private final IntrusionEvents events;

@@ -1,10 +1,10 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authn.AuthResult;
-import dev.portcullis.authn.BearerToken;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.authz.Reason;
 import dev.portcullis.config.ServerConfig;
+import dev.portcullis.decide.RequestFacts;
+import dev.portcullis.decide.Verdict;
 import dev.portcullis.detect.Blocked;
 import dev.portcullis.detect.ClientKeys;
 import dev.portcullis.detect.DenialReasons;
@@ -19,14 +19,11 @@ import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.observe.Tracing;
 import java.util.concurrent.ThreadLocalRandom;
 import dev.portcullis.reject.Rejections;
-import dev.portcullis.route.HostName;
-import dev.portcullis.route.MethodOverride;
-import dev.portcullis.route.PathNormalizer;
+import dev.portcullis.route.Route;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -38,8 +35,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -176,146 +171,50 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         generation++;
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         state = State.DECIDING;
-        // A blocked client is refused before anything of its request is looked at.
-        Blocked blocked = gate.detection().isBlocked(clientKey, null, null, x.startMillis);
-        if (blocked != null) {
-            refuseBlocked(blocked);
+        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis);
+        Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
+                x.snapshot.authenticator(), gate.detection());
+        if (v instanceof Verdict.Refuse<Route> refused && !refused.step().headChecked()) {
+            act(facts, v); // refused before its Host was read: no trace is continued for it
             return;
         }
-        if (r.decoderResult().isFailure()) {
-            Throwable cause = r.decoderResult().cause();
-            reject(cause instanceof TooLongHttpLineException ? Reason.URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException
-                    ? Reason.HEADERS_TOO_LARGE : Reason.BAD_REQUEST, true);
-            return;
-        }
-        ServerConfig limits = x.snapshot.config().server();
-        if (!r.protocolVersion().equals(HttpVersion.HTTP_1_1) && !r.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            reject(Reason.BAD_REQUEST, true);
-            return;
-        }
-        if (!RequestChecks.plainMethod(x.method) || !RequestChecks.plainTransferCoding(r.headers())) {
-            reject(Reason.BAD_REQUEST, true);
-            return;
-        }
-        if (r.headers().size() > limits.maxHeaderCount()) {
-            reject(Reason.HEADERS_TOO_LARGE, true);
-            return;
-        }
-        List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1 || (hosts.isEmpty() && r.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-            reject(Reason.BAD_REQUEST, true);
-            return;
-        }
-        x.clientHost = hosts.isEmpty() ? null : hosts.get(0);
+        x.clientHost = facts.hosts().isEmpty() ? null : facts.hosts().get(0);
         List<String> parents = r.headers().getAll("traceparent");
         x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
                 x.snapshot.headers().isTrustedTraceSource(clientAddress),
                 gate.tracing() != null && gate.tracing().sampleNew());
-        String host = x.clientHost == null ? null : HostName.fromAuthority(x.clientHost);
-        if (x.clientHost != null && host == null) {
-            reject(Reason.BAD_REQUEST, true);
-            return;
-        }
-        String uri = r.uri();
-        String[] absolute = PathNormalizer.splitAbsoluteForm(uri);
-        if (absolute != null) {
-            // RFC 9112 §3.2.2: the target's authority wins over Host. We accept the absolute form
-            // only when both name the same host, so no layer can route by one and judge by the other.
-            String targetHost = HostName.fromAuthority(absolute[0]);
-            if (targetHost == null || !targetHost.equals(host)) {
-                reject(Reason.PATH_REJECTED, true);
-                return;
-            }
-            uri = absolute[1];
-        }
-        x.target = PathNormalizer.normalize(uri);
-        if (x.target == null) {
-            reject(Reason.PATH_REJECTED, true);
-            return;
-        }
-        x.route = x.snapshot.routes().match(host, x.target.path());
-        if (x.route == null) {
-            reject(Reason.NO_ROUTE, false);
-            return;
-        }
-        // POST ?_method=DELETE is a DELETE to Laravel, Symfony or Spring's HiddenHttpMethodFilter,
-        // judged here as a POST: refused, on audit-mode and public routes too, unless allowed.
-        if (!x.route.methodOverrideAllowed() && MethodOverride.inQuery(x.target.query())) {
-            reject(Reason.METHOD_OVERRIDE_REJECTED, true);
-            return;
-        }
-        String expect = r.headers().get(HttpHeaderNames.EXPECT);
-        if (expect != null && !HttpUtil.is100ContinueExpected(r)) {
-            reject(Reason.EXPECTATION_FAILED, true);
-            return;
-        }
-        if (x.route.policy().isPublic()) {
-            forward(Reason.PUBLIC_ROUTE);
-            return;
-        }
-        BearerToken.Extracted token = BearerToken.extract(r.headers().getAll(HttpHeaderNames.AUTHORIZATION),
-                limits.maxTokenBytes());
-        if (token.failure() != null) {
-            refuse(token.failure());
-            return;
-        }
-        authenticate(token.token(), true);
+        act(facts, v);
     }
 
-    private void authenticate(String token, boolean mayWait) {
-        AuthResult result = x.snapshot.authenticator().authenticate(token, x.route.acceptedIssuers(), mayWait);
-        if (result instanceof AuthResult.Authenticated a) {
-            x.identity = a.identity();
-            // A blocked subject is refused from any address, on any route, before its rules are read.
-            Blocked blocked = gate.detection().isBlocked(null, a.identity().issuerId(), a.identity().subject(),
-                    x.startMillis);
-            if (blocked != null) {
-                refuseBlocked(blocked);
-                return;
-            }
-            Reason decision = x.route.policy().authorize(a.identity(), x.method);
-            if (x.route.policy().hasAuditRules()) {
-                Reason would = x.route.policy().shadow(a.identity(), x.method);
-                x.wouldReason = would != decision ? would : null;
-            }
-            if (decision.allowed()) {
-                forward(decision);
+    /** Turns the decision core's verdict into I/O: what it learnt goes into the exchange first. */
+    private void act(RequestFacts facts, Verdict<Route> v) {
+        x.route = v.route();
+        x.target = v.target();
+        if (v instanceof Verdict.Forward<Route> f) {
+            x.identity = f.identity();
+            x.wouldReason = f.wouldReason();
+            forward(f.reason());
+        } else if (v instanceof Verdict.Refuse<Route> r) {
+            x.identity = r.identity();
+            x.wouldReason = r.wouldReason();
+            if (r.blocked() != null) {
+                refuseBlocked(r.blocked());
             } else {
-                refuse(decision);
+                reject(r.reason(), r.close());
             }
-        } else if (result instanceof AuthResult.Refused f) {
-            refuse(f.reason());
         } else {
-            awaitKeys(((AuthResult.AwaitKeys) result), token);
+            awaitKeys(facts, (Verdict.AwaitKeys<Route>) v);
         }
-    }
-
-    /**
-     * Refuses for a reason of the caller's (401/403), unless the route is in {@code mode: audit}:
-     * then the request goes through, and the audit line and metrics record what would have been
-     * enforced. Keys we cannot get (503) are never waved through.
-     */
-    private void refuse(Reason reason) {
-        if (x.route.auditOnly() && (reason.status() == 401 || reason.status() == 403)) {
-            x.wouldReason = reason;
-            if (reason.status() == 401) {
-                x.identity = null;
-            }
-            forward(Reason.AUDIT_MODE);
-            return;
-        }
-        reject(reason, false);
     }
 
     /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
-    private void awaitKeys(AuthResult.AwaitKeys wait, String token) {
+    private void awaitKeys(RequestFacts facts, Verdict.AwaitKeys<Route> wait) {
         int gen = generation;
         Runnable retry = () -> {
             if (gen == generation && state == State.DECIDING && x.timer != null) {
                 x.cancelTimer();
                 try {
-                    authenticate(token, false);
+                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection()));
                     drain();
                     demandRead();
                 } catch (RuntimeException e) {
@@ -325,7 +224,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         };
         x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        wait.ready().whenComplete((v, e) -> ctx.executor().execute(retry));
+        wait.keys().ready().whenComplete((v, e) -> ctx.executor().execute(retry));
     }
 
     private void forward(Reason decision) {

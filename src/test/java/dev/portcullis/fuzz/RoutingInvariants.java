@@ -1,5 +1,13 @@
 package dev.portcullis.fuzz;
 
+import dev.portcullis.authn.TokenAuthenticator;
+import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.config.ServerConfig;
+import dev.portcullis.decide.Decider;
+import dev.portcullis.decide.RequestFacts;
+import dev.portcullis.decide.RouteView;
+import dev.portcullis.decide.Verdict;
+import dev.portcullis.detect.BlockList;
 import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.PathPattern;
 import dev.portcullis.route.RequestTarget;
@@ -7,13 +15,15 @@ import dev.portcullis.route.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * What must hold for every request-target, whatever bytes it is made of: the properties the
- * route fuzz test and the hand-picked cases check. The request path is mirrored from
- * {@code FrontendHandler.begin}: absolute-form is cut to its origin-form rest, the target is
- * normalized once, and the normalized path is both routed and forwarded.
+ * route fuzz test and the hand-picked cases check. The proxy's judgement comes from its own
+ * decision core ({@link Decider#decide}, as {@code FrontendHandler} calls it): an absolute-form
+ * target is sent with its authority as the Host, the target is normalized once, and the
+ * normalized path is both routed and forwarded.
  *
  * <p>The table is fixed: a protected {@code /admin/**}, a protected {@code /api/*}{@code /internal},
  * a protected exact {@code /v1/orders:batchDelete} (a literal with a sub-delimiter) and a public
@@ -30,8 +40,39 @@ final class RoutingInvariants {
     static final String BATCH = "batch";
     private static final String BATCH_PATH = "/v1/orders:batchDelete";
 
-    private record R(String id, PathPattern pattern) {
+    private record R(String id, PathPattern pattern, AccessPolicy policy) {
+        R(String id, PathPattern pattern) {
+            this(id, pattern, id.equals(PUBLIC) ? AccessPolicy.publicRoute() : AccessPolicy.compile(List.of(), List.of()));
+        }
     }
+
+    /** The core over this table: public and protected routes, default method-override handling. */
+    private static final Decider<R> CORE = new Decider<>(new RouteView<>() {
+        @Override
+        public AccessPolicy policy(R route) {
+            return route.policy();
+        }
+
+        @Override
+        public Set<String> acceptedIssuers(R route) {
+            return null;
+        }
+
+        @Override
+        public boolean auditOnly(R route) {
+            return false;
+        }
+
+        @Override
+        public boolean methodOverrideAllowed(R route) {
+            return false;
+        }
+    });
+
+    /** The requests carry no token: no verdict here gets as far as authenticating one. */
+    private static final TokenAuthenticator NO_TOKENS = (token, accepted, mayWait) -> {
+        throw new AssertionError("a request without a token was authenticated");
+    };
 
     private static final RouteTable<R> TABLE = RouteTable.build(List.of(
             new R(PUBLIC, PathPattern.parse("/**")),
@@ -48,11 +89,29 @@ final class RoutingInvariants {
         return r == null ? null : r.id();
     }
 
+    /**
+     * The decision core's verdict on a GET of this request-target without a token: an absolute-form
+     * target with its authority as the Host (as a client sends it), an origin-form one over HTTP/1.0
+     * without a Host.
+     */
+    private static Verdict<R> judge(String requestTarget) {
+        String[] absolute = PathNormalizer.splitAbsoluteForm(requestTarget);
+        RequestFacts facts = RequestFacts.of("GET", requestTarget, absolute == null ? null : absolute[0], List.of());
+        return CORE.decide(facts, TABLE, ServerConfig.defaults(), NO_TOKENS, BlockList.NONE);
+    }
+
+    /** The id of the route the proxy judges a request-target by, or null when it refuses the target before routing. */
+    static String judgedRoute(String requestTarget) {
+        Verdict<R> v = judge(requestTarget);
+        return v.route() == null ? null : v.route().id();
+    }
+
     /** Checks every invariant for one request-target as a client could send it; throws AssertionError on a violation. */
     static void check(String requestTarget) {
         String target = originForm(requestTarget);
-        RequestTarget t = PathNormalizer.normalize(target);
-        String routed = t == null ? null : route(t.path());
+        Verdict<R> verdict = judge(requestTarget);
+        RequestTarget t = verdict.target();
+        String routed = verdict.route() == null ? null : verdict.route().id();
 
         // However some server behind the proxy would read the raw target, if that reading is
         // under /admin the proxy must have judged the request as admin, or refused it.
@@ -160,7 +219,7 @@ final class RoutingInvariants {
         return sb.toString();
     }
 
-    /** As {@code FrontendHandler} does: an absolute-form target is judged by its origin-form rest. */
+    /** The origin-form rest of an absolute-form target: what servers behind the proxy read the path of. */
     private static String originForm(String target) {
         String[] absolute = PathNormalizer.splitAbsoluteForm(target);
         return absolute == null ? target : absolute[1];

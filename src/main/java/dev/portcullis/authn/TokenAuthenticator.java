@@ -1,0 +1,18 @@
+package dev.portcullis.authn;
+
+import java.util.Set;
+
+/**
+ * The authenticate step of the decision core: turns a bearer token into an identity, a refusal,
+ * or a wait for keys. The proxy's is {@link Authenticator}; the policy tools state a caller
+ * instead of verifying one.
+ */
+public interface TokenAuthenticator {
+
+    /**
+     * @param token    the bearer token, as extracted from the one {@code Authorization} header
+     * @param accepted ids of the issuers the route accepts, or null for every configured issuer
+     * @param mayWait  whether {@link AuthResult.AwaitKeys} may be answered (false on the retry)
+     */
+    AuthResult authenticate(String token, Set<String> accepted, boolean mayWait);
+}

@@ -1,0 +1,242 @@
+package dev.portcullis.decide;
+
+import dev.portcullis.authn.AuthResult;
+import dev.portcullis.authn.BearerToken;
+import dev.portcullis.authn.TokenAuthenticator;
+import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.authz.Identity;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.config.ServerConfig;
+import dev.portcullis.decide.RequestFacts.Expect;
+import dev.portcullis.decide.RequestFacts.Version;
+import dev.portcullis.decide.Verdict.Forward;
+import dev.portcullis.decide.Verdict.Refuse;
+import dev.portcullis.decide.Verdict.Step;
+import dev.portcullis.detect.BlockList;
+import dev.portcullis.detect.Blocked;
+import dev.portcullis.route.HostName;
+import dev.portcullis.route.MethodOverride;
+import dev.portcullis.route.PathNormalizer;
+import dev.portcullis.route.RequestTarget;
+import dev.portcullis.route.RouteTable;
+import java.util.Objects;
+
+/**
+ * The request path's decision, in one place, with no I/O: the proxy's handler, {@code portcullis
+ * explain}/{@code test} and the fuzz tests all call {@link #decide}. The steps run in request
+ * order, each a method of its own:
+ *
+ * <ol>
+ *   <li><b>blockedClient</b>: a blocked client is refused (429/403, closing) before anything of
+ *       its request is looked at, a malformed head included;</li>
+ *   <li><b>checkHead</b>: decoder failures (414, 431, 400), the version, an upper-case method, a
+ *       plain transfer coding, the header count, exactly one Host on HTTP/1.1;</li>
+ *   <li><b>normalize</b>: a usable Host, an absolute-form target naming the same host, then
+ *       {@link PathNormalizer#normalize} (400, 400 {@code path_rejected});</li>
+ *   <li><b>route</b>: {@link RouteTable#match} on host and normalized path (404, keeping the connection);</li>
+ *   <li><b>methodOverride</b> and <b>expect</b>: a {@code _method} query parameter (unless
+ *       allowed) and an {@code Expect} other than {@code 100-continue} (417), public routes too;</li>
+ *   <li>a public route forwards here, as {@code public_route};</li>
+ *   <li><b>extractToken</b>, <b>authenticate</b> (which may answer {@link Verdict.AwaitKeys}),
+ *       <b>blockedSubject</b>, <b>authorize</b> (with the would-be reason of {@code mode: audit} entries);</li>
+ *   <li><b>auditMode</b>: on a route in {@code mode: audit}, every 401 and 403 refusal above is
+ *       forwarded as {@code audit_mode} with the refusal as its would-be reason (and no identity
+ *       after a 401); 503 and the head's refusals never are.</li>
+ * </ol>
+ *
+ * <p>Which authenticator and which block list run are the caller's: the proxy passes its
+ * snapshot's {@code Authenticator} and the running detection, the tools a stated caller and
+ * {@link BlockList#NONE}. A decider is stateless and shared; per request it allocates the verdict.
+ *
+ * @param <R> the route type of the table it decides over
+ */
+public final class Decider<R> {
+    private final RouteView<R> view;
+
+    public Decider(RouteView<R> view) {
+        this.view = Objects.requireNonNull(view, "view");
+    }
+
+    /**
+     * Decides one request head.
+     *
+     * @param limits the server limits of the snapshot the request is judged by
+     *               ({@code max_header_count}, {@code max_token_bytes})
+     */
+    public Verdict<R> decide(RequestFacts facts, RouteTable<R> routes, ServerConfig limits,
+            TokenAuthenticator authenticator, BlockList blocks) {
+        Blocked client = blockedClient(facts, blocks);
+        if (client != null) {
+            return new Refuse<>(reasonFor(client), true, client, Step.BLOCKED_CLIENT, null, null, null, null);
+        }
+        Reason head = checkHead(facts, limits);
+        if (head != null) {
+            return refuse(Step.CHECK_HEAD, head, null, null);
+        }
+        String host = facts.hosts().isEmpty() ? null : HostName.fromAuthority(facts.hosts().get(0));
+        if (host == null && !facts.hosts().isEmpty()) {
+            return refuse(Step.NORMALIZE, Reason.BAD_REQUEST, null, null);
+        }
+        RequestTarget target = normalize(facts.rawTarget(), host);
+        if (target == null) {
+            return refuse(Step.NORMALIZE, Reason.PATH_REJECTED, null, null);
+        }
+        R route = routes.match(host, target.path());
+        if (route == null) {
+            return new Refuse<>(Reason.NO_ROUTE, false, null, Step.ROUTE, null, target, null, null);
+        }
+        if (methodOverride(route, target)) {
+            return refuse(Step.METHOD_OVERRIDE, Reason.METHOD_OVERRIDE_REJECTED, route, target);
+        }
+        if (facts.expect() == Expect.OTHER) {
+            return refuse(Step.EXPECT, Reason.EXPECTATION_FAILED, route, target);
+        }
+        if (view.policy(route).isPublic()) {
+            return new Forward<>(Reason.PUBLIC_ROUTE, route, target, null, null);
+        }
+        BearerToken.Extracted token = extractToken(facts, limits);
+        if (token.failure() != null) {
+            return auditMode(Step.EXTRACT_TOKEN, token.failure(), route, target, null, null);
+        }
+        return authenticate(facts, route, target, token.token(), authenticator, blocks, true);
+    }
+
+    /**
+     * Continues a request that waited for keys, from the authenticate step, without waiting again:
+     * keys that are still missing now are a refusal (503), not another wait.
+     */
+    public Verdict<R> resume(RequestFacts facts, Verdict.AwaitKeys<R> waited, TokenAuthenticator authenticator,
+            BlockList blocks) {
+        return authenticate(facts, waited.route(), waited.target(), waited.token(), authenticator, blocks, false);
+    }
+
+    private static Blocked blockedClient(RequestFacts facts, BlockList blocks) {
+        return blocks.isBlocked(facts.clientKey(), null, null, facts.arrivalMillis());
+    }
+
+    /** The head's own refusals, all closing: what follows such a head cannot be trusted. */
+    private static Reason checkHead(RequestFacts facts, ServerConfig limits) {
+        switch (facts.failure()) {
+            case LINE_TOO_LONG:
+                return Reason.URI_TOO_LONG;
+            case HEADERS_TOO_LARGE:
+                return Reason.HEADERS_TOO_LARGE;
+            case MALFORMED:
+                return Reason.BAD_REQUEST;
+            default:
+                break;
+        }
+        if (facts.version() == Version.OTHER || !plainMethod(facts.method()) || !facts.plainTransferCoding()) {
+            return Reason.BAD_REQUEST;
+        }
+        if (facts.headerCount() > limits.maxHeaderCount()) {
+            return Reason.HEADERS_TOO_LARGE;
+        }
+        int hosts = facts.hosts().size();
+        if (hosts > 1 || (hosts == 0 && facts.version() == Version.HTTP_1_1)) {
+            return Reason.BAD_REQUEST;
+        }
+        return null;
+    }
+
+    /**
+     * Methods are case-sensitive (RFC 9110 §9.1), but many servers upper-case them: {@code delete}
+     * would slip past a deny rule on {@code DELETE} and then be served as one. Only upper-case
+     * letters (and {@code -}, {@code _}) are accepted.
+     */
+    static boolean plainMethod(String method) {
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (!(c >= 'A' && c <= 'Z') && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return !method.isEmpty();
+    }
+
+    /** The normalized origin-form target, or null when it is refused. */
+    private static RequestTarget normalize(String rawTarget, String host) {
+        String uri = rawTarget;
+        String[] absolute = PathNormalizer.splitAbsoluteForm(uri);
+        if (absolute != null) {
+            // RFC 9112 §3.2.2: the target's authority wins over Host. We accept the absolute form
+            // only when both name the same host, so no layer can route by one and judge by the other.
+            String targetHost = HostName.fromAuthority(absolute[0]);
+            if (targetHost == null || !targetHost.equals(host)) {
+                return null;
+            }
+            uri = absolute[1];
+        }
+        return PathNormalizer.normalize(uri);
+    }
+
+    /**
+     * POST ?_method=DELETE is a DELETE to Laravel, Symfony or Spring's HiddenHttpMethodFilter,
+     * judged here as a POST: refused, on audit-mode and public routes too, unless allowed.
+     */
+    private boolean methodOverride(R route, RequestTarget target) {
+        return !view.methodOverrideAllowed(route) && MethodOverride.inQuery(target.query());
+    }
+
+    private static BearerToken.Extracted extractToken(RequestFacts facts, ServerConfig limits) {
+        return BearerToken.extract(facts.authorization(), limits.maxTokenBytes());
+    }
+
+    private Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
+            TokenAuthenticator authenticator, BlockList blocks, boolean mayWait) {
+        AuthResult result = authenticator.authenticate(token, view.acceptedIssuers(route), mayWait);
+        if (result instanceof AuthResult.Authenticated a) {
+            Blocked subject = blockedSubject(facts, a.identity(), blocks);
+            if (subject != null) {
+                return new Refuse<>(reasonFor(subject), true, subject, Step.BLOCKED_SUBJECT, route, target,
+                        a.identity(), null);
+            }
+            return authorize(facts, route, target, a.identity());
+        }
+        if (result instanceof AuthResult.Refused f) {
+            return auditMode(Step.AUTHENTICATE, f.reason(), route, target, null, null);
+        }
+        return new Verdict.AwaitKeys<>((AuthResult.AwaitKeys) result, token, route, target);
+    }
+
+    /** A blocked subject is refused from any address, on any route, before its rules are read. */
+    private static Blocked blockedSubject(RequestFacts facts, Identity who, BlockList blocks) {
+        return blocks.isBlocked(null, who.issuerId(), who.subject(), facts.arrivalMillis());
+    }
+
+    private Verdict<R> authorize(RequestFacts facts, R route, RequestTarget target, Identity who) {
+        AccessPolicy policy = view.policy(route);
+        Reason decision = policy.authorize(who, facts.method());
+        Reason would = null;
+        if (policy.hasAuditRules()) {
+            Reason shadow = policy.shadow(who, facts.method());
+            would = shadow != decision ? shadow : null;
+        }
+        if (decision.allowed()) {
+            return new Forward<>(decision, route, target, who, would);
+        }
+        return auditMode(Step.AUTHORIZE, decision, route, target, who, would);
+    }
+
+    /**
+     * Refuses for a reason of the caller's (401/403), unless the route is in {@code mode: audit}:
+     * then the request goes through, and the audit line and metrics record what would have been
+     * enforced. Keys we cannot get (503) are never waved through.
+     */
+    private Verdict<R> auditMode(Step step, Reason reason, R route, RequestTarget target, Identity who,
+            Reason would) {
+        if (view.auditOnly(route) && (reason.status() == 401 || reason.status() == 403)) {
+            return new Forward<>(Reason.AUDIT_MODE, route, target, reason.status() == 401 ? null : who, reason);
+        }
+        return new Refuse<>(reason, false, null, step, route, target, who, would);
+    }
+
+    /** A refusal that closes the connection: the request is not one we can keep reading after. */
+    private static <R> Refuse<R> refuse(Step step, Reason reason, R route, RequestTarget target) {
+        return new Refuse<>(reason, true, null, step, route, target, null, null);
+    }
+
+    private static Reason reasonFor(Blocked b) {
+        return b.status() == 429 ? Reason.SOURCE_BLOCKED : Reason.SOURCE_FORBIDDEN;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.portcullis.decide;
+
+import dev.portcullis.authn.AuthResult;
+import dev.portcullis.authz.Identity;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.detect.Blocked;
+import dev.portcullis.route.RequestTarget;
+import java.util.Objects;
+
+/**
+ * What the decision core answers for one request head. Each outcome carries what was learnt on
+ * the way (route, normalized target, identity, would-be reason), which the audit line records
+ * whatever the outcome.
+ *
+ * @param <R> the route type
+ */
+public sealed interface Verdict<R> {
+
+    /** The step a verdict was reached at, in the order {@link Decider#decide} runs them. */
+    enum Step {
+        BLOCKED_CLIENT, CHECK_HEAD, NORMALIZE, ROUTE, METHOD_OVERRIDE, EXPECT, EXTRACT_TOKEN,
+        AUTHENTICATE, BLOCKED_SUBJECT, AUTHORIZE;
+
+        /** Whether the head passed its checks: a Host was read and a trace may be continued. */
+        public boolean headChecked() {
+            return compareTo(NORMALIZE) >= 0;
+        }
+    }
+
+    /** The route matched, or null when none was reached. */
+    R route();
+
+    /** The normalized target, or null when normalizing was not reached or failed. */
+    RequestTarget target();
+
+    /**
+     * Send it upstream.
+     *
+     * @param reason      {@code allowed}, {@code public_route} or {@code audit_mode}
+     * @param identity    the verified caller, or null (public route; audit mode over a 401)
+     * @param wouldReason what enforcing {@code mode: audit} rules or routes would have answered, or null
+     */
+    record Forward<R>(Reason reason, R route, RequestTarget target, Identity identity, Reason wouldReason)
+            implements Verdict<R> {
+        public Forward {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(route, "route");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /**
+     * Answer it ourselves.
+     *
+     * @param reason      the refusal
+     * @param close       whether the connection closes after the answer (a blocked source: always)
+     * @param blocked     the block in force, for {@code Retry-After}, when a source is blocked; else null
+     * @param step        the step that refused
+     * @param identity    the verified caller, when one was verified
+     * @param wouldReason what enforcing the {@code mode: audit} rules would have answered, or null
+     */
+    record Refuse<R>(Reason reason, boolean close, Blocked blocked, Step step, R route, RequestTarget target,
+            Identity identity, Reason wouldReason) implements Verdict<R> {
+        public Refuse {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(step, "step");
+        }
+    }
+
+    /**
+     * The token's issuer keys are being fetched: wait for {@code keys.ready()} (bounded), then call
+     * {@link Decider#resume}, which continues from the authenticate step without waiting again.
+     *
+     * @param keys  the authenticator's wait
+     * @param token the extracted bearer token, to authenticate again
+     */
+    record AwaitKeys<R>(AuthResult.AwaitKeys keys, String token, R route, RequestTarget target)
+            implements Verdict<R> {
+        public AwaitKeys {
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(route, "route");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+}

@@ -1,0 +1,488 @@
+package dev.portcullis.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.authn.KeyFetcher;
+import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.config.ConfigReader;
+import dev.portcullis.config.PolicyCompiler;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.Snapshot;
+import dev.portcullis.decide.RequestFacts.DecoderFailure;
+import dev.portcullis.decide.RequestFacts.Expect;
+import dev.portcullis.decide.RequestFacts.Version;
+import dev.portcullis.decide.Verdict.Step;
+import dev.portcullis.detect.BlockList;
+import dev.portcullis.detect.Blocked;
+import dev.portcullis.forward.AssertionKeys;
+import dev.portcullis.observe.Metrics;
+import dev.portcullis.route.Route;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every verdict the decision core can reach, through {@link Decider#decide} alone: no sockets, no
+ * event loop. The routes, the authenticator and its claim checks are the proxy's, compiled from
+ * YAML by {@link PolicyCompiler}; keys are generated here and tokens minted per case.
+ *
+ * <p>{@code client_closed} is not here: it is no verdict but what the handler records when the
+ * client leaves before its answer is complete (the handler's own tests cover it); likewise the
+ * reasons of the forwarding leg (413, 502, 503 {@code upstream_busy}, 504, 408) and 500.
+ */
+class DecideTableTest {
+    private static final String ISS = "https://issuer.test/oauth2/default";
+    private static final String SLOW_ISS = "https://slow.test/";
+    private static final String AUD = "api://default";
+    private static final String HOST = "api.example.com";
+    private static final Instant NOW = Instant.parse("2030-01-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final String BLOCKED_CLIENT = "203.0.113.9";
+    private static final String BLOCKED_SUBJECT = "mallory";
+
+    private static final String CONFIG = """
+            listen: 127.0.0.1:0
+            server: { max_header_count: 20, max_token_bytes: 2048 }
+            issuers:
+              - { id: okta, issuer: "%s", audiences: [%s], jwks_uri: "https://keys.test/okta", max_token_lifetime: 1h }
+              - { id: slow, issuer: "%s", audiences: [%s], jwks_uri: "https://keys.test/slow" }
+            routes:
+              - id: orders
+                match: { host: %s, path: /orders/** }
+                upstream: http://127.0.0.1:9
+                deny: [ { groups_any: [suspended] }, { groups_any: [interns], mode: audit } ]
+                allow: [ { methods: [GET], groups_any: [readers] } ]
+                issuers: [okta]
+              - id: docs
+                match: { host: %s, path: /docs/** }
+                upstream: http://127.0.0.1:9
+                public: true
+              - id: beta
+                match: { host: %s, path: /beta/** }
+                upstream: http://127.0.0.1:9
+                mode: audit
+                allow: [ { groups_any: [beta] } ]
+              - id: slow
+                match: { host: %s, path: /slow/** }
+                upstream: http://127.0.0.1:9
+                allow: [ { groups_any: [readers] } ]
+                issuers: [slow]
+            """.formatted(ISS, AUD, SLOW_ISS, AUD, HOST, HOST, HOST, HOST);
+
+    private static RSAKey key;
+    private static RSAKey foreign;
+    private static ScheduledExecutorService scheduler;
+    private static Snapshot snapshot;
+    private static final Decider<Route> CORE = new Decider<>(new RouteView<>() {
+        @Override
+        public AccessPolicy policy(Route route) {
+            return route.policy();
+        }
+
+        @Override
+        public Set<String> acceptedIssuers(Route route) {
+            return route.acceptedIssuers();
+        }
+
+        @Override
+        public boolean auditOnly(Route route) {
+            return route.auditOnly();
+        }
+
+        @Override
+        public boolean methodOverrideAllowed(Route route) {
+            return route.methodOverrideAllowed();
+        }
+    });
+
+    /** Blocks one client address (429) and one subject (403), as intrusion detection would. */
+    private static final BlockList BLOCKS = (client, issuerId, subject, nowMillis) -> {
+        if (BLOCKED_CLIENT.equals(client)) {
+            return new Blocked("client", client, nowMillis + 60_000, 429);
+        }
+        if (BLOCKED_SUBJECT.equals(subject)) {
+            return new Blocked("subject", issuerId + ":" + subject, nowMillis + 60_000, 403);
+        }
+        return null;
+    };
+
+    @BeforeAll
+    static void compile() throws Exception {
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        foreign = new RSAKeyGenerator(2048).keyID("k1").generate();
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        ProxyConfig config = new ConfigReader(Map.of()).read("decide.yaml", CONFIG);
+        Map<String, IssuerKeys> keys = new HashMap<>();
+        keys.put("okta", keys("okta", ISS, CompletableFuture.completedFuture(
+                new KeyFetcher.FetchedKeys(new JWKSet(key.toPublicJWK()), OptionalLong.empty()))));
+        keys.put("slow", keys("slow", SLOW_ISS, new CompletableFuture<>())); // never answers
+        snapshot = new PolicyCompiler(new Metrics(), CLOCK).compile(config, keys,
+                new AssertionKeys(CLOCK, Duration.ofSeconds(60)), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private static IssuerKeys keys(String id, String iss, CompletableFuture<KeyFetcher.FetchedKeys> answer) {
+        KeyFetcher fetcher = new KeyFetcher() {
+            @Override
+            public CompletableFuture<URI> discover(String issuer) {
+                return CompletableFuture.failedFuture(new AssertionError("no discovery expected"));
+            }
+
+            @Override
+            public CompletableFuture<FetchedKeys> fetchKeys(URI jwksUri) {
+                return answer;
+            }
+        };
+        IssuerKeys k = new IssuerKeys(id, iss, URI.create("https://keys.test/" + id), Duration.ofHours(1),
+                Duration.ofSeconds(10), fetcher, scheduler, CLOCK, IssuerKeys.Listener.NONE);
+        k.start();
+        return k;
+    }
+
+    // ---- requests and tokens --------------------------------------------------------------------
+
+    /** A well-formed GET of {@code target} on HOST, without a token; each case changes one thing. */
+    private record Req(String method, Version version, DecoderFailure failure, String target, List<String> hosts,
+            Expect expect, int headerCount, boolean plainCoding, List<String> authorization, String client) {
+        static Req get(String target) {
+            return new Req("GET", Version.HTTP_1_1, DecoderFailure.NONE, target, List.of(HOST), Expect.NONE, 3, true,
+                    List.of(), "198.51.100.7");
+        }
+
+        Req method(String m) {
+            return new Req(m, version, failure, target, hosts, expect, headerCount, plainCoding, authorization, client);
+        }
+
+        Req version(Version v) {
+            return new Req(method, v, failure, target, hosts, expect, headerCount, plainCoding, authorization, client);
+        }
+
+        Req failure(DecoderFailure f) {
+            return new Req(method, version, f, target, hosts, expect, headerCount, plainCoding, authorization, client);
+        }
+
+        Req host(String... h) {
+            return new Req(method, version, failure, target, List.of(h), expect, headerCount, plainCoding,
+                    authorization, client);
+        }
+
+        Req expect(Expect e) {
+            return new Req(method, version, failure, target, hosts, e, headerCount, plainCoding, authorization, client);
+        }
+
+        Req headerCount(int n) {
+            return new Req(method, version, failure, target, hosts, expect, n, plainCoding, authorization, client);
+        }
+
+        Req codingNotPlain() {
+            return new Req(method, version, failure, target, hosts, expect, headerCount, false, authorization, client);
+        }
+
+        Req authorization(String... values) {
+            return new Req(method, version, failure, target, hosts, expect, headerCount, plainCoding,
+                    Arrays.asList(values), client);
+        }
+
+        Req bearer(String token) {
+            return authorization("Bearer " + token);
+        }
+
+        Req from(String c) {
+            return new Req(method, version, failure, target, hosts, expect, headerCount, plainCoding, authorization, c);
+        }
+
+        RequestFacts facts() {
+            return new RequestFacts(method, version, failure, target, hosts, expect, headerCount, plainCoding,
+                    authorization, client, NOW.toEpochMilli());
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + target;
+        }
+    }
+
+    /** A valid token of the okta issuer for {@code sub} in {@code groups}, changed by {@code change}. */
+    private static String token(String sub, List<String> groups, UnaryOperator<JWTClaimsSet.Builder> change) {
+        return sign(change.apply(new JWTClaimsSet.Builder().issuer(ISS).audience(AUD).subject(sub)
+                .issueTime(at(-60)).notBeforeTime(at(-60)).expirationTime(at(300)).claim("groups", groups)),
+                JWSAlgorithm.RS256, rsaSigner(key));
+    }
+
+    private static String token(String sub, String... groups) {
+        return token(sub, List.of(groups), b -> b);
+    }
+
+    private static String sign(JWTClaimsSet.Builder claims, JWSAlgorithm alg, JWSSigner signer) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).keyID("k1").type(JOSEObjectType.JWT).build(),
+                claims.build());
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    private static JWSSigner rsaSigner(RSAKey k) {
+        try {
+            return new RSASSASigner(k);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Date at(long secondsFromNow) {
+        return Date.from(NOW.plusSeconds(secondsFromNow));
+    }
+
+    private static Verdict<Route> decide(Req r) {
+        return CORE.decide(r.facts(), snapshot.routes(), snapshot.config().server(), snapshot.authenticator(), BLOCKS);
+    }
+
+    // ---- refusals -------------------------------------------------------------------------------
+
+    static Stream<Arguments> refusals() throws JOSEException {
+        String orders = "/orders/1";
+        String hs256 = sign(new JWTClaimsSet.Builder().issuer(ISS).audience(AUD).subject("alice")
+                .expirationTime(at(300)), JWSAlgorithm.HS256, new MACSigner(new byte[32]));
+        return Stream.of(
+                // checkHead: every one closes the connection
+                arguments(Req.get(orders).failure(DecoderFailure.MALFORMED), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).failure(DecoderFailure.LINE_TOO_LONG), Reason.URI_TOO_LONG, true,
+                        Step.CHECK_HEAD),
+                arguments(Req.get(orders).failure(DecoderFailure.HEADERS_TOO_LARGE), Reason.HEADERS_TOO_LARGE, true,
+                        Step.CHECK_HEAD),
+                arguments(Req.get(orders).version(Version.OTHER), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).method("delete"), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).method(""), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).codingNotPlain(), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).headerCount(21), Reason.HEADERS_TOO_LARGE, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).host(HOST, HOST), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                arguments(Req.get(orders).host(), Reason.BAD_REQUEST, true, Step.CHECK_HEAD),
+                // normalize
+                arguments(Req.get(orders).host("a b"), Reason.BAD_REQUEST, true, Step.NORMALIZE),
+                arguments(Req.get("/orders/%2e%2e%2fadmin"), Reason.PATH_REJECTED, true, Step.NORMALIZE),
+                arguments(Req.get("http://other.example.com/orders/1"), Reason.PATH_REJECTED, true, Step.NORMALIZE),
+                // route
+                arguments(Req.get("/nowhere"), Reason.NO_ROUTE, false, Step.ROUTE),
+                arguments(Req.get(orders).host("other.example.com"), Reason.NO_ROUTE, false, Step.ROUTE),
+                // between route and token, public routes included
+                arguments(Req.get("/docs/a?_method=DELETE"), Reason.METHOD_OVERRIDE_REJECTED, true,
+                        Step.METHOD_OVERRIDE),
+                arguments(Req.get("/docs/a").expect(Expect.OTHER), Reason.EXPECTATION_FAILED, true, Step.EXPECT),
+                // extractToken
+                arguments(Req.get(orders), Reason.TOKEN_MISSING, false, Step.EXTRACT_TOKEN),
+                arguments(Req.get(orders).authorization("Basic YTpi"), Reason.TOKEN_MISSING, false, Step.EXTRACT_TOKEN),
+                arguments(Req.get(orders).authorization("Bearer a", "Bearer b"), Reason.AUTHORIZATION_DUPLICATED, false,
+                        Step.EXTRACT_TOKEN),
+                arguments(Req.get(orders).bearer("a".repeat(2049)), Reason.TOKEN_TOO_LARGE, false, Step.EXTRACT_TOKEN),
+                arguments(Req.get(orders).authorization("Bearer"), Reason.TOKEN_MALFORMED, false, Step.EXTRACT_TOKEN),
+                // authenticate
+                arguments(Req.get(orders).bearer("not-a-jwt"), Reason.TOKEN_MALFORMED, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(hs256), Reason.ALGORITHM_REJECTED, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.issuer("https://evil.test/"))),
+                        Reason.ISSUER_UNKNOWN, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.issuer(SLOW_ISS))),
+                        Reason.ISSUER_NOT_ACCEPTED, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(sign(new JWTClaimsSet.Builder().issuer(ISS).audience(AUD)
+                        .subject("alice").expirationTime(at(300)), JWSAlgorithm.RS256, rsaSigner(foreign))),
+                        Reason.SIGNATURE_INVALID, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.expirationTime(at(-120)))),
+                        Reason.TOKEN_EXPIRED, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.notBeforeTime(at(120)))),
+                        Reason.TOKEN_NOT_YET_VALID, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.issueTime(at(120)))),
+                        Reason.TOKEN_ISSUED_IN_FUTURE, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.expirationTime(at(7200)))),
+                        Reason.TOKEN_LIFETIME_TOO_LONG, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.audience("api://other"))),
+                        Reason.AUDIENCE_MISMATCH, false, Step.AUTHENTICATE),
+                arguments(Req.get(orders).bearer(token("alice", List.of("readers"), b -> b.claim("groups", 42))),
+                        Reason.CLAIMS_INVALID, false, Step.AUTHENTICATE),
+                // authorize
+                arguments(Req.get(orders).bearer(token("alice", "readers", "suspended")), Reason.DENY_RULE, false,
+                        Step.AUTHORIZE),
+                arguments(Req.get(orders).bearer(token("alice", "writers")), Reason.GROUP_DENIED, false, Step.AUTHORIZE),
+                arguments(Req.get(orders).method("DELETE").bearer(token("alice", "readers")), Reason.GROUP_DENIED,
+                        false, Step.AUTHORIZE),
+                // blocked sources: closing, with the block for Retry-After
+                arguments(Req.get(orders).from(BLOCKED_CLIENT), Reason.SOURCE_BLOCKED, true, Step.BLOCKED_CLIENT),
+                arguments(Req.get(orders).from(BLOCKED_CLIENT).failure(DecoderFailure.MALFORMED), Reason.SOURCE_BLOCKED,
+                        true, Step.BLOCKED_CLIENT),
+                arguments(Req.get(orders).bearer(token(BLOCKED_SUBJECT, "readers")), Reason.SOURCE_FORBIDDEN, true,
+                        Step.BLOCKED_SUBJECT));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("refusals")
+    void eachRefusalHasItsReasonConnectionAndStep(Req request, Reason reason, boolean close, Step step) {
+        Verdict<Route> v = decide(request);
+
+        assertThat(v).isInstanceOf(Verdict.Refuse.class);
+        Verdict.Refuse<Route> r = (Verdict.Refuse<Route>) v;
+        assertThat(r.reason()).isEqualTo(reason);
+        assertThat(r.close()).as("close").isEqualTo(close);
+        assertThat(r.step()).isEqualTo(step);
+        assertThat(r.blocked() != null).as("blocked").isEqualTo(step == Step.BLOCKED_CLIENT || step == Step.BLOCKED_SUBJECT);
+        // What was learnt on the way is kept for the audit line: the route once routed, the target once normalized.
+        assertThat(r.route() != null).as("route").isEqualTo(step.compareTo(Step.ROUTE) > 0);
+        assertThat(r.target() != null).as("target").isEqualTo(step.compareTo(Step.NORMALIZE) > 0);
+        assertThat(r.identity() != null).as("identity").isEqualTo(step.compareTo(Step.AUTHENTICATE) > 0);
+    }
+
+    /** Every reason {@code decide} may answer is in the table above; the rest belong to the handler. */
+    @Test
+    void theTableCoversEveryReasonTheCoreCanGive() throws JOSEException {
+        Set<Reason> covered = EnumSet.noneOf(Reason.class);
+        refusals().forEach(a -> covered.add((Reason) a.get()[1]));
+        covered.addAll(Set.of(Reason.KEYS_UNAVAILABLE, Reason.KEY_UNKNOWN)); // after a wait: see below
+        covered.addAll(Set.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE)); // forwards: see below
+        Set<Reason> handlerOnly = EnumSet.of(Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,
+                Reason.RESPONSE_WRITE_TIMEOUT, Reason.UPSTREAM_UNAVAILABLE, Reason.UPSTREAM_TIMEOUT,
+                Reason.UPSTREAM_ERROR, Reason.UPSTREAM_BUSY, Reason.INTERNAL_ERROR, Reason.CLIENT_CLOSED);
+        assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.copyOf(handlerOnly)));
+    }
+
+    // ---- forwards -------------------------------------------------------------------------------
+
+    @Test
+    void anAllowedCallerIsForwardedWithItsIdentity() {
+        Verdict<Route> v = decide(Req.get("/orders/1?x=1").bearer(token("alice", "readers")));
+
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) v;
+        assertThat(f.reason()).isEqualTo(Reason.ALLOWED);
+        assertThat(f.route().id()).isEqualTo("orders");
+        assertThat(f.target().toUri()).isEqualTo("/orders/1?x=1");
+        assertThat(f.identity().subject()).isEqualTo("alice");
+        assertThat(f.wouldReason()).isNull();
+    }
+
+    @Test
+    void anAuditModeEntryGivesTheWouldBeReason() {
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) decide(Req.get("/orders/1").bearer(
+                token("bob", "readers", "interns")));
+
+        assertThat(f.reason()).isEqualTo(Reason.ALLOWED);
+        assertThat(f.wouldReason()).isEqualTo(Reason.DENY_RULE);
+    }
+
+    @Test
+    void aPublicRouteNeedsNoToken() {
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) decide(Req.get("/docs/a").expect(Expect.CONTINUE));
+
+        assertThat(f.reason()).isEqualTo(Reason.PUBLIC_ROUTE);
+        assertThat(f.route().id()).isEqualTo("docs");
+        assertThat(f.identity()).isNull();
+    }
+
+    @Test
+    void anAbsoluteFormTargetNamingTheHostIsJudgedByItsPath() {
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) decide(Req.get("http://API.example.com:80/docs/./a"));
+
+        assertThat(f.target().path()).isEqualTo("/docs/a");
+    }
+
+    @Test
+    void anAuditModeRouteForwardsA403WithTheIdentityAndA401Without() {
+        Verdict.Forward<Route> denied = (Verdict.Forward<Route>) decide(Req.get("/beta/x").bearer(
+                token("alice", "readers")));
+        assertThat(denied.reason()).isEqualTo(Reason.AUDIT_MODE);
+        assertThat(denied.wouldReason()).isEqualTo(Reason.GROUP_DENIED);
+        assertThat(denied.identity().subject()).isEqualTo("alice");
+
+        Verdict.Forward<Route> anonymous = (Verdict.Forward<Route>) decide(Req.get("/beta/x"));
+        assertThat(anonymous.reason()).isEqualTo(Reason.AUDIT_MODE);
+        assertThat(anonymous.wouldReason()).isEqualTo(Reason.TOKEN_MISSING);
+        assertThat(anonymous.identity()).isNull();
+
+        Verdict.Forward<Route> forged = (Verdict.Forward<Route>) decide(Req.get("/beta/x").bearer("not-a-jwt"));
+        assertThat(forged.wouldReason()).isEqualTo(Reason.TOKEN_MALFORMED);
+        assertThat(forged.identity()).isNull();
+    }
+
+    @Test
+    void anAuditModeRouteStillRefusesTheHeadsFaultsAndABlockedSource() {
+        assertThat(((Verdict.Refuse<Route>) decide(Req.get("/beta/x?_method=PUT"))).reason())
+                .isEqualTo(Reason.METHOD_OVERRIDE_REJECTED);
+        assertThat(((Verdict.Refuse<Route>) decide(Req.get("/beta/x").bearer(token(BLOCKED_SUBJECT, "beta"))))
+                .reason()).isEqualTo(Reason.SOURCE_FORBIDDEN);
+    }
+
+    // ---- keys -----------------------------------------------------------------------------------
+
+    @Test
+    void missingKeysAreAwaitedThenA503WhichAuditModeNeverWavesThrough() {
+        RequestFacts facts = Req.get("/slow/x").bearer(token("alice", List.of("readers"), b -> b.issuer(SLOW_ISS)))
+                .facts();
+
+        Verdict<Route> v = CORE.decide(facts, snapshot.routes(), snapshot.config().server(), snapshot.authenticator(),
+                BLOCKS);
+
+        assertThat(v).isInstanceOf(Verdict.AwaitKeys.class);
+        Verdict.AwaitKeys<Route> wait = (Verdict.AwaitKeys<Route>) v;
+        assertThat(wait.route().id()).isEqualTo("slow");
+        assertThat(wait.keys().ready()).isNotDone();
+        Verdict.Refuse<Route> after = (Verdict.Refuse<Route>) CORE.resume(facts, wait, snapshot.authenticator(),
+                BLOCKS);
+        assertThat(after.reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
+        assertThat(after.step()).isEqualTo(Step.AUTHENTICATE);
+        assertThat(after.close()).isFalse();
+    }
+
+    @Test
+    void anUnknownKeyIsRefetchedThenRefused() throws JOSEException {
+        RSAKey other = new RSAKeyGenerator(2048).keyID("k2").generate();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k2").build(),
+                new JWTClaimsSet.Builder().issuer(ISS).audience(AUD).subject("alice").expirationTime(at(300)).build());
+        jwt.sign(new RSASSASigner(other));
+        RequestFacts facts = Req.get("/orders/1").bearer(jwt.serialize()).facts();
+
+        Verdict<Route> v = CORE.decide(facts, snapshot.routes(), snapshot.config().server(), snapshot.authenticator(),
+                BLOCKS);
+        Verdict<Route> after = v instanceof Verdict.AwaitKeys<Route> wait
+                ? CORE.resume(facts, wait, snapshot.authenticator(), BLOCKS) : v;
+
+        assertThat(((Verdict.Refuse<Route>) after).reason()).isEqualTo(Reason.KEY_UNKNOWN);
+    }
+}
