@@ -32,6 +32,7 @@ import dev.portcullis.detect.Blocked;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.Route;
+import dev.portcullis.route.RouteSlots;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,7 +153,7 @@ class DecideTableTest {
         keys.put("okta", keys("okta", ISS, CompletableFuture.completedFuture(
                 new KeyFetcher.FetchedKeys(new JWKSet(key.toPublicJWK()), OptionalLong.empty()))));
         keys.put("slow", keys("slow", SLOW_ISS, new CompletableFuture<>())); // never answers
-        snapshot = new PolicyCompiler(new Metrics(), CLOCK).compile(config, keys,
+        snapshot = new PolicyCompiler(new Metrics(), CLOCK, new RouteSlots()).compile(config, keys,
                 new AssertionKeys(CLOCK, Duration.ofSeconds(60)), "test");
     }
 

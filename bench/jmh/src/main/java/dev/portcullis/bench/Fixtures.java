@@ -20,6 +20,7 @@ import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.Snapshot;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
+import dev.portcullis.route.RouteSlots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -240,7 +241,7 @@ final class Fixtures {
 
     /** Compiles a config the way the proxy does, with this issuer's keys. */
     static Snapshot compile(ProxyConfig config, IssuerKeys keys) {
-        return new PolicyCompiler(new Metrics(), CLOCK).compile(config, Map.of(ISSUER_ID, keys),
+        return new PolicyCompiler(new Metrics(), CLOCK, new RouteSlots()).compile(config, Map.of(ISSUER_ID, keys),
                 new AssertionKeys(CLOCK, Duration.ofSeconds(60)), "bench");
     }
 
