@@ -3,17 +3,18 @@ package dev.portcullis.server;
 import dev.portcullis.authz.Identity;
 import dev.portcullis.authz.Reason;
 import dev.portcullis.config.Snapshot;
-import dev.portcullis.forward.Upstream;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.route.Route;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 
-/** Per-request state, reset at each new request. */
+/**
+ * Per-request state, reset at each new request. What only the upstream leg needs (its connection,
+ * the response's status, its deadline) is the {@link UpstreamLeg}'s.
+ */
 final class Exchange {
     HttpRequest request;
     Snapshot snapshot;
@@ -28,21 +29,14 @@ final class Exchange {
     Reason decision;
     long startNanos;
     long startMillis;
-    long bodyBytes;
     boolean clientKeepAlive;
     boolean requestComplete;
-    boolean responseStarted;
-    boolean upstreamReusable;
     boolean audited;
     boolean holdsSlot;
     Reason wouldReason;
     int methodClass;
     boolean overheadRecorded;
     dev.portcullis.forward.TraceContext trace;
-    long responseDeadlineNanos;
-    int status;
-    Channel upstream;
-    Upstream upstreamAddress;
     ScheduledFuture<?> timer;
 
     void reset(HttpRequest r, String id, Snapshot s) {
@@ -59,21 +53,14 @@ final class Exchange {
         decision = null;
         startNanos = System.nanoTime();
         startMillis = System.currentTimeMillis();
-        bodyBytes = 0;
         clientKeepAlive = HttpUtil.isKeepAlive(r);
         requestComplete = r instanceof LastHttpContent;
-        responseStarted = false;
-        upstreamReusable = false;
         audited = false;
         holdsSlot = false;
         wouldReason = null;
         methodClass = dev.portcullis.observe.Metrics.methodClass(method);
         overheadRecorded = false;
         trace = null;
-        responseDeadlineNanos = 0;
-        status = 0;
-        upstream = null;
-        upstreamAddress = null;
         cancelTimer();
     }
 

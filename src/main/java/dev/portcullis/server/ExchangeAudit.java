@@ -1,0 +1,74 @@
+package dev.portcullis.server;
+
+import dev.portcullis.authz.Identity;
+import dev.portcullis.authz.Reason;
+import dev.portcullis.detect.DenialReasons;
+import dev.portcullis.observe.AuditEvent;
+import dev.portcullis.observe.Tracing;
+import java.net.InetAddress;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Turns the end of an exchange into what is recorded of it: the route's metrics, the denial that
+ * intrusion detection counts, one immutable audit event (sampled, for allowed requests, as
+ * configured) and its span. One per client connection; runs on its event loop.
+ */
+final class ExchangeAudit {
+    private final Gate gate;
+    private final String clientKey;
+    private final InetAddress clientAddress;
+
+    /** @param clientKey the key intrusion detection counts this client under (an IPv6 client: its /64) */
+    ExchangeAudit(Gate gate, String clientKey, InetAddress clientAddress) {
+        this.gate = gate;
+        this.clientKey = clientKey;
+        this.clientAddress = clientAddress;
+    }
+
+    /** Records the end of exchange {@code x} with {@code reason}, answered (or cut) with {@code status}. */
+    void record(Exchange x, Reason reason, int status) {
+        long nanos = System.nanoTime() - x.startNanos;
+        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, nanos);
+        if (!x.overheadRecorded) {
+            gate.metrics().overhead(nanos);
+        }
+        String path = x.target != null ? x.target.path() : x.rawTarget;
+        if (DenialReasons.counts(reason)) {
+            // x.identity is set only once a token was verified: an unverified sub is never counted.
+            Identity id = x.identity;
+            gate.detection().onDenial(clientKey, id == null ? null : id.issuerId(), id == null ? null : id.subject(),
+                    reason, path, x.startMillis);
+        }
+        // Allowed requests may be sampled by configuration; denials never are.
+        double rate = x.snapshot.config().audit().allowedSampleRate();
+        boolean write = !reason.allowed() || x.wouldReason != null || rate >= 1
+                || ThreadLocalRandom.current().nextDouble() < rate;
+        Tracing tracing = gate.tracing();
+        if (write || tracing != null) {
+            AuditEvent e = new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
+                    x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
+                    x.trace == null ? null : x.trace.traceId());
+            if (write) {
+                gate.audit().record(e);
+            }
+            if (tracing != null) {
+                long startEpochNanos = x.startMillis * 1_000_000L;
+                tracing.record(x.trace, e, startEpochNanos, startEpochNanos + nanos);
+            }
+        }
+        if (x.wouldReason != null && x.route != null) {
+            x.route.metrics().dryRun(x.wouldReason);
+        }
+        x.audited = true;
+    }
+
+    /**
+     * Records an answer given with no request to answer (a head that did not come in time): no
+     * route, method or path, and a request id of its own.
+     */
+    void recordWithoutRequest(Reason r) {
+        gate.snapshot().noRoute().record(r, 2, 0);
+        gate.audit().record(new AuditEvent(System.currentTimeMillis(), gate.nextRequestId(), r, null, "-", "-",
+                r.status(), 0, clientAddress.getHostAddress(), null, null, null));
+    }
+}

@@ -1,0 +1,299 @@
+package dev.portcullis.server;
+
+import dev.portcullis.authz.Reason;
+import dev.portcullis.forward.ResponseHeaders;
+import dev.portcullis.forward.Upstream;
+import dev.portcullis.forward.UpstreamListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+
+/**
+ * The upstream half of an allowed exchange: leases a connection, sends the request head (its body
+ * follows through {@link RequestBody}), relays the response back at the pace the client takes it,
+ * and times the upstream ({@code response_timeout}, a {@link ResponseDeadline}). Whatever ends the
+ * exchange goes through {@link FrontendHandler#end}, which hands the connection back through
+ * {@link #end}. One per client connection; every method runs on its event loop.
+ */
+final class UpstreamLeg implements UpstreamListener {
+    private final FrontendHandler owner;
+    private final ChannelHandlerContext ctx;
+    private final UpstreamConnections connections;
+    private final Gate gate;
+    private final Exchange x;
+    private final InetAddress clientAddress;
+    private final String scheme;
+
+    /** Counts exchanges, so a connection that arrives after its exchange ended is recognized. */
+    private int lease;
+    private boolean active;
+    private Channel channel;
+    private Upstream address;
+    private boolean reusable;
+    private boolean responseStarted;
+    private int status;
+
+    private final ResponseDeadline clock;
+
+    UpstreamLeg(FrontendHandler owner, ChannelHandlerContext ctx, UpstreamConnections connections, Gate gate,
+            Exchange x, InetAddress clientAddress, String scheme) {
+        this.owner = owner;
+        this.ctx = ctx;
+        this.connections = connections;
+        this.gate = gate;
+        this.x = x;
+        this.clientAddress = clientAddress;
+        this.scheme = scheme;
+        this.clock = new ResponseDeadline(ctx.executor(), this::timedOut);
+    }
+
+    /** The request head was allowed: rewrites it for the upstream and gets a connection to send it on. */
+    void start() {
+        active = true;
+        Upstream u = x.route.nextUpstream();
+        address = u;
+        boolean expectContinue = HttpUtil.is100ContinueExpected(x.request);
+        UpstreamRequestHead.rewrite(x, u, clientAddress, scheme);
+        if (expectContinue) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        gate.metrics().overhead(System.nanoTime() - x.startNanos);
+        x.overheadRecorded = true;
+        Channel ch = connections.acquire(u, x.snapshot.config().upstreamDefaults().idleTimeout().toMillis(), this);
+        if (ch != null) {
+            attach(ch);
+            return;
+        }
+        int mine = lease;
+        connections.connect(u, x.route.connectTimeoutMillis(), this)
+                .addListener((ChannelFutureListener) f -> connected(f, mine));
+    }
+
+    private void connected(ChannelFuture f, int forLease) {
+        if (forLease != lease || !active) {
+            connections.discard(f.channel());
+        } else if (f.isSuccess()) {
+            gate.metrics().upstreamConnectionOpened();
+            try {
+                attach(f.channel());
+            } catch (RuntimeException e) {
+                owner.fault(e); // a listener's exception would only be logged, and the exchange left hanging
+            }
+        } else {
+            fail(Reason.UPSTREAM_UNAVAILABLE);
+        }
+    }
+
+    private void attach(Channel upstream) {
+        channel = upstream;
+        upstream.write(x.request);
+        x.request = null;
+        owner.drain();
+        upstream.flush();
+        if (x.requestComplete && active) {
+            startClock();
+        }
+        owner.demandRead();
+    }
+
+    /** The connection the request goes on, or null while there is none (yet). */
+    Channel channel() {
+        return channel;
+    }
+
+    void flush() {
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    /** The status of the response head relayed to the client (0 before one was). */
+    int status() {
+        return status;
+    }
+
+    /** Starts the upstream's clock: {@code response_timeout} from now. */
+    void startClock() {
+        clock.start(x.route.responseTimeoutMillis());
+    }
+
+    private void timedOut() {
+        if (!active) {
+            return;
+        }
+        x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
+        Reason r = Reason.UPSTREAM_TIMEOUT;
+        // The upstream stopped in the middle of its body: only closing tells the client.
+        owner.end(responseStarted ? Outcome.cut(r, status) : Outcome.refused(r, !x.requestComplete));
+    }
+
+    private void fail(Reason reason) {
+        x.route.metrics().upstreamError(reason);
+        channel = null;
+        owner.end(Outcome.refused(reason, false)); // end() closes anyway when a body may still be on its way
+    }
+
+    @Override
+    public void onUpstreamMessage(HttpObject msg) {
+        try {
+            relay(msg);
+        } catch (RuntimeException e) {
+            owner.fault(e); // not the upstream's doing: not an upstream_error
+        }
+    }
+
+    private void relay(HttpObject msg) {
+        if (!active) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            discard();
+            if (responseStarted) {
+                owner.end(Outcome.clientClosed());
+            } else {
+                fail(Reason.UPSTREAM_ERROR);
+            }
+            return;
+        }
+        if (msg instanceof HttpResponse res && !responseHead(res)) {
+            return;
+        }
+        if (msg instanceof LastHttpContent) {
+            ctx.writeAndFlush(msg);
+            owner.end(Outcome.finished(x.decision, status));
+            return;
+        }
+        ctx.write(msg);
+        if (!ctx.channel().isWritable() && channel != null) {
+            channel.config().setAutoRead(false);
+        }
+        upstreamBodyClock(ctx.channel().isWritable());
+    }
+
+    /** Rewrites the response head for the client; false when it is not to be relayed. */
+    private boolean responseHead(HttpResponse res) {
+        int code = res.status().code();
+        if (code >= 100 && code < 200) {
+            // Informational answers are the proxy's business (it sent its own 100 Continue);
+            // a 101 would switch protocols we never offered upstream: drop the connection.
+            ReferenceCountUtil.release(res);
+            if (code == 101) {
+                discard();
+                fail(Reason.UPSTREAM_ERROR);
+            }
+            return false;
+        }
+        clock.pause();
+        responseStarted = true;
+        status = code;
+        reusable = HttpUtil.isKeepAlive(res);
+        boolean bodyless = x.method.equals("HEAD") || code == 204 || code == 304;
+        x.clientKeepAlive = ResponseHeaders.rewrite(res, x.clientKeepAlive, x.clientVersion, bodyless);
+        res.headers().set("X-Request-Id", x.requestId);
+        if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res) && !bodyless) {
+            reusable = false;
+        }
+        return true;
+    }
+
+    /**
+     * Times the upstream's body: response_timeout is also the longest gap between its bytes, but
+     * only while the client takes them (a client that does not is response_write_timeout's).
+     */
+    private void upstreamBodyClock(boolean running) {
+        if (running) {
+            startClock();
+        } else {
+            clock.pause();
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        ctx.flush();
+    }
+
+    @Override
+    public void onUpstreamWritable() {
+        if (active && !x.requestComplete && !responseStarted) {
+            clock.pause(); // the upstream takes the body again
+        }
+        owner.demandRead();
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        if (!active) {
+            return;
+        }
+        channel = null;
+        reusable = false;
+        if (!responseStarted) {
+            fail(Reason.UPSTREAM_ERROR);
+        } else {
+            owner.end(Outcome.clientClosed()); // the response was cut short: only closing tells the client
+        }
+    }
+
+    /** The client's connection became (un)writable: the upstream is read only while the client takes bytes. */
+    void clientWritabilityChanged(boolean writable) {
+        if (channel != null) {
+            channel.config().setAutoRead(writable);
+            if (active && responseStarted) {
+                upstreamBodyClock(writable);
+            }
+        }
+    }
+
+    /** Ends the leg: the connection is pooled after a whole, reusable exchange, else closed. */
+    void end(boolean relayedWhole) {
+        Channel up = channel;
+        channel = null;
+        if (up != null) {
+            if (relayedWhole && reusable && x.requestComplete) {
+                connections.release(address, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop(),
+                        x.snapshot.config().upstreamDefaults().idleTimeout().toMillis());
+            } else {
+                connections.discard(up);
+            }
+        }
+        lease++;
+        active = false;
+        address = null;
+        reusable = false;
+        responseStarted = false;
+        status = 0;
+        clock.pause();
+    }
+
+    /** The client connection closed: the timer will not be needed again. */
+    void connectionClosed() {
+        clock.cancel();
+    }
+
+    /** Detaches and closes the current connection: it will never carry another request. */
+    private void discard() {
+        reusable = false;
+        Channel up = channel;
+        channel = null;
+        if (up != null) {
+            connections.discard(up);
+        }
+    }
+}

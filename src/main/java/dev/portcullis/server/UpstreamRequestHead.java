@@ -1,0 +1,35 @@
+package dev.portcullis.server;
+
+import dev.portcullis.forward.RequestHeaders;
+import dev.portcullis.forward.Upstream;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
+
+/** Turns an allowed request head into the one its upstream receives. */
+final class UpstreamRequestHead {
+    private UpstreamRequestHead() {
+    }
+
+    /**
+     * Rewrites {@code x.request} for upstream {@code u}: headers filtered and the identity,
+     * forwarding and trace headers set, the normalized target, HTTP/1.1.
+     */
+    static void rewrite(Exchange x, Upstream u, InetAddress client, String scheme) {
+        HttpRequest r = x.request;
+        RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
+                client, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
+                x.requestId, assertionHeader(x), assertion(x), x.trace));
+        r.setUri(x.target.toUri());
+        r.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+
+    private static String assertionHeader(Exchange x) {
+        return x.snapshot.assertions() == null ? null : x.snapshot.assertions().header();
+    }
+
+    private static CharSequence assertion(Exchange x) {
+        return x.identity == null || x.snapshot.assertions() == null ? null
+                : x.snapshot.assertions().assertionFor(x.route.id(), x.identity);
+    }
+}
