@@ -1,6 +1,6 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;

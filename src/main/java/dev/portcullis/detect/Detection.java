@@ -1,6 +1,7 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.Reason;
 import java.util.Objects;
 
 /**

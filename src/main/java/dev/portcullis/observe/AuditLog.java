@@ -2,7 +2,7 @@ package dev.portcullis.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.portcullis.policy;
 
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IssuerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.portcullis.policy;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

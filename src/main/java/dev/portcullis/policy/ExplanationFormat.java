@@ -3,7 +3,7 @@ package dev.portcullis.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.portcullis.policy;
 
 import dev.portcullis.authz.AccessPolicy;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.authz.Rule;
 import dev.portcullis.config.RuleConfig;
-import dev.portcullis.route.HostName;
+import dev.portcullis.vocab.HostName;
 import dev.portcullis.route.MethodOverride;
 import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.RequestTarget;

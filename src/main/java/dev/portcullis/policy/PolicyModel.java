@@ -7,7 +7,7 @@ import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.RuleConfig;
-import dev.portcullis.route.HostName;
+import dev.portcullis.vocab.HostName;
 import dev.portcullis.route.RouteTable;
 import java.nio.file.Path;
 import java.util.ArrayList;

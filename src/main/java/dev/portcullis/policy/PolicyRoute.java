@@ -2,7 +2,7 @@ package dev.portcullis.policy;
 
 import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.config.RouteConfig;
-import dev.portcullis.route.PathPattern;
+import dev.portcullis.config.PathPattern;
 import java.util.Objects;
 import java.util.Set;
 

@@ -2,7 +2,7 @@ package dev.portcullis.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

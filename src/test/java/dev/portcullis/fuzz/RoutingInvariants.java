@@ -1,7 +1,7 @@
 package dev.portcullis.fuzz;
 
 import dev.portcullis.route.PathNormalizer;
-import dev.portcullis.route.PathPattern;
+import dev.portcullis.config.PathPattern;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.route.RouteTable;
 import java.util.ArrayList;

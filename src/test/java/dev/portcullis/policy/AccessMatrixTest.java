@@ -2,8 +2,8 @@ package dev.portcullis.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -2,7 +2,7 @@ package dev.portcullis.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.portcullis.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
 import java.util.List;

@@ -5,7 +5,7 @@ import static dev.portcullis.policy.Fixtures.who;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.route.PathNormalizer;
 import java.util.List;
 import java.util.Map;

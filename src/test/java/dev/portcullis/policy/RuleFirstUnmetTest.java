@@ -3,7 +3,7 @@ package dev.portcullis.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.authz.AccessPolicy;
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.authz.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;

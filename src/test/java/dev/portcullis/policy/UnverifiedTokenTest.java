@@ -17,7 +17,7 @@ import dev.portcullis.authn.AuthResult;
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authn.KeyFetcher;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.IssuerConfig;
 import java.net.URI;
 import java.time.Clock;

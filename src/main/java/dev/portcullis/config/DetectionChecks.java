@@ -1,8 +1,9 @@
-package dev.portcullis.detect;
+package dev.portcullis.config;
 
-import dev.portcullis.authz.Reason;
-import dev.portcullis.detect.DetectionConfig.BlockConfig;
-import dev.portcullis.detect.DetectionConfig.WebhookConfig;
+import dev.portcullis.detect.DenialReasons;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.config.DetectionConfig.BlockConfig;
+import dev.portcullis.config.DetectionConfig.WebhookConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package dev.portcullis.authz;
+package dev.portcullis.vocab;
 
 /**
  * Why a request was answered as it was. Each reason has a stable code (used in audit lines,

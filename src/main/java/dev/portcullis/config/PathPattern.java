@@ -1,5 +1,6 @@
-package dev.portcullis.route;
+package dev.portcullis.config;
 
+import dev.portcullis.route.PathNormalizer;
 import java.util.ArrayList;
 import java.util.List;
 

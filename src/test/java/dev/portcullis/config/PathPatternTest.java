@@ -1,9 +1,10 @@
-package dev.portcullis.route;
+package dev.portcullis.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.portcullis.route.PathNormalizer;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.portcullis.route;
+package dev.portcullis.vocab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;

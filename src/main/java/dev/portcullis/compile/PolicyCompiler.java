@@ -1,8 +1,12 @@
-package dev.portcullis.config;
+package dev.portcullis.compile;
 
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.config.IdentityAssertionConfig;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.RouteConfig;
+import dev.portcullis.config.UpstreamDefaultsConfig;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
@@ -11,8 +15,7 @@ import dev.portcullis.forward.Upstream;
 import io.netty.handler.ssl.SslContext;
 import javax.net.ssl.SSLException;
 import dev.portcullis.observe.Metrics;
-import dev.portcullis.route.HostName;
-import dev.portcullis.route.Route;
+import dev.portcullis.vocab.HostName;
 import dev.portcullis.route.RouteTable;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.portcullis.route;
+package dev.portcullis.vocab;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.portcullis.authz;
+package dev.portcullis.vocab;
 
 import com.github.benmanes.caffeine.cache.Interner;
 import java.util.AbstractSet;

@@ -1,4 +1,4 @@
-package dev.portcullis.detect;
+package dev.portcullis.config;
 
 import java.time.Duration;
 import java.util.List;

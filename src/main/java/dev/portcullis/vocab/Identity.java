@@ -1,4 +1,4 @@
-package dev.portcullis.authz;
+package dev.portcullis.vocab;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.portcullis.authz;
+package dev.portcullis.vocab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

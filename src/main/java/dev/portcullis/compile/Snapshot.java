@@ -1,10 +1,10 @@
-package dev.portcullis.config;
+package dev.portcullis.compile;
 
 import dev.portcullis.authn.Authenticator;
+import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
 import dev.portcullis.observe.Metrics.RouteMetrics;
-import dev.portcullis.route.Route;
 import dev.portcullis.route.RouteTable;
 import java.util.List;
 

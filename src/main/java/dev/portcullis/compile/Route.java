@@ -1,6 +1,7 @@
-package dev.portcullis.route;
+package dev.portcullis.compile;
 
 import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.config.PathPattern;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.observe.Metrics.RouteMetrics;
 import java.util.List;
