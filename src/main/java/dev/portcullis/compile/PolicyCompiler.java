@@ -12,7 +12,6 @@ import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
 import dev.portcullis.forward.TlsContexts;
 import dev.portcullis.forward.Upstream;
-import io.netty.handler.ssl.SslContext;
 import javax.net.ssl.SSLException;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.vocab.HostName;
@@ -51,12 +50,12 @@ public final class PolicyCompiler {
                     throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
                 }
             }
-            SslContext routeTls = tls == null ? null : tls.context();
+            TlsContexts.ClientTls routeTls = tls;
             // Pools are keyed by the TLS identity itself (files' paths and bytes), not by the route
             // alone: after a reload that renews the client certificate or the CA, even at the same
             // paths, no connection made with the old identity is leased again.
             String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
-            List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.parse(u, routeTls, tlsId)).toList();
+            List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.of(u, routeTls, tlsId)).toList();
             routes.add(new Route(r.id(), r.host() == null ? null : HostName.canonical(r.host()),
                     r.pattern(config.routing()), policy,
                     r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), upstreams, r.forwardToken(),

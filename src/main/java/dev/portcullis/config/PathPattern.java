@@ -1,6 +1,6 @@
 package dev.portcullis.config;
 
-import dev.portcullis.route.PathNormalizer;
+import dev.portcullis.vocab.PathChars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +10,7 @@ import java.util.List;
  * with normalized request paths, so they must themselves be normalized.
  *
  * <p>Literal segments hold only characters that a normalized path holds unencoded
- * ({@link PathNormalizer#isPlainPathChar}), {@code *} excepted: {@code *} is always the wildcard
+ * ({@link PathChars#isPlainPathChar}), {@code *} excepted: {@code *} is always the wildcard
  * and only ever a whole segment, so {@code /a*b} is refused rather than read either way. Since
  * the normalizer decodes every escape of those characters, a literal segment can never be
  * skipped by spelling one of its characters as an escape.
@@ -68,7 +68,7 @@ public record PathPattern(List<String> segments, boolean subtree, boolean strict
                         + "' (it is the wildcard, never a literal)");
             }
             for (int c = 0; c < p.length(); c++) {
-                if (!PathNormalizer.isPlainPathChar(p.charAt(c))) {
+                if (!PathChars.isPlainPathChar(p.charAt(c))) {
                     throw new IllegalArgumentException("character '" + p.charAt(c) + "' is not allowed in '"
                             + pattern + "' (patterns use unreserved characters and sub-delimiters, unencoded)");
                 }
