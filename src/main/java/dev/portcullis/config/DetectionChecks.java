@@ -1,6 +1,6 @@
 package dev.portcullis.config;
 
-import dev.portcullis.detect.DenialReasons;
+import dev.portcullis.vocab.DenialReasons;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.DetectionConfig.BlockConfig;
 import dev.portcullis.config.DetectionConfig.WebhookConfig;

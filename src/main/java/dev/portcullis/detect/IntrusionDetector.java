@@ -1,6 +1,7 @@
 package dev.portcullis.detect;
 
 import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.DenialReasons;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.IntrusionEvent.Kind;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.detect.Blocked;
 import dev.portcullis.detect.ClientKeys;
-import dev.portcullis.detect.DenialReasons;
+import dev.portcullis.vocab.DenialReasons;
 import dev.portcullis.forward.RequestHeaders;
 import dev.portcullis.forward.ResponseHeaders;
 import dev.portcullis.forward.TraceContext;

@@ -1,6 +1,5 @@
-package dev.portcullis.detect;
+package dev.portcullis.vocab;
 
-import dev.portcullis.vocab.Reason;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,8 +1,7 @@
-package dev.portcullis.detect;
+package dev.portcullis.vocab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.vocab.Reason;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
