@@ -20,7 +20,7 @@ import com.tngtech.archunit.lang.ArchRule;
  *   <li>logic: route, authz, authn and the decision core: pure, Netty-free, testable in milliseconds</li>
  *   <li>I/O: forward, observe, detect, reject: upstream connections, metrics, audit, alerts, answers</li>
  *   <li>compile: turns config into the immutable snapshot, assembling logic and I/O pieces</li>
- *   <li>server (the proxy) and the offline tools (policy tools, the denials reader, the demo)</li>
+ *   <li>server (the proxy) and the offline tools (tools: the policy tools; denials: the audit-log reader; the demo)</li>
  *   <li>cli on top</li>
  * </ol>
  */
@@ -34,7 +34,7 @@ class ArchitectureTest {
             "dev.portcullis.detect..", "dev.portcullis.reject.."};
     private static final String COMPILE = "dev.portcullis.compile..";
     private static final String SERVER = "dev.portcullis.server..";
-    private static final String[] TOOLS = {"dev.portcullis.policy..", "dev.portcullis.audit..",
+    private static final String[] TOOLS = {"dev.portcullis.tools..", "dev.portcullis.denials..",
             "dev.portcullis.demo.."};
     private static final String CLI = "dev.portcullis.cli..";
 
