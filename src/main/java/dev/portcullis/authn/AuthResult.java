@@ -1,7 +1,7 @@
 package dev.portcullis.authn;
 
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 import java.util.concurrent.CompletableFuture;
 
 /** The outcome of authenticating one bearer token. */

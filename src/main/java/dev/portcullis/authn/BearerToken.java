@@ -1,6 +1,6 @@
 package dev.portcullis.authn;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.util.List;
 
 /** Reads the bearer token from the {@code Authorization} header, and nowhere else. */

@@ -1,8 +1,8 @@
 package dev.portcullis.authn;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.IssuerConfig;
 import java.text.ParseException;
 import java.time.Clock;

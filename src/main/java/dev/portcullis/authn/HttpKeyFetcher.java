@@ -3,7 +3,7 @@ package dev.portcullis.authn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.portcullis.route.HostName;
+import dev.portcullis.vocab.HostName;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,7 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.text.ParseException;
 
 /**

@@ -2,6 +2,8 @@ package dev.portcullis.authz;
 
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.RuleConfig;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.portcullis.authz;
 
+import dev.portcullis.vocab.Identity;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

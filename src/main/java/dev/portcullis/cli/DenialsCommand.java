@@ -1,10 +1,10 @@
 package dev.portcullis.cli;
 
-import dev.portcullis.audit.AuditInput;
-import dev.portcullis.audit.DenialReport;
-import dev.portcullis.audit.DenialReportJson;
-import dev.portcullis.audit.DenialReportText;
-import dev.portcullis.audit.DenialScan;
+import dev.portcullis.denials.AuditInput;
+import dev.portcullis.denials.DenialReport;
+import dev.portcullis.denials.DenialReportJson;
+import dev.portcullis.denials.DenialReportText;
+import dev.portcullis.denials.DenialScan;
 import dev.portcullis.config.Durations;
 import java.io.IOException;
 import java.io.InputStream;

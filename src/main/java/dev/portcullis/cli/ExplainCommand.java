@@ -1,13 +1,13 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigException;
-import dev.portcullis.policy.Caller;
-import dev.portcullis.policy.Callers;
-import dev.portcullis.policy.Explanation;
-import dev.portcullis.policy.ExplanationFormat;
-import dev.portcullis.policy.PolicyEvaluator;
-import dev.portcullis.policy.PolicyModel;
-import dev.portcullis.policy.UnverifiedToken;
+import dev.portcullis.tools.Caller;
+import dev.portcullis.tools.Callers;
+import dev.portcullis.tools.Explanation;
+import dev.portcullis.tools.ExplanationFormat;
+import dev.portcullis.tools.PolicyEvaluator;
+import dev.portcullis.tools.PolicyModel;
+import dev.portcullis.tools.UnverifiedToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,12 +2,12 @@ package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
-import dev.portcullis.policy.AccessMatrix;
-import dev.portcullis.policy.DiffFormat;
-import dev.portcullis.policy.MatrixFormat;
-import dev.portcullis.policy.PolicyDiff;
-import dev.portcullis.policy.PolicyModel;
-import dev.portcullis.policy.ReportFormat;
+import dev.portcullis.tools.AccessMatrix;
+import dev.portcullis.tools.DiffFormat;
+import dev.portcullis.tools.MatrixFormat;
+import dev.portcullis.tools.PolicyDiff;
+import dev.portcullis.tools.PolicyModel;
+import dev.portcullis.tools.ReportFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

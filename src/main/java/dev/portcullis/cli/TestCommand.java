@@ -2,11 +2,11 @@ package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
-import dev.portcullis.policy.CaseFileReader;
-import dev.portcullis.policy.Explanation;
-import dev.portcullis.policy.ExplanationFormat;
-import dev.portcullis.policy.PolicyModel;
-import dev.portcullis.policy.TestCase;
+import dev.portcullis.tools.CaseFileReader;
+import dev.portcullis.tools.Explanation;
+import dev.portcullis.tools.ExplanationFormat;
+import dev.portcullis.tools.PolicyModel;
+import dev.portcullis.tools.TestCase;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.config.ProxyConfig.AdminConfig;
 import dev.portcullis.config.ProxyConfig.HostPort;
-import dev.portcullis.detect.DetectionConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package dev.portcullis.config;
 
-import dev.portcullis.detect.DetectionChecks;
-import dev.portcullis.route.HostName;
+import dev.portcullis.vocab.HostName;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

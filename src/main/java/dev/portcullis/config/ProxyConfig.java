@@ -1,6 +1,5 @@
 package dev.portcullis.config;
 
-import dev.portcullis.detect.DetectionConfig;
 import java.util.List;
 
 /**

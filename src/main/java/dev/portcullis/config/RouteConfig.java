@@ -1,6 +1,5 @@
 package dev.portcullis.config;
 
-import dev.portcullis.route.PathPattern;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.portcullis.decide;
 
 import dev.portcullis.authn.AuthResult;
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
-import dev.portcullis.detect.Blocked;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.vocab.Blocked;
 import dev.portcullis.route.RequestTarget;
 import java.util.Objects;
 

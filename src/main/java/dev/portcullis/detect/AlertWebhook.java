@@ -1,6 +1,6 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.detect.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionConfig.WebhookConfig;
 import dev.portcullis.detect.IntrusionListener.AlertOutcome;
 import java.io.IOException;
 import java.net.URI;

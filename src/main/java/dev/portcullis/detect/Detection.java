@@ -1,6 +1,9 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Blocked;
+import dev.portcullis.vocab.BlockList;
+import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.Reason;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,9 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Blocked;
+import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.DenialReasons;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.IntrusionEvent.Kind;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,6 +1,6 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.portcullis.detect;
 
+import dev.portcullis.config.DetectionConfig;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;

@@ -1,6 +1,6 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.IntrusionEvent.Sample;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,10 @@
 package dev.portcullis.detect;
 
+import dev.portcullis.vocab.Blocked;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.IntrusionEvent.Kind;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentMap;

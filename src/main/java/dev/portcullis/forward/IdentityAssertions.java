@@ -9,7 +9,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
 import io.netty.util.AsciiString;
 import java.time.Clock;

@@ -21,6 +21,14 @@ public record Upstream(String host, int port, boolean tls, String authority, Str
     }
 
     /**
+     * @param tls   the route's client TLS for https (null: the default one)
+     * @param tlsId names the TLS settings, so pools never mix connections made with different ones
+     */
+    public static Upstream of(String url, TlsContexts.ClientTls tls, String tlsId) {
+        return parse(url, tls == null ? null : tls.context(), tlsId);
+    }
+
+    /**
      * @param sslContext the client TLS context for https (null: the default one)
      * @param tlsId      names the TLS settings, so pools never mix connections made with different ones
      */

@@ -1,7 +1,7 @@
 package dev.portcullis.observe;
 
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 
 /**
  * One decision, as it will be written to the audit log. Built once per request on the event

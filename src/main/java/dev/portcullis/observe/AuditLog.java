@@ -2,12 +2,12 @@ package dev.portcullis.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
-import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
+import org.jctools.queues.MpscArrayQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,8 +35,9 @@ public final class AuditLog implements AutoCloseable {
     private volatile boolean running = true;
 
     public AuditLog(int capacity, Metrics metrics) {
-        // Lock-free, bounded, many producers (event loops), one consumer (the writer).
-        this.queue = PlatformDependent.newFixedMpscQueue(capacity);
+        // Lock-free, bounded, many producers (event loops), one consumer (the writer): JCTools'
+        // MpscArrayQueue, the queue Netty shades behind its internal PlatformDependent.newFixedMpscQueue.
+        this.queue = new MpscArrayQueue<>(capacity);
         this.metrics = metrics;
         this.writer = new Thread(this::drain, "portcullis-audit");
         this.writer.setDaemon(true);

@@ -1,6 +1,6 @@
 package dev.portcullis.observe;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;

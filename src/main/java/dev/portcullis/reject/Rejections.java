@@ -1,6 +1,6 @@
 package dev.portcullis.reject;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

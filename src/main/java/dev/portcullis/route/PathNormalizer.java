@@ -1,5 +1,7 @@
 package dev.portcullis.route;
 
+import dev.portcullis.vocab.PathChars;
+
 /**
  * Turns a request-target into the one path that both the policy and the upstream see.
  *
@@ -71,20 +73,9 @@ public final class PathNormalizer {
         return new String[] {authority, rest};
     }
 
-    /**
-     * Characters that may appear unencoded in a normalized path segment (RFC 3986 pchar minus
-     * {@code ;} and {@code %}). The one predicate behind three rules: such a character is accepted
-     * raw in a request, its escape is decoded, and route patterns may contain it literally
-     * ({@code *} excepted, the wildcard).
-     */
+    /** See {@link PathChars#isPlainPathChar}; kept here for the normalizer's callers and tests. */
     public static boolean isPlainPathChar(char c) {
-        return isUnreserved(c) || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'
-                || c == '*' || c == '+' || c == ',' || c == '=' || c == ':' || c == '@';
-    }
-
-    private static boolean isUnreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                || c == '_' || c == '~';
+        return PathChars.isPlainPathChar(c);
     }
 
     private static boolean validQuery(String query) {

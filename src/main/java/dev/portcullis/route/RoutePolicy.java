@@ -2,7 +2,9 @@ package dev.portcullis.route;
 
 import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.PathPattern;
 import dev.portcullis.config.RouteConfig;
+import dev.portcullis.vocab.HostName;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;

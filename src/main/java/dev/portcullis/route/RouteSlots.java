@@ -28,7 +28,7 @@ public final class RouteSlots {
         }
 
         /** Takes a slot unless {@code max} are taken already; {@code max} is at least 1. */
-        boolean tryAcquire(int max) {
+        public boolean tryAcquire(int max) {
             if (count.incrementAndGet() > max) {
                 count.decrementAndGet();
                 return false;
@@ -36,7 +36,7 @@ public final class RouteSlots {
             return true;
         }
 
-        void release() {
+        public void release() {
             count.decrementAndGet();
         }
 

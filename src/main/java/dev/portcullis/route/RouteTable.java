@@ -1,5 +1,7 @@
 package dev.portcullis.route;
 
+import dev.portcullis.config.PathPattern;
+import dev.portcullis.vocab.HostName;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

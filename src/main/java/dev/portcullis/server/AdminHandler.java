@@ -3,7 +3,7 @@ package dev.portcullis.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.authn.IssuerKeys;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.reject.Rejections;
 import dev.portcullis.forward.AssertionKeys;

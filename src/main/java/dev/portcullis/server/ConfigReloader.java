@@ -4,7 +4,7 @@ import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.config.ConfigException;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
-import dev.portcullis.config.Snapshot;
+import dev.portcullis.compile.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
-import dev.portcullis.config.Snapshot;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.compile.Snapshot;
 import dev.portcullis.route.RequestTarget;
-import dev.portcullis.route.Route;
+import dev.portcullis.compile.Route;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;

@@ -1,8 +1,8 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
-import dev.portcullis.detect.DenialReasons;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.vocab.DenialReasons;
 import dev.portcullis.observe.AuditEvent;
 import dev.portcullis.observe.Tracing;
 import java.net.InetAddress;

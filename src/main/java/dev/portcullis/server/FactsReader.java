@@ -7,7 +7,7 @@ import dev.portcullis.decide.RequestFacts.DecoderFailure;
 import dev.portcullis.decide.RequestFacts.Expect;
 import dev.portcullis.decide.RequestFacts.Version;
 import dev.portcullis.decide.RouteView;
-import dev.portcullis.route.Route;
+import dev.portcullis.compile.Route;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,14 +1,14 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.decide.RequestFacts;
 import dev.portcullis.decide.Verdict;
-import dev.portcullis.detect.Blocked;
+import dev.portcullis.vocab.Blocked;
 import dev.portcullis.detect.ClientKeys;
 import dev.portcullis.forward.TraceContext;
 import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.reject.Rejections;
-import dev.portcullis.route.Route;
+import dev.portcullis.compile.Route;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

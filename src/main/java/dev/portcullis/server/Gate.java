@@ -1,6 +1,6 @@
 package dev.portcullis.server;
 
-import dev.portcullis.config.Snapshot;
+import dev.portcullis.compile.Snapshot;
 import dev.portcullis.detect.Detection;
 import dev.portcullis.forward.UpstreamPool;
 import dev.portcullis.observe.AuditLog;

@@ -1,7 +1,7 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Reason;
-import dev.portcullis.detect.Blocked;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.vocab.Blocked;
 
 /**
  * How an exchange ends, as {@link FrontendHandler#end} carries it out: the reason and status its

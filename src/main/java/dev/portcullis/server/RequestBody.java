@@ -1,6 +1,6 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.observe.Metrics.ClientTimeout;
 import io.netty.channel.Channel;

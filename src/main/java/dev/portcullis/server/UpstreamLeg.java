@@ -1,6 +1,6 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.forward.ResponseHeaders;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamListener;

@@ -3,7 +3,7 @@ package dev.portcullis.authn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.IssuerConfig;
 import java.time.Clock;

@@ -17,7 +17,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.authn.AuthResult.Authenticated;
 import dev.portcullis.authn.AuthResult.AwaitKeys;
 import dev.portcullis.authn.AuthResult.Refused;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.IssuerConfig;
 import java.io.IOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package dev.portcullis.authn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

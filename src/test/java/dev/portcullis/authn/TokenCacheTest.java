@@ -15,7 +15,7 @@ import dev.portcullis.authn.AuthResult.Refused;
 import dev.portcullis.authn.IssuerKeysTest.FakeFetcher;
 import dev.portcullis.authn.IssuerKeysTest.ManualScheduler;
 import dev.portcullis.authn.IssuerKeysTest.MutableClock;
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.IssuerConfig;
 import java.net.URI;
 import java.time.Duration;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.portcullis.config.RuleConfig;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

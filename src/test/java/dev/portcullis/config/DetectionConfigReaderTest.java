@@ -3,7 +3,6 @@ package dev.portcullis.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.portcullis.detect.DetectionConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

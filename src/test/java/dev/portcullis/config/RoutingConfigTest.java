@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.portcullis.route.PathPattern;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
 package dev.portcullis.detect;
 
-import dev.portcullis.detect.DetectionConfig.BlockConfig;
-import dev.portcullis.detect.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionConfig.BlockConfig;
+import dev.portcullis.config.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,10 @@ package dev.portcullis.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.portcullis.detect.DetectionConfig.BlockConfig;
-import dev.portcullis.detect.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionChecks;
+import dev.portcullis.config.DetectionConfig.BlockConfig;
+import dev.portcullis.config.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

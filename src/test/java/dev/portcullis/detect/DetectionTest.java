@@ -3,8 +3,9 @@ package dev.portcullis.detect;
 import static dev.portcullis.detect.Configs.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Reason;
-import dev.portcullis.detect.DetectionConfig.WebhookConfig;
+import dev.portcullis.config.DetectionConfig;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.config.DetectionConfig.WebhookConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

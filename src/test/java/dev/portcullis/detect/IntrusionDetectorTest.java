@@ -1,9 +1,10 @@
 package dev.portcullis.detect;
 
+import dev.portcullis.vocab.Blocked;
 import static dev.portcullis.detect.Configs.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.authz.Reason;
+import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.IntrusionEvent.Kind;
 import java.time.Duration;
 import java.util.ArrayList;

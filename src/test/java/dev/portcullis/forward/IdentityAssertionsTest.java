@@ -3,7 +3,7 @@ package dev.portcullis.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
 import java.time.Clock;
 import java.util.List;

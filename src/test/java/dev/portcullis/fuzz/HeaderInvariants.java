@@ -2,7 +2,7 @@ package dev.portcullis.fuzz;
 
 import static dev.portcullis.fuzz.RoutingInvariants.require;
 
-import dev.portcullis.authz.Identity;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IdentityHeadersConfig;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.RequestHeaders;

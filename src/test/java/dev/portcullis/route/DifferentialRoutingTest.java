@@ -2,6 +2,8 @@ package dev.portcullis.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.compile.Route;
+import dev.portcullis.config.PathPattern;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -3,6 +3,8 @@ package dev.portcullis.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.portcullis.config.PathPattern;
+import dev.portcullis.vocab.HostName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

@@ -2,7 +2,7 @@ package dev.portcullis.bench;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.authn.IssuerKeys;
-import dev.portcullis.config.Snapshot;
+import dev.portcullis.compile.Snapshot;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

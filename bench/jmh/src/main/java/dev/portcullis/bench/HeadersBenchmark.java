@@ -2,8 +2,8 @@ package dev.portcullis.bench;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.authn.AuthResult;
-import dev.portcullis.authz.Identity;
-import dev.portcullis.config.Snapshot;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.compile.Snapshot;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.RequestHeaders;
 import io.netty.buffer.ByteBuf;

@@ -2,10 +2,10 @@ package dev.portcullis.bench;
 
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.authn.AuthResult;
-import dev.portcullis.authz.Identity;
-import dev.portcullis.authz.Reason;
-import dev.portcullis.config.Snapshot;
-import dev.portcullis.route.Route;
+import dev.portcullis.vocab.Identity;
+import dev.portcullis.vocab.Reason;
+import dev.portcullis.compile.Snapshot;
+import dev.portcullis.compile.Route;
 import dev.portcullis.route.RouteTable;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

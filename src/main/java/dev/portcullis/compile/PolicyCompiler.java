@@ -1,0 +1,84 @@
+package dev.portcullis.compile;
+
+import dev.portcullis.authn.Authenticator;
+import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.config.IdentityAssertionConfig;
+import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.RouteConfig;
+import dev.portcullis.config.UpstreamDefaultsConfig;
+import dev.portcullis.forward.AssertionKeys;
+import dev.portcullis.forward.HeaderPolicy;
+import dev.portcullis.forward.IdentityAssertions;
+import dev.portcullis.forward.TlsContexts;
+import dev.portcullis.forward.Upstream;
+import dev.portcullis.observe.Metrics;
+import dev.portcullis.route.RoutePolicy;
+import dev.portcullis.route.RouteSlots;
+import dev.portcullis.route.RouteTable;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/** Compiles a validated {@link ProxyConfig} into an immutable {@link Snapshot}. Load time only. */
+public final class PolicyCompiler {
+    private final Metrics metrics;
+    private final Clock clock;
+    private final RouteSlots slots;
+
+    /**
+     * @param slots in-flight counts by route id, outside any snapshot: every snapshot this compiles
+     *              hands a route id the same counter, so a reload never doubles a concurrency cap
+     */
+    public PolicyCompiler(Metrics metrics, Clock clock, RouteSlots slots) {
+        this.metrics = metrics;
+        this.clock = clock;
+        this.slots = slots;
+    }
+
+    /**
+     * @param keys the key sources of the config's issuers, by issuer id; they live outside the
+     *             snapshot so that a reload does not flush them
+     */
+    public Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, AssertionKeys assertionKeys,
+            String hash) {
+        UpstreamDefaultsConfig d = config.upstreamDefaults();
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig r : config.routes()) {
+            routes.add(new Route(RoutePolicy.compile(r, config), target(r, d), slots.of(r.id())));
+        }
+        RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
+        Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
+                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(),
+                RoutePolicy.ruleClaims(config.routes()), metrics.tokenCacheCounter());
+        IdentityAssertionConfig ia = config.identityAssertion();
+        HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
+                config.tracing().trustedSources());
+        IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;
+        return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, assertions,
+                metrics.forRoute("-"), hash, clock.millis());
+    }
+
+    /** The route's target half: its upstreams with their TLS context, timeouts and metric handles. */
+    private RouteTarget target(RouteConfig r, UpstreamDefaultsConfig d) {
+        TlsContexts.ClientTls tls = null;
+        if (r.upstreamTls() != null) {
+            try {
+                tls = TlsContexts.clientTls(r.upstreamTls());
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
+            }
+        }
+        TlsContexts.ClientTls routeTls = tls;
+        // Pools are keyed by the TLS identity itself (files' paths and bytes), not by the route
+        // alone: after a reload that renews the client certificate or the CA, even at the same
+        // paths, no connection made with the old identity is leased again.
+        String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
+        List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.of(u, routeTls, tlsId)).toList();
+        return new RouteTarget(upstreams, r.forwardToken(), r.preserveHost(),
+                (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
+                (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
+                metrics.forRoute(r.id()));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.portcullis.vocab;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which answers count as denials for intrusion detection.
+ *
+ * <p>Counted: every 401 (a missing, forged, expired or foreign token), the 403s of the policy
+ * ({@code deny_rule}, {@code group_denied}), 404 {@code no_route} (probing for routes is
+ * probing), and 400 {@code path_rejected} / {@code bad_request} / {@code method_override_rejected}
+ * (path confusion, smuggling and method-override attempts). Not counted: the proxy's own limits
+ * (408, 413, 414, 417, 431: a misconfigured client is not an attacker), among them the slow-client timeouts ({@code header_timeout},
+ * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
+ * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
+ * server-side failures (5xx), {@code client_closed}, and any 403 not listed
+ * here — so a future "source blocked" answer can never count towards its own block.
+ */
+public final class DenialReasons {
+    private static final Set<Reason> COUNTED_NON_401 = EnumSet.of(Reason.DENY_RULE, Reason.GROUP_DENIED,
+            Reason.NO_ROUTE, Reason.PATH_REJECTED, Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED);
+    private static final boolean[] COUNTED = new boolean[Reason.values().length];
+    private static final Map<String, Reason> BY_CODE = new HashMap<>();
+
+    static {
+        for (Reason r : Reason.values()) {
+            COUNTED[r.ordinal()] = r.status() == 401 || COUNTED_NON_401.contains(r);
+            BY_CODE.putIfAbsent(r.code(), r);
+        }
+    }
+
+    private DenialReasons() {
+    }
+
+    /** Whether an answer for this reason counts towards a source's denials. */
+    public static boolean counts(Reason reason) {
+        return COUNTED[reason.ordinal()];
+    }
+
+    /** The reason with this code, or null when there is none. */
+    public static Reason byCode(String code) {
+        return BY_CODE.get(code);
+    }
+
+    /** The codes of the counted reasons, for error messages and documentation. */
+    public static Set<String> countedCodes() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Reason r : Reason.values()) {
+            if (counts(r)) {
+                out.add(r.code());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.portcullis.vocab;
+
+/**
+ * Why a request was answered as it was. Each reason has a stable code (used in audit lines,
+ * metrics and JSON bodies), the HTTP status it maps to, and, for 401s, the RFC 6750 error code.
+ */
+public enum Reason {
+    ALLOWED("allowed", 200, null),
+    PUBLIC_ROUTE("public_route", 200, null),
+    /** Forwarded because the route is in {@code mode: audit}; the audit line says what would have happened. */
+    AUDIT_MODE("audit_mode", 200, null),
+
+    TOKEN_MISSING("token_missing", 401, null),
+    TOKEN_MALFORMED("token_malformed", 401, "invalid_token"),
+    TOKEN_TOO_LARGE("token_too_large", 401, "invalid_token"),
+    AUTHORIZATION_DUPLICATED("authorization_duplicated", 401, "invalid_request"),
+    ISSUER_UNKNOWN("issuer_unknown", 401, "invalid_token"),
+    ISSUER_NOT_ACCEPTED("issuer_not_accepted", 401, "invalid_token"),
+    ALGORITHM_REJECTED("algorithm_rejected", 401, "invalid_token"),
+    KEY_UNKNOWN("key_unknown", 401, "invalid_token"),
+    SIGNATURE_INVALID("signature_invalid", 401, "invalid_token"),
+    TOKEN_EXPIRED("token_expired", 401, "invalid_token"),
+    TOKEN_NOT_YET_VALID("token_not_yet_valid", 401, "invalid_token"),
+    TOKEN_ISSUED_IN_FUTURE("token_issued_in_future", 401, "invalid_token"),
+    TOKEN_LIFETIME_TOO_LONG("token_lifetime_too_long", 401, "invalid_token"),
+    AUDIENCE_MISMATCH("audience_mismatch", 401, "invalid_token"),
+    CLAIMS_INVALID("claims_invalid", 401, "invalid_token"),
+
+    DENY_RULE("deny_rule", 403, "insufficient_scope"),
+    GROUP_DENIED("group_denied", 403, "insufficient_scope"),
+
+    NO_ROUTE("no_route", 404, null),
+    PATH_REJECTED("path_rejected", 400, null),
+    BAD_REQUEST("bad_request", 400, null),
+    /** A {@code _method} query parameter, which frameworks would serve as another method ({@code method_override}). */
+    METHOD_OVERRIDE_REJECTED("method_override_rejected", 400, null),
+    URI_TOO_LONG("uri_too_long", 414, null),
+    HEADERS_TOO_LARGE("headers_too_large", 431, null),
+    BODY_TOO_LARGE("body_too_large", 413, null),
+    EXPECTATION_FAILED("expectation_failed", 417, null),
+    HEADER_TIMEOUT("header_timeout", 408, null),
+    /** The request body stopped arriving ({@code body_read_timeout}) or came too slowly ({@code body_min_rate}). */
+    BODY_TIMEOUT("body_timeout", 408, null),
+    /**
+     * The client stopped taking the response ({@code response_write_timeout}); nothing more is sent, both
+     * connections are closed. Audited with the status whose head already went out.
+     */
+    RESPONSE_WRITE_TIMEOUT("response_write_timeout", 408, null),
+    KEYS_UNAVAILABLE("keys_unavailable", 503, null),
+    UPSTREAM_UNAVAILABLE("upstream_unavailable", 502, null),
+    UPSTREAM_TIMEOUT("upstream_timeout", 504, null),
+    UPSTREAM_ERROR("upstream_error", 502, null),
+    UPSTREAM_BUSY("upstream_busy", 503, null),
+    /** A fault of the proxy's own while handling the request (a bug): never the client's or the upstream's doing. */
+    INTERNAL_ERROR("internal_error", 500, null),
+    /** The client went away before its answer was complete (nginx's 499). */
+    CLIENT_CLOSED("client_closed", 499, null),
+    /** Refused at once: intrusion detection blocked this client or subject ({@code detection.block.status: 429}). */
+    SOURCE_BLOCKED("source_blocked", 429, null),
+    /** The same, with {@code detection.block.status: 403}. */
+    SOURCE_FORBIDDEN("source_forbidden", 403, null);
+
+    private final String code;
+    private final int status;
+    private final String bearerError;
+
+    Reason(String code, int status, String bearerError) {
+        this.code = code;
+        this.status = status;
+        this.bearerError = bearerError;
+    }
+
+    /** The stable, documented code of this reason. */
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** RFC 6750 {@code error} value for the {@code WWW-Authenticate} header, or null. */
+    public String bearerError() {
+        return bearerError;
+    }
+
+    public boolean allowed() {
+        return status == 200;
+    }
+}
