@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #BODY_STALLED} or {@link #WRITE_STALLED} down the pipeline; the {@link FrontendHandler}
  * decides what to answer and what to release, as it does for {@link HeadTimer#TIMED_OUT}.
  *
- * <p>The {@link FrontendHandler} says when a body starts, when it asks the socket for more of it
+ * <p>{@link RequestBody} says when a body starts, when it asks the socket for more of it
  * and when bytes arrive; writability is seen here, as it passes through the pipeline. One timer
  * per connection, armed lazily and re-armed only when it fires before a deadline that has moved
  * on: a busy connection schedules one task per timeout period, not one per read.
