@@ -1,14 +1,9 @@
 package dev.portcullis.server;
 
 import dev.portcullis.vocab.Reason;
-import dev.portcullis.decide.RequestFacts;
-import dev.portcullis.decide.Verdict;
-import dev.portcullis.vocab.Blocked;
 import dev.portcullis.detect.ClientKeys;
-import dev.portcullis.forward.TraceContext;
 import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.reject.Rejections;
-import dev.portcullis.compile.Route;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,8 +20,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -49,15 +42,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Function<EventLoop, UpstreamConnections> upstreams;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
-    private InetAddress clientAddress;
-    /** The key intrusion detection counts this client under (an IPv6 client: its /64). */
-    private String clientKey;
     private final String scheme;
     private UpstreamLeg leg;
     private RequestBody body;
+    private Admission admission;
     private ExchangeAudit audits;
     private State state = State.IDLE;
-    private int generation;
 
     private final Exchange x = new Exchange();
 
@@ -78,12 +68,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        this.clientKey = ClientKeys.of(clientAddress);
+        InetAddress clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String clientKey = ClientKeys.of(clientAddress); // an IPv6 client: its /64
         this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress,
                 scheme);
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
+        this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
         gate.metrics().connectionOpened();
         ctx.read();
     }
@@ -157,89 +148,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void begin(HttpRequest r) {
         headTimer.headReceived();
-        generation++;
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         state = State.DECIDING;
-        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis);
-        Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
-                x.snapshot.authenticator(), gate.detection());
-        if (v instanceof Verdict.Refuse<Route> refused && !refused.step().headChecked()) {
-            act(facts, v); // refused before its Host was read: no trace is continued for it
-            return;
-        }
-        x.clientHost = facts.hosts().isEmpty() ? null : facts.hosts().get(0);
-        List<String> parents = r.headers().getAll("traceparent");
-        x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
-                x.snapshot.headers().isTrustedTraceSource(clientAddress),
-                gate.tracing() != null && gate.tracing().sampleNew());
-        act(facts, v);
+        admission.decide(r);
     }
 
-    /** Turns the decision core's verdict into I/O: what it learnt goes into the exchange first. */
-    private void act(RequestFacts facts, Verdict<Route> v) {
-        x.route = v.route();
-        x.target = v.target();
-        if (v instanceof Verdict.Forward<Route> f) {
-            x.identity = f.identity();
-            x.wouldReason = f.wouldReason();
-            forward(f.reason());
-        } else if (v instanceof Verdict.Refuse<Route> r) {
-            x.identity = r.identity();
-            x.wouldReason = r.wouldReason();
-            if (r.blocked() != null) {
-                refuseBlocked(r.blocked());
-            } else {
-                reject(r.reason(), r.close());
-            }
-        } else {
-            awaitKeys(facts, (Verdict.AwaitKeys<Route>) v);
-        }
+    /** True while the exchange's verdict is pending (a key wait may resume it). */
+    boolean deciding() {
+        return state == State.DECIDING;
     }
 
-    /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
-    private void awaitKeys(RequestFacts facts, Verdict.AwaitKeys<Route> wait) {
-        int gen = generation;
-        Runnable retry = () -> {
-            if (gen == generation && state == State.DECIDING && x.timer != null) {
-                x.cancelTimer();
-                try {
-                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection()));
-                    drain();
-                    demandRead();
-                } catch (RuntimeException e) {
-                    fault(e); // a task's exception would only be logged, and the exchange left hanging
-                }
-            }
-        };
-        x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-        wait.keys().ready().whenComplete((v, e) -> ctx.executor().execute(retry));
-    }
-    private void forward(Reason decision) {
-        // Judged after the decision, so an unauthenticated client learns nothing but 401.
-        if (x.route.maxBodySize() > 0 && declaredLength(x.request) > x.route.maxBodySize()) {
-            reject(Reason.BODY_TOO_LARGE, true);
-            return;
-        }
-        if (!x.route.tryAcquire()) {
-            reject(Reason.UPSTREAM_BUSY, false);
-            return;
-        }
-        x.holdsSlot = true;
+    /** The {@link Admission} let the request through, holding its route's slot: body and upstream leg start. */
+    void forward() {
         state = State.FORWARDING;
-        x.decision = decision;
         body.start();
         leg.start();
-    }
-
-    /** Answers the request ourselves. Closes the connection when asked or when a body may follow. */
-    private void reject(Reason reason, boolean close) {
-        end(Outcome.refused(reason, close));
-    }
-
-    /** Answers a blocked source with 429 (or 403) and Retry-After, and closes the connection. */
-    private void refuseBlocked(Blocked b) {
-        end(Outcome.blocked(b));
     }
 
     /**
@@ -277,7 +200,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Writes the proxy's own answer; keeps the connection only when the client's body is done or can be skipped. */
     private void answer(Outcome o) {
         boolean bodyDone = x.requestComplete || (x.request != null && !x.request.decoderResult().isFailure()
-                && !HttpUtil.isTransferEncodingChunked(x.request) && declaredLength(x.request) == 0);
+                && !HttpUtil.isTransferEncodingChunked(x.request) && Admission.declaredLength(x.request) == 0);
         boolean keepAlive = !o.close() && x.clientKeepAlive && bodyDone;
         if (!keepAlive) {
             state = State.CLOSING;
@@ -344,19 +267,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** No request head came in time: 408, recorded without a request of its own, and the connection closes. */
     private void headerTimedOut() {
         gate.metrics().clientTimeout(ClientTimeout.HEADER);
-        generation++;
+        admission.abandon();
         x.snapshot = null;
         x.requestId = null;
         end(Outcome.refused(Reason.HEADER_TIMEOUT, true));
-    }
-
-    /** The declared body length: 0 when none is declared, -1 when the header is unreadable. */
-    private static long declaredLength(HttpRequest r) {
-        try {
-            return HttpUtil.getContentLength(r, 0L);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     @Override
@@ -385,7 +299,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         gate.metrics().connectionClosed();
-        generation++;
+        admission.abandon();
         leg.connectionClosed();
         end(Outcome.clientClosed());
         Object msg;
