@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.server.ClientReads.State;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.ClientKeys;
 import dev.portcullis.observe.Metrics.ClientTimeout;
@@ -9,17 +10,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.function.Function;
 
 /**
@@ -29,25 +26,22 @@ import java.util.function.Function;
  * <p>Reads are demanded explicitly (auto-read is off), so a client is read only as fast as its
  * request can go somewhere: while a decision is pending, while the upstream is connecting, or
  * while the upstream cannot take more, nothing more is read. Messages that arrive in the same
- * read (at most one read buffer) wait in {@code pending}; bodies are never buffered whole.
+ * read (at most one read buffer) wait in {@link ClientReads}; bodies are never buffered whole.
  * An allowed request goes on through the {@link UpstreamLeg}; every exchange, however it ends,
  * ends in {@link #end}. Every method runs on the connection's event loop.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
-    private enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING }
-
     private final Gate gate;
     private final HeadTimer headTimer;
     private final ClientStalls stalls;
     private final Function<EventLoop, UpstreamConnections> upstreams;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private final String scheme;
     private UpstreamLeg leg;
     private RequestBody body;
     private Admission admission;
     private ExchangeAudit audits;
-    private State state = State.IDLE;
+    private ClientReads reads;
 
     private final Exchange x = new Exchange();
 
@@ -74,6 +68,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 scheme);
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
+        this.reads = new ClientReads(this, ctx, body);
         this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
         gate.metrics().connectionOpened();
         ctx.read();
@@ -81,7 +76,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        pending.add(msg);
+        reads.add(msg);
         try {
             drain();
         } catch (RuntimeException e) {
@@ -97,70 +92,29 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles queued messages for as long as the current state can take them. */
     void drain() {
-        Object msg;
-        while ((msg = pending.peek()) != null) {
-            switch (state) {
-                case IDLE:
-                    pending.poll();
-                    if (msg instanceof HttpRequest r) {
-                        begin(r);
-                    } else {
-                        ReferenceCountUtil.release(msg);
-                    }
-                    break;
-                case FORWARDING:
-                    if (!body.accepting()) {
-                        return;
-                    }
-                    pending.poll();
-                    body.forward((HttpContent) msg);
-                    break;
-                case DISCARDING:
-                    pending.poll();
-                    if (((HttpObject) msg).decoderResult().isFailure()) {
-                        state = State.CLOSING;
-                        ctx.close();
-                    } else if (msg instanceof LastHttpContent) {
-                        idle();
-                    }
-                    ReferenceCountUtil.release(msg);
-                    break;
-                case CLOSING:
-                    pending.poll();
-                    ReferenceCountUtil.release(msg);
-                    break;
-                default:
-                    return;
-            }
-        }
+        reads.drain();
     }
 
     void demandRead() {
-        if (!pending.isEmpty() || !ctx.channel().isActive()) {
-            return;
-        }
-        if (state == State.IDLE || state == State.DISCARDING) {
-            ctx.read();
-        } else if (state == State.FORWARDING) {
-            body.demand();
-        }
+        reads.demand();
     }
 
-    private void begin(HttpRequest r) {
+    /** A request head came: a new exchange starts, and the {@link Admission} decides it. */
+    void begin(HttpRequest r) {
         headTimer.headReceived();
         x.reset(r, gate.nextRequestId(), gate.snapshot());
-        state = State.DECIDING;
+        reads.state = State.DECIDING;
         admission.decide(r);
     }
 
     /** True while the exchange's verdict is pending (a key wait may resume it). */
     boolean deciding() {
-        return state == State.DECIDING;
+        return reads.state == State.DECIDING;
     }
 
     /** The {@link Admission} let the request through, holding its route's slot: body and upstream leg start. */
     void forward() {
-        state = State.FORWARDING;
+        reads.state = State.FORWARDING;
         body.start();
         leg.start();
     }
@@ -188,7 +142,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (o.answer()) {
             answer(o);
         } else if (o.close()) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
             if (ctx.channel().isOpen()) {
                 ctx.close();
             }
@@ -203,11 +157,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 && !HttpUtil.isTransferEncodingChunked(x.request) && Admission.declaredLength(x.request) == 0);
         boolean keepAlive = !o.close() && x.clientKeepAlive && bodyDone;
         if (!keepAlive) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
         } else if (x.requestComplete) {
             idle();
         } else {
-            state = State.DISCARDING;
+            reads.state = State.DISCARDING;
         }
         FullHttpResponse res = Rejections.response(o.reason(), keepAlive, x.requestId);
         if (o.blocked() != null) {
@@ -225,7 +179,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** After a relayed response: the next request, or the close either side asked for. */
     private void keepAliveOrClose() {
         if (!x.clientKeepAlive || !x.requestComplete) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
             ctx.flush();
             ctx.close();
             return;
@@ -235,8 +189,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         demandRead();
     }
 
-    private void idle() {
-        state = State.IDLE;
+    void idle() {
+        reads.state = State.IDLE;
         headTimer.awaitHead();
     }
 
@@ -249,7 +203,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Faults.report(x.requestId, e);
         boolean open = x.snapshot != null && !x.audited;
         Reason r = Reason.INTERNAL_ERROR;
-        end(open && !leg.responseStarted() && state != State.CLOSING ? Outcome.refused(r, true)
+        end(open && !leg.responseStarted() && reads.state != State.CLOSING ? Outcome.refused(r, true)
                 : Outcome.cut(r, r.status()));
     }
 
@@ -275,15 +229,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && state == State.IDLE) {
+        if (evt instanceof IdleStateEvent && reads.state == State.IDLE) {
             ctx.close();
         } else if (evt == ClientStalls.BODY_STALLED) {
-            if (state == State.FORWARDING && !x.requestComplete) {
+            if (reads.state == State.FORWARDING && !x.requestComplete) {
                 body.stalled(null);
             }
         } else if (evt == ClientStalls.WRITE_STALLED) {
             writeStalled();
-        } else if (evt == HeadTimer.TIMED_OUT && state == State.IDLE) {
+        } else if (evt == HeadTimer.TIMED_OUT && reads.state == State.IDLE) {
             headerTimedOut();
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -302,10 +256,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         admission.abandon();
         leg.connectionClosed();
         end(Outcome.clientClosed());
-        Object msg;
-        while ((msg = pending.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
+        reads.releasePending();
         if (x.request != null) {
             ReferenceCountUtil.release(x.request);
             x.request = null;
