@@ -95,6 +95,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         reads.drain();
     }
 
+    /** Reads more from the client when the state can take it and nothing is queued. */
     void demandRead() {
         reads.demand();
     }
@@ -189,6 +190,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         demandRead();
     }
 
+    /** The exchange is over: the next request head is awaited, and timed. */
     void idle() {
         reads.state = State.IDLE;
         headTimer.awaitHead();
