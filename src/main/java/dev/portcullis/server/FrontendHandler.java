@@ -1,32 +1,22 @@
 package dev.portcullis.server;
 
+import dev.portcullis.server.ClientReads.State;
 import dev.portcullis.vocab.Reason;
-import dev.portcullis.decide.RequestFacts;
-import dev.portcullis.decide.Verdict;
-import dev.portcullis.vocab.Blocked;
 import dev.portcullis.detect.ClientKeys;
-import dev.portcullis.forward.TraceContext;
 import dev.portcullis.observe.Metrics.ClientTimeout;
 import dev.portcullis.reject.Rejections;
-import dev.portcullis.compile.Route;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -36,28 +26,22 @@ import java.util.function.Function;
  * <p>Reads are demanded explicitly (auto-read is off), so a client is read only as fast as its
  * request can go somewhere: while a decision is pending, while the upstream is connecting, or
  * while the upstream cannot take more, nothing more is read. Messages that arrive in the same
- * read (at most one read buffer) wait in {@code pending}; bodies are never buffered whole.
+ * read (at most one read buffer) wait in {@link ClientReads}; bodies are never buffered whole.
  * An allowed request goes on through the {@link UpstreamLeg}; every exchange, however it ends,
  * ends in {@link #end}. Every method runs on the connection's event loop.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
-    private enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING }
-
     private final Gate gate;
     private final HeadTimer headTimer;
     private final ClientStalls stalls;
     private final Function<EventLoop, UpstreamConnections> upstreams;
-    private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
-    private InetAddress clientAddress;
-    /** The key intrusion detection counts this client under (an IPv6 client: its /64). */
-    private String clientKey;
     private final String scheme;
     private UpstreamLeg leg;
     private RequestBody body;
+    private Admission admission;
     private ExchangeAudit audits;
-    private State state = State.IDLE;
-    private int generation;
+    private ClientReads reads;
 
     private final Exchange x = new Exchange();
 
@@ -78,19 +62,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        this.clientKey = ClientKeys.of(clientAddress);
+        InetAddress clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String clientKey = ClientKeys.of(clientAddress); // an IPv6 client: its /64
         this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress,
                 scheme);
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
+        this.reads = new ClientReads(this, ctx, body);
+        this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
         gate.metrics().connectionOpened();
         ctx.read();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        pending.add(msg);
+        reads.add(msg);
         try {
             drain();
         } catch (RuntimeException e) {
@@ -106,140 +92,32 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Handles queued messages for as long as the current state can take them. */
     void drain() {
-        Object msg;
-        while ((msg = pending.peek()) != null) {
-            switch (state) {
-                case IDLE:
-                    pending.poll();
-                    if (msg instanceof HttpRequest r) {
-                        begin(r);
-                    } else {
-                        ReferenceCountUtil.release(msg);
-                    }
-                    break;
-                case FORWARDING:
-                    if (!body.accepting()) {
-                        return;
-                    }
-                    pending.poll();
-                    body.forward((HttpContent) msg);
-                    break;
-                case DISCARDING:
-                    pending.poll();
-                    if (((HttpObject) msg).decoderResult().isFailure()) {
-                        state = State.CLOSING;
-                        ctx.close();
-                    } else if (msg instanceof LastHttpContent) {
-                        idle();
-                    }
-                    ReferenceCountUtil.release(msg);
-                    break;
-                case CLOSING:
-                    pending.poll();
-                    ReferenceCountUtil.release(msg);
-                    break;
-                default:
-                    return;
-            }
-        }
+        reads.drain();
     }
 
+    /** Reads more from the client when the state can take it and nothing is queued. */
     void demandRead() {
-        if (!pending.isEmpty() || !ctx.channel().isActive()) {
-            return;
-        }
-        if (state == State.IDLE || state == State.DISCARDING) {
-            ctx.read();
-        } else if (state == State.FORWARDING) {
-            body.demand();
-        }
+        reads.demand();
     }
 
-    private void begin(HttpRequest r) {
+    /** A request head came: a new exchange starts, and the {@link Admission} decides it. */
+    void begin(HttpRequest r) {
         headTimer.headReceived();
-        generation++;
         x.reset(r, gate.nextRequestId(), gate.snapshot());
-        state = State.DECIDING;
-        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis);
-        Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
-                x.snapshot.authenticator(), gate.detection());
-        if (v instanceof Verdict.Refuse<Route> refused && !refused.step().headChecked()) {
-            act(facts, v); // refused before its Host was read: no trace is continued for it
-            return;
-        }
-        x.clientHost = facts.hosts().isEmpty() ? null : facts.hosts().get(0);
-        List<String> parents = r.headers().getAll("traceparent");
-        x.trace = TraceContext.continueOrStart(parents.size() == 1 ? parents.get(0) : null,
-                x.snapshot.headers().isTrustedTraceSource(clientAddress),
-                gate.tracing() != null && gate.tracing().sampleNew());
-        act(facts, v);
+        reads.state = State.DECIDING;
+        admission.decide(r);
     }
 
-    /** Turns the decision core's verdict into I/O: what it learnt goes into the exchange first. */
-    private void act(RequestFacts facts, Verdict<Route> v) {
-        x.route = v.route();
-        x.target = v.target();
-        if (v instanceof Verdict.Forward<Route> f) {
-            x.identity = f.identity();
-            x.wouldReason = f.wouldReason();
-            forward(f.reason());
-        } else if (v instanceof Verdict.Refuse<Route> r) {
-            x.identity = r.identity();
-            x.wouldReason = r.wouldReason();
-            if (r.blocked() != null) {
-                refuseBlocked(r.blocked());
-            } else {
-                reject(r.reason(), r.close());
-            }
-        } else {
-            awaitKeys(facts, (Verdict.AwaitKeys<Route>) v);
-        }
+    /** True while the exchange's verdict is pending (a key wait may resume it). */
+    boolean deciding() {
+        return reads.state == State.DECIDING;
     }
 
-    /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
-    private void awaitKeys(RequestFacts facts, Verdict.AwaitKeys<Route> wait) {
-        int gen = generation;
-        Runnable retry = () -> {
-            if (gen == generation && state == State.DECIDING && x.timer != null) {
-                x.cancelTimer();
-                try {
-                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection()));
-                    drain();
-                    demandRead();
-                } catch (RuntimeException e) {
-                    fault(e); // a task's exception would only be logged, and the exchange left hanging
-                }
-            }
-        };
-        x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-        wait.keys().ready().whenComplete((v, e) -> ctx.executor().execute(retry));
-    }
-    private void forward(Reason decision) {
-        // Judged after the decision, so an unauthenticated client learns nothing but 401.
-        if (x.route.maxBodySize() > 0 && declaredLength(x.request) > x.route.maxBodySize()) {
-            reject(Reason.BODY_TOO_LARGE, true);
-            return;
-        }
-        if (!x.route.tryAcquire()) {
-            reject(Reason.UPSTREAM_BUSY, false);
-            return;
-        }
-        x.holdsSlot = true;
-        state = State.FORWARDING;
-        x.decision = decision;
+    /** The {@link Admission} let the request through, holding its route's slot: body and upstream leg start. */
+    void forward() {
+        reads.state = State.FORWARDING;
         body.start();
         leg.start();
-    }
-
-    /** Answers the request ourselves. Closes the connection when asked or when a body may follow. */
-    private void reject(Reason reason, boolean close) {
-        end(Outcome.refused(reason, close));
-    }
-
-    /** Answers a blocked source with 429 (or 403) and Retry-After, and closes the connection. */
-    private void refuseBlocked(Blocked b) {
-        end(Outcome.blocked(b));
     }
 
     /**
@@ -265,7 +143,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (o.answer()) {
             answer(o);
         } else if (o.close()) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
             if (ctx.channel().isOpen()) {
                 ctx.close();
             }
@@ -277,14 +155,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Writes the proxy's own answer; keeps the connection only when the client's body is done or can be skipped. */
     private void answer(Outcome o) {
         boolean bodyDone = x.requestComplete || (x.request != null && !x.request.decoderResult().isFailure()
-                && !HttpUtil.isTransferEncodingChunked(x.request) && declaredLength(x.request) == 0);
+                && !HttpUtil.isTransferEncodingChunked(x.request) && Admission.declaredLength(x.request) == 0);
         boolean keepAlive = !o.close() && x.clientKeepAlive && bodyDone;
         if (!keepAlive) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
         } else if (x.requestComplete) {
             idle();
         } else {
-            state = State.DISCARDING;
+            reads.state = State.DISCARDING;
         }
         FullHttpResponse res = Rejections.response(o.reason(), keepAlive, x.requestId);
         if (o.blocked() != null) {
@@ -302,7 +180,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** After a relayed response: the next request, or the close either side asked for. */
     private void keepAliveOrClose() {
         if (!x.clientKeepAlive || !x.requestComplete) {
-            state = State.CLOSING;
+            reads.state = State.CLOSING;
             ctx.flush();
             ctx.close();
             return;
@@ -312,8 +190,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         demandRead();
     }
 
-    private void idle() {
-        state = State.IDLE;
+    /** The exchange is over: the next request head is awaited, and timed. */
+    void idle() {
+        reads.state = State.IDLE;
         headTimer.awaitHead();
     }
 
@@ -326,7 +205,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Faults.report(x.requestId, e);
         boolean open = x.snapshot != null && !x.audited;
         Reason r = Reason.INTERNAL_ERROR;
-        end(open && !leg.responseStarted() && state != State.CLOSING ? Outcome.refused(r, true)
+        end(open && !leg.responseStarted() && reads.state != State.CLOSING ? Outcome.refused(r, true)
                 : Outcome.cut(r, r.status()));
     }
 
@@ -344,32 +223,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** No request head came in time: 408, recorded without a request of its own, and the connection closes. */
     private void headerTimedOut() {
         gate.metrics().clientTimeout(ClientTimeout.HEADER);
-        generation++;
+        admission.abandon();
         x.snapshot = null;
         x.requestId = null;
         end(Outcome.refused(Reason.HEADER_TIMEOUT, true));
     }
 
-    /** The declared body length: 0 when none is declared, -1 when the header is unreadable. */
-    private static long declaredLength(HttpRequest r) {
-        try {
-            return HttpUtil.getContentLength(r, 0L);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && state == State.IDLE) {
+        if (evt instanceof IdleStateEvent && reads.state == State.IDLE) {
             ctx.close();
         } else if (evt == ClientStalls.BODY_STALLED) {
-            if (state == State.FORWARDING && !x.requestComplete) {
+            if (reads.state == State.FORWARDING && !x.requestComplete) {
                 body.stalled(null);
             }
         } else if (evt == ClientStalls.WRITE_STALLED) {
             writeStalled();
-        } else if (evt == HeadTimer.TIMED_OUT && state == State.IDLE) {
+        } else if (evt == HeadTimer.TIMED_OUT && reads.state == State.IDLE) {
             headerTimedOut();
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -385,13 +255,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         gate.metrics().connectionClosed();
-        generation++;
+        admission.abandon();
         leg.connectionClosed();
         end(Outcome.clientClosed());
-        Object msg;
-        while ((msg = pending.poll()) != null) {
-            ReferenceCountUtil.release(msg);
-        }
+        reads.releasePending();
         if (x.request != null) {
             ReferenceCountUtil.release(x.request);
             x.request = null;
