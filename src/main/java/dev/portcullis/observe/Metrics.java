@@ -23,8 +23,9 @@ public final class Metrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("portcullis_requests")
-            .help("Requests by route, decision (allow, deny, error) and reason code")
-            .labelNames("route", "method", "decision", "reason").register(registry);
+            .help("Requests by route, decision (allow, deny, error), reason code and the class of the status"
+                    + " answered (1xx-5xx; other)")
+            .labelNames("route", "method", "decision", "reason", "status_class").register(registry);
     private final Histogram overhead = Histogram.builder().name("portcullis_proxy_overhead_seconds")
             .help("Portcullis's own time per request: from the request's headers to the upstream being contacted"
                     + " (forwarded requests) or to the answer (refusals)")
@@ -37,6 +38,10 @@ public final class Metrics {
     private final Histogram latency = Histogram.builder().name("portcullis_request_duration_seconds")
             .help("Time from the request's headers to the end of the response, by route")
             .classicOnly().classicUpperBounds(LATENCY_BUCKETS).labelNames("route").register(registry);
+    private final Histogram upstreamResponse = Histogram.builder().name("portcullis_upstream_response_seconds")
+            .help("Time from the request head written to the upstream to its response head, by route")
+            .classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().labelNames("route")
+            .register(registry);
     private final Counter jwksFetches = Counter.builder().name("portcullis_jwks_fetches")
             .help("Key set fetches by issuer and result (success, failure)")
             .labelNames("issuer", "result").register(registry);
@@ -153,7 +158,11 @@ public final class Metrics {
         return registry;
     }
 
-    private static final String[] METHOD_CLASSES = {"read", "write", "other"};
+    /** Adds the Prometheus client's standard JVM and process metrics ({@code jvm_*}, {@code process_*}). */
+    public Metrics withJvmMetrics() {
+        JvmCollectors.addTo(registry);
+        return this;
+    }
 
     /** 0 read, 1 write, 2 other; see {@link RouteMetrics#record}. */
     public static int methodClass(String method) {
@@ -210,38 +219,42 @@ public final class Metrics {
      */
     public final class RouteMetrics {
         private final String routeId;
+        private final RequestCounts counts;
         // Benign races below: labelValues returns the same handle for the same labels, so a lost
         // write costs a second lookup, never a count. Volatile, so a handle is seen fully built.
-        private volatile CounterDataPoint[] byReason;
         private volatile DistributionDataPoint latencyPoint;
+        private volatile DistributionDataPoint upstreamResponsePoint;
         private volatile CounterDataPoint connectErrors;
         private volatile CounterDataPoint timeoutErrors;
         private volatile CounterDataPoint resetErrors;
 
         private RouteMetrics(String routeId) {
             this.routeId = routeId;
+            this.counts = new RequestCounts(requests, routeId);
         }
 
-        /** @param methodClass 0 read (GET, HEAD, OPTIONS), 1 write (POST, PUT, PATCH, DELETE), 2 other */
-        public void record(Reason reason, int methodClass, long nanos) {
-            int i = reason.ordinal() * 3 + methodClass;
-            CounterDataPoint[] handles = byReason;
-            if (handles == null) {
-                handles = new CounterDataPoint[Reason.values().length * 3];
-                byReason = handles;
-            }
-            CounterDataPoint p = handles[i];
-            if (p == null) {
-                p = requests.labelValues(routeId, METHOD_CLASSES[methodClass], decision(reason), reason.code());
-                handles[i] = p;
-            }
-            p.inc();
+        /**
+         * @param methodClass 0 read (GET, HEAD, OPTIONS), 1 write (POST, PUT, PATCH, DELETE), 2 other
+         * @param status      the status answered, or the one the audit line records when the exchange was cut
+         */
+        public void record(Reason reason, int methodClass, int status, long nanos) {
+            counts.inc(reason, methodClass, status);
             DistributionDataPoint l = latencyPoint;
             if (l == null) {
                 l = latency.labelValues(routeId);
                 latencyPoint = l;
             }
             l.observe(nanos / 1e9);
+        }
+
+        /** The upstream's response head came {@code nanos} after the request head was written to it. */
+        public void upstreamResponded(long nanos) {
+            DistributionDataPoint p = upstreamResponsePoint;
+            if (p == null) {
+                p = upstreamResponse.labelValues(routeId);
+                upstreamResponsePoint = p;
+            }
+            p.observe(nanos / 1e9);
         }
 
         /** A {@code mode: audit} outcome that differs from the enforced one (rare: no handle cache). */
@@ -266,13 +279,6 @@ public final class Metrics {
                 }
                 resetErrors.inc();
             }
-        }
-
-        private static String decision(Reason r) {
-            if (r.allowed()) {
-                return "allow";
-            }
-            return r.status() >= 500 ? "error" : "deny";
         }
     }
 }

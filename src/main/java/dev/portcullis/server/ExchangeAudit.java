@@ -28,7 +28,7 @@ final class ExchangeAudit {
     /** Records the end of exchange {@code x} with {@code reason}, answered (or cut) with {@code status}. */
     void record(Exchange x, Reason reason, int status) {
         long nanos = System.nanoTime() - x.startNanos;
-        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, nanos);
+        (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, status, nanos);
         if (!x.overheadRecorded) {
             gate.metrics().overhead(nanos);
         }
@@ -67,7 +67,7 @@ final class ExchangeAudit {
      * route, method or path, and a request id of its own.
      */
     void recordWithoutRequest(Reason r) {
-        gate.snapshot().noRoute().record(r, 2, 0);
+        gate.snapshot().noRoute().record(r, 2, r.status(), 0);
         gate.audit().record(new AuditEvent(System.currentTimeMillis(), gate.nextRequestId(), r, null, "-", "-",
                 r.status(), 0, clientAddress.getHostAddress(), null, null, null));
     }

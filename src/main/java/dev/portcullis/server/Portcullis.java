@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class Portcullis implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Portcullis.class);
 
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics = new Metrics().withJvmMetrics();
     private final AuditLog audit;
     private final ScheduledExecutorService keyScheduler;
     private final ExecutorService keyIo;

@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream's clock ({@code response_timeout}): how long it may take to answer, and the longest
- * gap between the bytes of its body. One timer per client connection, armed lazily and re-armed
- * only when it fires early, so a busy connection does not schedule a task per request. Runs on
- * the connection's event loop.
+ * gap between the bytes of its body; and how long it took to answer (for the metrics). One timer
+ * per client connection, armed lazily and re-armed only when it fires early, so a busy connection
+ * does not schedule a task per request. Runs on the connection's event loop.
  */
 final class ResponseDeadline {
     private final EventExecutor loop;
@@ -16,6 +16,7 @@ final class ResponseDeadline {
     private ScheduledFuture<?> timer;
     private long timerAt;
     private long deadlineNanos;
+    private long sentNanos;
 
     /** @param expired run on the loop once a running deadline has passed */
     ResponseDeadline(EventExecutor loop, Runnable expired) {
@@ -34,6 +35,17 @@ final class ResponseDeadline {
         if (timer == null) {
             arm(deadline);
         }
+    }
+
+    /** The request head went out to the upstream: the time it takes to answer starts now. */
+    void requestSent() {
+        sentNanos = System.nanoTime();
+    }
+
+    /** The upstream's response head came: pauses the clock; the nanoseconds since {@link #requestSent}. */
+    long headReceived() {
+        pause();
+        return System.nanoTime() - sentNanos;
     }
 
     /** Stops the clock until the next {@link #start}; the timer stays armed, and finds nothing to do. */

@@ -100,6 +100,7 @@ final class UpstreamLeg implements UpstreamListener {
         x.request = null;
         owner.drain();
         upstream.flush();
+        clock.requestSent();
         if (x.requestComplete && active) {
             startClock();
         }
@@ -199,7 +200,7 @@ final class UpstreamLeg implements UpstreamListener {
             }
             return false;
         }
-        clock.pause();
+        x.route.metrics().upstreamResponded(clock.headReceived());
         responseStarted = true;
         status = code;
         reusable = HttpUtil.isKeepAlive(res);

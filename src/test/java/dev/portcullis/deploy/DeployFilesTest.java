@@ -44,7 +44,8 @@ class DeployFilesTest {
 
     /** The exported names (Prometheus text format) the deploy files may use: the README's list. */
     static final Set<String> DOCUMENTED = Set.of("portcullis_requests_total", "portcullis_request_duration_seconds_bucket",
-            "portcullis_proxy_overhead_seconds_bucket", "portcullis_jwks_fetches_total", "portcullis_jwks_keys",
+            "portcullis_proxy_overhead_seconds_bucket", "portcullis_upstream_response_seconds_bucket",
+            "portcullis_jwks_fetches_total", "portcullis_jwks_keys",
             "portcullis_jwks_last_success_timestamp_seconds", "portcullis_upstream_errors_total",
             "portcullis_client_connections", "portcullis_audit_dropped_total", "portcullis_config_reloads_total",
             "portcullis_config_reload_failures_total", "portcullis_config_info", "portcullis_token_cache_requests_total",

@@ -36,6 +36,10 @@ class AdminIT {
         assertThat(h.get("/orders/4", stranger).statusCode()).isEqualTo(403);
         assertThat(h.get("/nowhere", reader).statusCode()).isEqualTo(404);
         assertThat(h.get("/public/a", null).statusCode()).isEqualTo(200);
+        // Allowed, forwarded, and answered 500 by the upstream itself: not a refusal, not the proxy's error.
+        h.upstream.behave(new RecordingUpstream.Behaviour(500, "{\"upstream\":\"broken\"}", 0, false));
+        assertThat(h.get("/orders/5", reader).statusCode()).isEqualTo(500);
+        h.upstream.behave(RecordingUpstream.Behaviour.ok());
     }
 
     @AfterAll
@@ -74,7 +78,7 @@ class AdminIT {
         String text = metricsWith("portcullis_requests_total", 1, "route=\"docs\"", "reason=\"public_route\"");
 
         assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "decision=\"allow\"",
-                "reason=\"allowed\"")).isEqualTo(2);
+                "reason=\"allowed\"")).isEqualTo(3);
         assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "decision=\"deny\"",
                 "reason=\"token_missing\"")).isEqualTo(1);
         assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "decision=\"deny\"",
@@ -84,12 +88,12 @@ class AdminIT {
         assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"docs\"", "decision=\"allow\"",
                 "reason=\"public_route\"")).isEqualTo(1);
         assertThat(PromText.sum(text, "portcullis_requests_total")).as("every request once, and only once")
-                .isEqualTo(6);
+                .isEqualTo(7);
     }
 
     @Test
     void requestDurationsAreAHistogramPerRoute() throws Exception {
-        String text = metricsWith("portcullis_request_duration_seconds_count", 4, "route=\"orders\"");
+        String text = metricsWith("portcullis_request_duration_seconds_count", 5, "route=\"orders\"");
 
         List<PromText.Sample> buckets = PromText.find(text, "portcullis_request_duration_seconds_bucket",
                 "route=\"orders\"");
@@ -100,11 +104,56 @@ class AdminIT {
             assertThat(b.value()).as("cumulative buckets").isGreaterThanOrEqualTo(previous);
             previous = b.value();
         }
-        assertThat(previous).isEqualTo(4);
+        assertThat(previous).isEqualTo(5);
         assertThat(PromText.sum(text, "portcullis_request_duration_seconds_count", "route=\"orders\""))
-                .isEqualTo(4);
+                .isEqualTo(5);
         assertThat(PromText.sum(text, "portcullis_request_duration_seconds_sum", "route=\"orders\""))
                 .isGreaterThan(0);
+    }
+
+    @Test
+    void requestsAreCountedByTheClassOfTheStatusAnswered() throws Exception {
+        String text = metricsWith("portcullis_requests_total", 1, "route=\"docs\"", "reason=\"public_route\"");
+
+        // The upstream's own 500 is counted as what the client got: allowed, and a 5xx.
+        assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "decision=\"allow\"",
+                "reason=\"allowed\"", "status_class=\"5xx\"")).isEqualTo(1);
+        assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "decision=\"allow\"",
+                "reason=\"allowed\"", "status_class=\"2xx\"")).isEqualTo(2);
+        assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"orders\"", "reason=\"token_missing\"",
+                "status_class=\"4xx\"")).isEqualTo(1);
+        assertThat(PromText.sum(text, "portcullis_requests_total", "route=\"-\"", "reason=\"no_route\"",
+                "status_class=\"4xx\"")).isEqualTo(1);
+        assertThat(PromText.sum(text, "portcullis_requests_total", "status_class=\"5xx\"")).isEqualTo(1);
+        assertThat(PromText.find(text, "portcullis_requests_total")).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.labels()).contains("status_class=\""));
+    }
+
+    @Test
+    void upstreamResponseTimesAreAHistogramPerRoute() throws Exception {
+        // Forwarded on orders: /orders/1, /orders/2 and the upstream's 500; on docs: /public/a.
+        String text = metricsWith("portcullis_upstream_response_seconds_count", 3, "route=\"orders\"");
+
+        assertThat(PromText.sum(text, "portcullis_upstream_response_seconds_count", "route=\"orders\""))
+                .isEqualTo(3);
+        assertThat(PromText.sum(text, "portcullis_upstream_response_seconds_count", "route=\"docs\"")).isEqualTo(1);
+        assertThat(PromText.sum(text, "portcullis_upstream_response_seconds_bucket", "route=\"orders\"",
+                "le=\"+Inf\"")).isEqualTo(3);
+        assertThat(PromText.sum(text, "portcullis_upstream_response_seconds_sum", "route=\"orders\""))
+                .isGreaterThan(0);
+        assertThat(PromText.find(text, "portcullis_upstream_response_seconds_count", "route=\"-\""))
+                .as("refused requests never reached an upstream").isEmpty();
+    }
+
+    @Test
+    void jvmAndProcessMetricsAreExported() throws Exception {
+        String text = h.metrics();
+
+        assertThat(PromText.sum(text, "jvm_memory_used_bytes", "area=\"heap\"")).isGreaterThan(0);
+        assertThat(PromText.find(text, "jvm_threads_current")).isNotEmpty();
+        assertThat(PromText.find(text, "jvm_gc_collection_seconds_count")).isNotEmpty();
+        assertThat(PromText.sum(text, "process_cpu_seconds_total")).isGreaterThan(0);
+        assertThat(PromText.sum(text, "process_start_time_seconds")).isGreaterThan(0);
     }
 
     @Test
