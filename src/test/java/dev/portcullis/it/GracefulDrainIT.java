@@ -8,12 +8,14 @@ import dev.portcullis.it.RecordingUpstream.Behaviour;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +122,53 @@ class GracefulDrainIT {
             assertThat(line.path("status").asInt()).isEqualTo(503);
             assertThat(line.path("request_id").asText()).isEqualTo(r.header("X-Request-Id"));
             assertThat(tookMillis).as("the cut comes at the timeout, not at the upstream's 30 s").isLessThan(15_000);
+        }
+    }
+
+    /** A response whose body is still coming at the deadline is closed; its audit line keeps the status sent. */
+    @Test
+    void aResponseCutMidBodyIsAuditedWithTheStatusAlreadySent() throws Exception {
+        try (Harness h = new Harness(); ServerSocket stalling = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+                AuditCapture audit = new AuditCapture()) {
+            CountDownLatch halfSent = new CountDownLatch(1);
+            Thread upstream = new Thread(() -> halfAnswer(stalling, halfSent), "stalling-upstream");
+            upstream.setDaemon(true);
+            upstream.start();
+            h.start(config("{ drain_delay: 0s, timeout: 2s }", "http://127.0.0.1:" + stalling.getLocalPort()));
+            RawHttp client = new RawHttp(h.port(), 20_000);
+            client.send("GET /slow/half HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(halfSent.await(10, TimeUnit.SECONDS)).isTrue();
+
+            h.proxy().shutdown();
+
+            RawHttp.Response r = client.read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.bodyText()).as("the body stops where the upstream stopped").isEqualTo("first-part");
+            JsonNode line = audit.await(l -> "/slow/half".equals(l.path("path").asText()));
+            assertThat(line.path("reason").asText()).isEqualTo("shutdown");
+            assertThat(line.path("status").asInt()).isEqualTo(200);
+        }
+    }
+
+    /** Answers one request with a head and the first 10 of 100 body bytes, then holds the connection. */
+    private static void halfAnswer(ServerSocket server, CountDownLatch halfSent) {
+        try (Socket s = server.accept()) {
+            byte[] buf = new byte[4096];
+            String head = "";
+            while (!head.contains("\r\n\r\n")) {
+                int n = s.getInputStream().read(buf);
+                if (n < 0) {
+                    return;
+                }
+                head += new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst-part"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            halfSent.countDown();
+            s.getInputStream().read(buf); // until the proxy closes it
+        } catch (IOException e) {
+            // the test is over
         }
     }
 
