@@ -11,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the proxy until it is stopped (SIGTERM or Ctrl-C). */
+/** Runs the proxy until it is stopped (SIGTERM or Ctrl-C), then drains it: see {@link StopSignals}. */
 @Command(name = "run", description = "Run the proxy with a config file.")
 final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
@@ -36,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         reloadOnHangup(p);
-        awaitShutdown(p);
+        StopSignals.awaitStop(p);
         return 0;
     }
 

@@ -21,7 +21,7 @@ import java.util.Set;
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
             "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing",
-            "routing");
+            "routing", "shutdown");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
@@ -79,7 +79,8 @@ public final class ConfigReader {
                 Map.entry("/detection", ObservabilityReader.DETECTION_KEYS),
                 Map.entry("/detection/block", ObservabilityReader.DETECTION_BLOCK_KEYS),
                 Map.entry("/detection/webhook", ObservabilityReader.DETECTION_WEBHOOK_KEYS),
-                Map.entry("/routing", RouteReader.ROUTING_KEYS));
+                Map.entry("/routing", RouteReader.ROUTING_KEYS),
+                Map.entry("/shutdown", ListenerReader.SHUTDOWN_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -211,6 +212,7 @@ public final class ConfigReader {
                 trusted == null ? List.of() : trusted, IssuerReader.identityHeaders(root.get("identity_headers")),
                 IssuerReader.identityAssertion(root.get("identity_assertion")), issuers, routes, List.of(name),
                 ObservabilityReader.detection(root.get("detection")), ObservabilityReader.audit(root.get("audit")),
-                ObservabilityReader.tracing(root.get("tracing")), RouteReader.routing(root.get("routing")));
+                ObservabilityReader.tracing(root.get("tracing")), RouteReader.routing(root.get("routing")),
+                ListenerReader.shutdown(root.get("shutdown")));
     }
 }

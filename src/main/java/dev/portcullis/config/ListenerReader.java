@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Reads how the proxy listens and talks to its upstreams: {@code listen}, {@code admin},
- * {@code server} and {@code upstream_defaults}. An absent section means its safe defaults.
+ * {@code server} and {@code upstream_defaults}, and how it stops listening: {@code shutdown}. An
+ * absent section means its safe defaults.
  */
 final class ListenerReader {
     static final Set<String> ADMIN_KEYS = Set.of("listen", "max_connections", "header_read_timeout",
@@ -19,6 +20,7 @@ final class ListenerReader {
             "body_read_timeout", "body_min_rate", "response_write_timeout", "method_override");
     static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop");
+    static final Set<String> SHUTDOWN_KEYS = Set.of("drain_delay", "timeout");
     /** The shortest client-side timeout accepted: below it, ordinary network jitter would cut requests. */
     private static final Duration MIN_CLIENT_TIMEOUT = Duration.ofMillis(100);
 
@@ -66,6 +68,25 @@ final class ListenerReader {
                         n.duration("response_timeout", d.responseTimeout()),
                         n.duration("idle_timeout", d.idleTimeout()),
                         (int) n.number("max_idle_per_loop", d.maxIdlePerLoop(), 0, 100_000)));
+    }
+
+    /**
+     * {@code shutdown}: each duration from 0 (no delay; cut at once) to an hour. The two add up: the
+     * timeout starts when the drain delay ends, so neither has to be shorter than the other.
+     */
+    static ShutdownConfig shutdown(ConfigNode n) {
+        return Sections.read(n, SHUTDOWN_KEYS, ShutdownConfig.defaults(),
+                d -> new ShutdownConfig(atMost(n, "drain_delay", d.drainDelay(), ShutdownConfig.MAX),
+                        atMost(n, "timeout", d.timeout(), ShutdownConfig.MAX)));
+    }
+
+    private static Duration atMost(ConfigNode n, String key, Duration fallback, Duration max) {
+        Duration d = n.duration(key, fallback);
+        if (d.compareTo(max) > 0) {
+            n.get(key).error("must be at most " + Durations.format(max) + ", was " + Durations.format(d));
+            return fallback;
+        }
+        return d;
     }
 
     private static HostPort hostPort(ConfigNode n, HostPort fallback) {

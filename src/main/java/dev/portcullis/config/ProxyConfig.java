@@ -22,7 +22,8 @@ public record ProxyConfig(
         DetectionConfig detection,
         AuditConfig audit,
         TracingConfig tracing,
-        RoutingConfig routing) {
+        RoutingConfig routing,
+        ShutdownConfig shutdown) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
@@ -34,7 +35,7 @@ public record ProxyConfig(
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing);
+                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown);
     }
 
     /**

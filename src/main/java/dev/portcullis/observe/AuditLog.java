@@ -146,7 +146,7 @@ public final class AuditLog implements AutoCloseable {
         running = false;
         LockSupport.unpark(writer);
         try {
-            writer.join(2000);
+            writer.join(10_000); // what is queued is written out before the process exits
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -103,7 +103,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close(); // resets and broken pipes are the client's business
     }
 
-    /** 200 only when every configured issuer's keys are loaded; the body says which are not. */
+    /**
+     * 200 only when every configured issuer's keys are loaded and the proxy is not stopping; the body
+     * says which keys are not, and {@code "status":"draining"} once it is stopping.
+     */
     private FullHttpResponse ready() throws IOException {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode iss = body.putObject("issuers");
@@ -127,8 +130,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // A failed reload leaves the proxy serving the last good config: ready, with the error shown.
             cfg.put("last_reload_error", r.lastError());
         }
-        body.put("status", ready ? "ready" : "not_ready");
-        return json(ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+        // A stopping proxy is never ready: load balancers take it out before its listener closes.
+        boolean draining = gate.drain().draining();
+        body.put("status", draining ? "draining" : ready ? "ready" : "not_ready");
+        return json(ready && !draining ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 JSON.writeValueAsString(body));
     }
 

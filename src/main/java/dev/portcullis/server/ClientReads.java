@@ -86,6 +86,11 @@ final class ClientReads {
         }
     }
 
+    /** Whether the connection waits for a request head and has none queued. */
+    boolean waiting() {
+        return state == State.IDLE && pending.isEmpty();
+    }
+
     /** The connection is gone: what is still queued is released. */
     void releasePending() {
         Object msg;

@@ -104,6 +104,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void begin(HttpRequest r) {
         headTimer.headReceived();
         x.reset(r, gate.nextRequestId(), gate.snapshot());
+        x.clientKeepAlive &= !gate.drain().draining(); // stopping: the response says Connection: close
         reads.state = State.DECIDING;
         admission.decide(r);
     }
@@ -227,6 +228,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         x.snapshot = null;
         x.requestId = null;
         end(Outcome.refused(Reason.HEADER_TIMEOUT, true));
+    }
+
+    /**
+     * The proxy is stopping ({@link Drain}): a waiting connection closes now ({@code fresh}: also one
+     * that never had a request); an open exchange's response carries {@code Connection: close}.
+     */
+    void drainStarted(boolean fresh) {
+        if (reads.waiting() && !headTimer.headInProgress() && (fresh || x.snapshot != null)) {
+            reads.state = State.CLOSING;
+            ctx.close();
+        } else if (x.snapshot != null && !x.audited) {
+            x.clientKeepAlive = false;
+        }
+    }
+
+    /** {@code shutdown.timeout} ran out: an open exchange ends as {@code shutdown}; anything else closes. */
+    void shutdownCut() {
+        if (x.snapshot == null || x.audited) {
+            reads.state = State.CLOSING;
+            ctx.close();
+            return;
+        }
+        admission.abandon();
+        Reason r = Reason.SHUTDOWN;
+        end(leg.responseStarted() ? Outcome.cut(r, leg.status()) : Outcome.refused(r, true));
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class Gate {
     private final AtomicLong ids = new AtomicLong();
 
     private final Tracing tracing;
+    private final Drain drain = new Drain();
 
     public Gate(Snapshot initial, AuditLog audit, Metrics metrics, Transport transport) {
         this(initial, audit, metrics, transport, null);
@@ -94,6 +95,11 @@ public final class Gate {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** The client connections, and whether the proxy is stopping. */
+    Drain drain() {
+        return drain;
     }
 
     UpstreamPool pool(EventLoop loop) {

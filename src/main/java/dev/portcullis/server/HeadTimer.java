@@ -67,6 +67,11 @@ final class HeadTimer extends ChannelInboundHandlerAdapter {
         headStartNanos = -1;
     }
 
+    /** Whether bytes of a request head have come and the head is not complete yet. */
+    boolean headInProgress() {
+        return awaitingHead && headStartNanos >= 0;
+    }
+
     /** The exchange ended; the next bytes start a new head. */
     void awaitHead() {
         awaitingHead = true;

@@ -5,6 +5,7 @@ import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authn.KeyFetcher;
 import dev.portcullis.compile.PolicyCompiler;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.ShutdownConfig;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.detect.Detection;
 import dev.portcullis.observe.AuditLog;
@@ -52,6 +53,7 @@ public final class Portcullis implements AutoCloseable {
     private final Gate gate;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
     interface Compiler {
@@ -130,8 +132,33 @@ public final class Portcullis implements AutoCloseable {
         return gate;
     }
 
+    /**
+     * Stops gracefully, as SIGTERM and SIGINT do: drains the client connections as the current
+     * config's {@code shutdown} section says (see {@link Drain}), then {@link #close}s, the audit
+     * log written out. Returns when it is all over.
+     */
+    public void shutdown() {
+        ShutdownConfig s = gate.snapshot().config().shutdown();
+        try {
+            gate.drain().run(s.drainDelay(), s.timeout(), proxy::close);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            close();
+        }
+    }
+
+    /** Cuts a {@link #shutdown} short (a second signal): what is still open is cut at once. */
+    public void hurry() {
+        gate.drain().hurry();
+    }
+
+    /** Stops at once: open connections are closed; nothing is drained. Idempotent. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         if (reloader != null) {
             reloader.close();
         }

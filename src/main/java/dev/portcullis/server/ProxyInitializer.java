@@ -26,6 +26,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        gate.drain().track(ch);
         ChannelPipeline p = ch.pipeline();
         addConnectionHandlers(p);
         if (tls != null) {

@@ -53,6 +53,12 @@ public enum Reason {
     UPSTREAM_BUSY("upstream_busy", 503, null),
     /** A fault of the proxy's own while handling the request (a bug): never the client's or the upstream's doing. */
     INTERNAL_ERROR("internal_error", 500, null),
+    /**
+     * The proxy was stopping ({@code shutdown.timeout} ran out) while the exchange was still open: 503
+     * when nothing had been answered yet, else the connection is closed and the audit line keeps the
+     * status already sent. The proxy's doing, never the client's: not a denial.
+     */
+    SHUTDOWN("shutdown", 503, null),
     /** The client went away before its answer was complete (nginx's 499). */
     CLIENT_CLOSED("client_closed", 499, null),
     /** Refused at once: intrusion detection blocked this client or subject ({@code detection.block.status: 429}). */

@@ -113,6 +113,15 @@ class ConfigReaderTest {
     }
 
     @Test
+    void shutdownDefaultsAndIsRead() throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).shutdown()).isEqualTo(ShutdownConfig.defaults());
+        assertThat(ShutdownConfig.defaults()).isEqualTo(new ShutdownConfig(Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\nshutdown: { drain_delay: 0s, timeout: 1h }");
+        assertThat(reader.read(FILE, text).shutdown()).isEqualTo(new ShutdownConfig(Duration.ZERO, Duration.ofHours(1)));
+    }
+
+    @Test
     void everyOptionalKeyIsRead() throws ConfigException {
         String text = EXAMPLE
                 .replace("admin: { listen: 127.0.0.1:9090 }", """
@@ -384,6 +393,15 @@ class ConfigReaderTest {
                 arguments("idle pool ceiling out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "upstream_defaults: { max_idle_per_loop: 100001 }",
                         "upstream_defaults.max_idle_per_loop", "must be between 0 and 100000, was 100001", 2, 22),
+                arguments("shutdown timeout over an hour", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "shutdown: { timeout: 61m }",
+                        "shutdown.timeout", "must be at most 1h, was 61m", 2, 13),
+                arguments("shutdown drain delay not a duration", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "shutdown: { drain_delay: -1s }",
+                        "shutdown.drain_delay", "expected a duration", 2, 13),
+                arguments("unknown shutdown key", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "shutdown: { grace: 5s }",
+                        "shutdown.grace", "unknown key 'grace'", 2, 13),
                 arguments("routes not a list", "routes:\n  - id: orders", "routes: 1\nx:\n  - id: orders",
                         "routes", "expected a list", 12, 1));
     }
