@@ -25,9 +25,11 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line as {@link #main} runs it (tests run it in-process). */
+    /** The command line as {@link #main} runs it: start-up failures are one line, not a stack trace. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new StartupFailures());
+        return cl;
     }
 
     @Override
