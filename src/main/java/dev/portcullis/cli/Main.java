@@ -22,6 +22,11 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        String logFormat = LogFormat.problem(LogFormat.configured());
+        if (logFormat != null) {
+            System.err.println("portcullis: " + logFormat);
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 
