@@ -87,7 +87,10 @@ public final class HttpKeyFetcher implements KeyFetcher {
     private CompletableFuture<HttpResponse<String>> get(URI uri) {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET()
                 .build();
-        return client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+        return client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).exceptionally(e -> {
+            throw new CompletionException(new IOException("GET " + uri + ": " + FetchErrors.describe(e),
+                    FetchErrors.unwrap(e)));
+        }).thenApply(r -> {
             if (r.statusCode() != 200) {
                 throw new CompletionException(new IOException("GET " + uri + " answered " + r.statusCode()));
             }

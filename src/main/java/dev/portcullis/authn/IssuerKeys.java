@@ -178,9 +178,9 @@ public final class IssuerKeys {
                     jwksUri = null; // rediscover: the issuer may have moved its keys
                 }
                 next = backoff(failures);
-                String why = error != null ? rootMessage(error) : "no usable signing keys in the key set";
-                log.warn("issuer {}: key fetch failed ({}); keeping {} held keys, retrying in {}s", issuerId, why,
-                        keys.size(), next.toSeconds());
+                String why = error != null ? FetchErrors.describe(error) : "no usable signing keys in the key set";
+                log.warn("issuer {} ({}): key fetch failed ({}); keeping {} held keys, retrying in {}s", issuerId,
+                        issuer, why, keys.size(), next.toSeconds());
             } else {
                 failures = 0;
                 Set<String> before = keys.keySet();
@@ -256,13 +256,5 @@ public final class IssuerKeys {
             }
         }
         return out;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName() + ": " + c.getMessage();
     }
 }

@@ -6,12 +6,17 @@ import dev.portcullis.demo.DemoUser;
 import dev.portcullis.demo.DemoUsers;
 import dev.portcullis.demo.DevIssuer;
 import dev.portcullis.demo.SampleService;
+import dev.portcullis.server.ListenException;
 import dev.portcullis.server.Portcullis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,10 +38,28 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DevIssuer issuer = DevIssuer.start(issuerPort);
-        SampleService orders = SampleService.start("orders", servicesPort);
-        SampleService reports = SampleService.start("reports", servicesPort == 0 ? 0 : servicesPort + 1);
-        SampleService docs = SampleService.start("docs", servicesPort == 0 ? 0 : servicesPort + 2);
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            return runDemo(started);
+        } catch (Exception e) {
+            // Stop what did start, so that the failure is the one line and nothing keeps running.
+            for (int i = started.size() - 1; i >= 0; i--) {
+                closeQuietly(started.get(i));
+            }
+            throw e;
+        }
+    }
+
+    private int runDemo(List<AutoCloseable> started) throws Exception {
+        DevIssuer issuer = listening("--issuer-port", issuerPort, started, () -> DevIssuer.start(issuerPort));
+        SampleService orders = listening("--services-port", servicesPort, started,
+                () -> SampleService.start("orders", servicesPort));
+        int reportsPort = servicesPort == 0 ? 0 : servicesPort + 1;
+        SampleService reports = listening("--services-port", reportsPort, started,
+                () -> SampleService.start("reports", reportsPort));
+        int docsPort = servicesPort == 0 ? 0 : servicesPort + 2;
+        SampleService docs = listening("--services-port", docsPort, started,
+                () -> SampleService.start("docs", docsPort));
         String text = template()
                 .replace("@PROXY_PORT@", Integer.toString(port))
                 .replace("@ADMIN_PORT@", Integer.toString(adminPort))
@@ -45,10 +68,41 @@ final class DemoCommand implements Callable<Integer> {
                 .replace("@REPORTS_PORT@", Integer.toString(reports.port()))
                 .replace("@DOCS_PORT@", Integer.toString(docs.port()));
         ProxyConfig config = new ConfigReader().read("demo.yaml", text);
-        Portcullis proxy = Portcullis.start(config, text);
+        Portcullis proxy;
+        try {
+            proxy = Portcullis.start(config, text);
+        } catch (ListenException e) {
+            throw new StartupFailure(moveWith(e.key().equals("listen") ? "--port" : "--admin-port",
+                    ListenException.describe(e.address(), e.getCause())), e);
+        }
+        started.add(proxy);
         printGuide(System.err, issuer, proxy.port(), proxy.adminPort());
         RunCommand.awaitShutdown(proxy, orders, reports, docs, issuer);
         return 0;
+    }
+
+    /** Starts one of the demo's own servers; a port in use names the flag that moves it. */
+    private static <T extends AutoCloseable> T listening(String flag, int port, List<AutoCloseable> started,
+            Supplier<T> server) {
+        try {
+            T t = server.get();
+            started.add(t);
+            return t;
+        } catch (UncheckedIOException e) {
+            throw new StartupFailure(moveWith(flag, ListenException.describe("127.0.0.1:" + port, e.getCause())), e);
+        }
+    }
+
+    private static String moveWith(String flag, String what) {
+        return what + "; choose another port with " + flag;
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // failing anyway: the start-up failure is what to report
+        }
     }
 
     static String template() throws IOException {

@@ -2,20 +2,43 @@ package dev.portcullis.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** {@code portcullis run | validate | demo}. */
-@Command(name = "portcullis", mixinStandardHelpOptions = true, version = "portcullis 0.1.0",
+/**
+ * {@code portcullis run | validate | demo | …}. Every verb inherits {@code -h/--help} and
+ * {@code -V/--version} ({@code scope = INHERIT}), so help never trips over a verb's required
+ * options and a verb added later has them too; {@code portcullis help VERB} prints the same usage.
+ */
+@Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        version = "portcullis 0.1.0",
         description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
-            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class})
+            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        String logFormat = LogFormat.problem(LogFormat.configured());
+        if (logFormat != null) {
+            System.err.println("portcullis: " + logFormat);
+            System.exit(2);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@link #main} runs it: start-up failures are one line, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new StartupFailures());
+        return cl;
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -28,13 +28,8 @@ final class RunCommand implements Callable<Integer> {
             }
             return 1;
         }
-        Portcullis p;
-        try {
-            p = Portcullis.startWatching(config, c);
-        } catch (javax.net.ssl.SSLException | RuntimeException e) {
-            System.err.println("portcullis: cannot start: " + e.getMessage());
-            return 1;
-        }
+        // A failure to start (an address in use, a TLS file) becomes one line in StartupFailures.
+        Portcullis p = Portcullis.startWatching(config, c);
         reloadOnHangup(p);
         StopSignals.awaitStop(p);
         return 0;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,7 +47,19 @@ public record YamlDocument(String file, JsonNode root, SourceMap sourceMap) {
 
     /** The error for a file that cannot be read at all. */
     public static ConfigException unreadable(String file, IOException e) {
-        return new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read file: " + e)));
+        return new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read file: " + why(e))));
+    }
+
+    /** The reason in words, without the exception's class name. */
+    private static String why(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     /** An error at the pointer, or at its nearest located ancestor. */

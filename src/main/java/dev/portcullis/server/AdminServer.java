@@ -5,6 +5,7 @@ import dev.portcullis.config.ProxyConfig.AdminConfig;
 import dev.portcullis.forward.AssertionKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -47,7 +48,11 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(handler);
                     }
                 });
-        return new AdminServer(b.bind(admin.listen().host(), admin.listen().port()).sync().channel());
+        ChannelFuture bound = b.bind(admin.listen().host(), admin.listen().port()).await();
+        if (!bound.isSuccess()) {
+            throw new ListenException("admin.listen", admin.listen().host(), admin.listen().port(), bound.cause());
+        }
+        return new AdminServer(bound.channel());
     }
 
     public int port() {

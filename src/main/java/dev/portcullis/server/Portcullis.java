@@ -89,9 +89,21 @@ public final class Portcullis implements AutoCloseable {
         workers = transport.group(threads, "portcullis-io");
         adminGroup = transport.group(1, "portcullis-admin");
         TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
-        proxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
-        admin = AdminServer.bind(config.admin(), gate, keys::all, assertionKeys,
-                reloader == null ? () -> null : reloader::status, transport, adminGroup);
+        ProxyServer boundProxy = null;
+        try {
+            boundProxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
+            admin = AdminServer.bind(config.admin(), gate, keys::all, assertionKeys,
+                    reloader == null ? () -> null : reloader::status, transport, adminGroup);
+        } catch (RuntimeException | InterruptedException e) {
+            // An address in use: release what was started, so that a caller in the same JVM
+            // (the demo, a test) is not left with threads and key fetches running.
+            if (boundProxy != null) {
+                boundProxy.close();
+            }
+            close();
+            throw e;
+        }
+        proxy = boundProxy;
         log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
                 + " started in {} ms ({} ms since the process was launched)", config.listen().host(), proxy.port(),
                 config.admin().listen().host(), admin.port(), snapshot.routeList().size(), config.issuers().size(),
@@ -162,8 +174,12 @@ public final class Portcullis implements AutoCloseable {
         if (reloader != null) {
             reloader.close();
         }
-        proxy.close();
-        admin.close();
+        if (proxy != null) { // null when start-up failed at binding
+            proxy.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         keys.closeAll();
         keyScheduler.shutdownNow();
         keyIo.shutdownNow();

@@ -5,6 +5,7 @@ import dev.portcullis.config.ServerConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -28,8 +29,11 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childHandler(new ProxyInitializer(gate, limits, tls));
-        Channel ch = b.bind(listen.host(), listen.port()).sync().channel();
-        return new ProxyServer(ch);
+        ChannelFuture bound = b.bind(listen.host(), listen.port()).await();
+        if (!bound.isSuccess()) {
+            throw new ListenException("listen", listen.host(), listen.port(), bound.cause());
+        }
+        return new ProxyServer(bound.channel());
     }
 
     public int port() {

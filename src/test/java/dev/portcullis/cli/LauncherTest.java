@@ -1,0 +1,158 @@
+package dev.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The {@code ./portcullis} launcher, run as a process with a PATH of stubs: a fake {@code java}
+ * that prints the version it is told to, and no {@code mvn} unless a case adds one. A copy of
+ * the script in a temporary directory stands for a fresh clone (no {@code target/}).
+ */
+class LauncherTest {
+    private static final Path SCRIPT = Path.of("portcullis");
+
+    @TempDir
+    Path tmp;
+    private Path app;
+    private Path bin;
+
+    /** What the launcher printed and how it ended. */
+    private record Result(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void freshCloneWithToolsButNoJavaOrMaven() throws IOException {
+        assumeTrue(File.separatorChar == '/', "the launcher is a bash script");
+        app = Files.createDirectories(tmp.resolve("app"));
+        Files.copy(SCRIPT, app.resolve("portcullis"));
+        bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("bash", "dirname", "find")) {
+            Path real = onPath(tool).orElseThrow(() -> new IllegalStateException(tool + " is not on the PATH"));
+            Files.createSymbolicLink(bin.resolve(tool), real);
+        }
+    }
+
+    private static Optional<Path> onPath(String tool) {
+        return Arrays.stream(System.getenv("PATH").split(File.pathSeparator)).map(d -> Path.of(d, tool))
+                .filter(Files::isExecutable).findFirst();
+    }
+
+    /** A {@code java} that answers {@code -version} with {@code versionLine} and otherwise echoes its arguments. */
+    private Path fakeJava(Path dir, String versionLine) throws IOException {
+        Files.createDirectories(dir);
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "if [ \"$1\" = -version ]; then echo '" + versionLine + "' >&2; echo 'OpenJDK Runtime' >&2; exit 0; fi\n"
+                + "echo \"ran: $*\"\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return java;
+    }
+
+    private Result launch(Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(app.resolve("portcullis").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().putAll(extraEnv);
+        pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+        return new Result(p.exitValue(), Files.readString(tmp.resolve("out")), Files.readString(tmp.resolve("err")));
+    }
+
+    @Test
+    void withoutJavaItSaysWhatToInstall() throws Exception {
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("portcullis: Java 17 or newer is needed and there is no java on the PATH")
+                .contains("openjdk-17-jdk").doesNotContain("command not found");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "java version \"1.8.0_392\"|8",
+        "openjdk version \"11.0.21\" 2023-10-17|11",
+        "openjdk version \"16\" 2021-03-16|16"})
+    void anOlderJavaIsRefusedWithItsVersion(String versionLine, String major) throws Exception {
+        Path java = fakeJava(bin, versionLine);
+
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("portcullis: Java 17 or newer is needed, but " + java + " is Java " + major
+                + " (" + versionLine + ")").contains("openjdk-17-jdk").doesNotContain("command not found");
+    }
+
+    @Test
+    void javaHomeIsTheJavaThatCounts() throws Exception {
+        fakeJava(bin, "openjdk version \"21.0.1\" 2023-10-17");
+        Path home = tmp.resolve("jdk11");
+        Path java = fakeJava(home.resolve("bin"), "openjdk version \"11.0.21\" 2023-10-17");
+
+        Result r = launch(Map.of("JAVA_HOME", home.toString()), "demo");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("portcullis: Java 17 or newer is needed, but " + java + " is Java 11");
+    }
+
+    @Test
+    void withJava17ButNoMavenAndNoJarItSaysHowToGetOne() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("portcullis: " + app.resolve("target/portcullis.jar")
+                + " is not built yet, and building it needs Maven").contains("sudo apt install maven")
+                .doesNotContain("command not found");
+    }
+
+    @Test
+    void aBuiltJarRunsWithoutMaven() throws Exception {
+        fakeJava(bin, "openjdk version \"21.0.1\" 2023-10-17");
+        Path jar = Files.createDirectories(app.resolve("target")).resolve("portcullis.jar");
+        Files.writeString(jar, "not really a jar: the fake java only echoes");
+
+        Result r = launch(Map.of(), "demo", "--port", "8081");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo --port 8081\n");
+    }
+
+    @Test
+    void aJarOlderThanTheSourcesRunsWithAWarningWhenMavenIsMissing() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path jar = Files.createDirectories(app.resolve("target")).resolve("portcullis.jar");
+        Files.writeString(jar, "an old build");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
+        Files.writeString(Files.createDirectories(app.resolve("src/main")).resolve("Changed.java"), "// newer");
+
+        Result r = launch(Map.of(), "validate", "--config", "x.yaml");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).contains("is older than the sources and Maven (mvn) is not on the PATH");
+        assertThat(r.out()).endsWith("-jar " + jar + " validate --config x.yaml\n");
+    }
+}
