@@ -1,5 +1,6 @@
 package dev.portcullis.authz;
 
+import dev.portcullis.config.ClaimConfig;
 import dev.portcullis.vocab.Identity;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,15 @@ import java.util.Set;
 
 /**
  * One compiled allow or deny entry: every condition that is present must hold. Group, scope and
- * claim values compare exactly (never by substring, prefix or case folding).
+ * claim values compare exactly (never by substring, prefix or case folding); a claim condition
+ * may instead ask for a string ending ({@code suffix}) or a JSON boolean ({@link ClaimMatcher}).
  *
  * @param methods   methods the rule applies to, or null for any
  * @param groupsAny the caller is in at least one, or null
  * @param groupsAll the caller is in every one, or null
  * @param scopesAny the token has at least one, or null
  * @param scopesAll the token has every one, or null
- * @param claims    claim name to accepted values; the claim (or one of its elements) must equal one
+ * @param claims    claim name to its compiled condition; the claim (or one of its elements) must satisfy it
  * @param index     position of the entry in its list, for explanations
  */
 public record Rule(
@@ -23,7 +25,7 @@ public record Rule(
         Set<String> groupsAll,
         Set<String> scopesAny,
         Set<String> scopesAll,
-        Map<String, Set<String>> claims,
+        Map<String, ClaimMatcher> claims,
         int index) {
 
     public Rule {
@@ -79,8 +81,8 @@ public record Rule(
         if (scopesAll != null && !who.scopes().containsAll(scopesAll)) {
             return "scopes_all";
         }
-        for (Map.Entry<String, Set<String>> c : new java.util.TreeMap<>(claims).entrySet()) {
-            if (who.claimValues(c.getKey()).stream().noneMatch(c.getValue()::contains)) {
+        for (Map.Entry<String, ClaimMatcher> c : new java.util.TreeMap<>(claims).entrySet()) {
+            if (!c.getValue().matches(who.claims().get(c.getKey()))) {
                 return "claims." + c.getKey();
             }
         }
@@ -97,15 +99,8 @@ public record Rule(
     }
 
     private boolean claimsMatch(Identity who) {
-        for (Map.Entry<String, Set<String>> c : claims.entrySet()) {
-            boolean any = false;
-            for (String v : who.claimValues(c.getKey())) {
-                if (c.getValue().contains(v)) {
-                    any = true;
-                    break;
-                }
-            }
-            if (!any) {
+        for (Map.Entry<String, ClaimMatcher> c : claims.entrySet()) {
+            if (!c.getValue().matches(who.claims().get(c.getKey()))) {
                 return false;
             }
         }
@@ -113,9 +108,9 @@ public record Rule(
     }
 
     static Rule of(List<String> methods, List<String> groupsAny, List<String> groupsAll, List<String> scopesAny,
-            List<String> scopesAll, Map<String, List<String>> claims, int index) {
-        java.util.Map<String, Set<String>> c = new java.util.LinkedHashMap<>();
-        claims.forEach((k, v) -> c.put(k, Set.copyOf(v)));
+            List<String> scopesAll, Map<String, ClaimConfig> claims, int index) {
+        Map<String, ClaimMatcher> c = new java.util.LinkedHashMap<>();
+        claims.forEach((k, v) -> c.put(k, ClaimMatcher.of(v)));
         return new Rule(set(methods), set(groupsAny), set(groupsAll), set(scopesAny), set(scopesAll), c, index);
     }
 

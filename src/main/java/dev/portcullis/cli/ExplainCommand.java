@@ -58,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
             split = ",", description = "the caller's scopes, comma-separated")
     List<String> scopes = new ArrayList<>();
     @Option(names = "--claim", paramLabel = "NAME=VALUE",
-            description = "a claim, NAME=VALUE; repeat a name for a list")
+            description = "a claim, NAME=VALUE; repeat a name for a list; true and false are JSON booleans")
     List<String> claims = new ArrayList<>();
     @Option(names = "--email", paramLabel = "EMAIL", description = "the caller's e-mail")
     String email;
@@ -122,7 +122,9 @@ final class ExplainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--claim expects NAME=VALUE, was '" + c + "'");
             }
             String name = c.substring(0, eq);
-            String value = c.substring(eq + 1);
+            String text = c.substring(eq + 1);
+            // As a token would carry email_verified: a JSON boolean, which a boolean condition asks for.
+            Object value = text.equals("true") || text.equals("false") ? Boolean.valueOf(text) : text;
             Object old = parsed.get(name);
             if (old == null) {
                 parsed.put(name, value);

@@ -46,6 +46,23 @@ final class ConfigNode {
         problems.add(pointer, message);
     }
 
+    /** Records a located warning: the file loads, but something in it probably does not mean what it says. */
+    void warn(String message) {
+        problems.warn(pointer, message);
+    }
+
+    boolean isArray() {
+        return node != null && node.isArray();
+    }
+
+    boolean isBoolean() {
+        return node != null && node.isBoolean();
+    }
+
+    boolean booleanValue() {
+        return node != null && node.booleanValue();
+    }
+
     ConfigNode get(String key) {
         JsonNode child = node == null ? MissingNode.getInstance() : node.path(key);
         return new ConfigNode(child, pointer + "/" + key, problems);

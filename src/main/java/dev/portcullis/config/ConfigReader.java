@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a YAML config file into {@link ProxyConfig} and validates it. Every error in the file is
@@ -29,6 +31,7 @@ public final class ConfigReader {
     private final YAMLFactory yaml = new YAMLFactory();
     private final Map<String, String> env;
     private final Source source;
+    private final Consumer<ConfigError> warnings;
 
     /** Where the text of a config file comes from. */
     @FunctionalInterface
@@ -51,8 +54,22 @@ public final class ConfigReader {
      * seen settle, so a file still being written is never parsed.
      */
     public ConfigReader(Map<String, String> env, Source source) {
+        this(env, source, w -> LoggerFactory.getLogger(ConfigReader.class).warn("config: {}", w));
+    }
+
+    private ConfigReader(Map<String, String> env, Source source, Consumer<ConfigError> warnings) {
         this.env = Map.copyOf(env);
         this.source = source;
+        this.warnings = warnings;
+    }
+
+    /**
+     * The same reader, handing each warning of a read to {@code sink} instead of the log. A warning
+     * names something that loads but probably does not mean what it says ({@code "*@example.com"}
+     * compared literally); it never stops a file from loading.
+     */
+    public ConfigReader withWarnings(Consumer<ConfigError> sink) {
+        return new ConfigReader(env, source, java.util.Objects.requireNonNull(sink, "sink"));
     }
     /** A repeated key would silently replace the first one (a second 'allow', say): refuse it. */
     private final ObjectMapper mapper = new ObjectMapper(yaml)
@@ -108,6 +125,7 @@ public final class ConfigReader {
         ProxyConfig config = bind(name, new ConfigNode(main.root(), "", problems));
         config = withIncludes(config, new ConfigNode(main.root(), "", problems), problems, baseDir);
         new ConfigValidator(problems).validate(config);
+        problems.warnings().forEach(warnings);
         if (!problems.errors().isEmpty()) {
             throw new ConfigException(problems.errors());
         }

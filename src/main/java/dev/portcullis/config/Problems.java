@@ -5,11 +5,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Collects located config errors while a file is read and checked. */
+/** Collects located config errors, and warnings, while a file is read and checked. */
 final class Problems {
     private final String file;
     private final SourceMap sourceMap;
     private final List<ConfigError> errors;
+    private final List<ConfigError> warnings;
     /** Where each merged route came from, when routes were read from included files. */
     private final Map<Integer, Origin> routeOrigins = new HashMap<>();
 
@@ -17,18 +18,19 @@ final class Problems {
     }
 
     Problems(String file, SourceMap sourceMap) {
-        this(file, sourceMap, new ArrayList<>());
+        this(file, sourceMap, new ArrayList<>(), new ArrayList<>());
     }
 
-    private Problems(String file, SourceMap sourceMap, List<ConfigError> errors) {
+    private Problems(String file, SourceMap sourceMap, List<ConfigError> errors, List<ConfigError> warnings) {
         this.file = file;
         this.sourceMap = sourceMap;
         this.errors = errors;
+        this.warnings = warnings;
     }
 
     /** Problems of another file (an included one), reported into the same list. */
     Problems forFile(String otherFile, SourceMap otherMap) {
-        return new Problems(otherFile, otherMap, errors);
+        return new Problems(otherFile, otherMap, errors, warnings);
     }
 
     /** Route {@code mergedIndex} of the config is route {@code localIndex} of {@code file}. */
@@ -43,6 +45,16 @@ final class Problems {
             return;
         }
         errors.add(sourceMap.error(file, pointer, message));
+    }
+
+    /** A located warning: reported, but the file still loads. */
+    void warn(String pointer, String message) {
+        Origin o = origin(pointer);
+        if (o != null) {
+            o.file().warn(localPointer(pointer, o), message);
+            return;
+        }
+        warnings.add(sourceMap.error(file, pointer, message));
     }
 
     /** {@code file:line} of a pointer, for messages that name a place (e.g. duplicate ids). */
@@ -74,5 +86,9 @@ final class Problems {
 
     List<ConfigError> errors() {
         return errors;
+    }
+
+    List<ConfigError> warnings() {
+        return warnings;
     }
 }

@@ -1,9 +1,7 @@
 package dev.portcullis.config;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -76,10 +74,8 @@ final class RouteReader {
                 continue;
             }
             r.allowOnly(RULE_KEYS);
-            Map<String, List<String>> claims = new LinkedHashMap<>();
-            r.entries("claims").forEach((claim, value) -> claims.put(claim, value.asTexts()));
             out.add(new RuleConfig(r.texts("methods"), r.texts("groups_any"), r.texts("groups_all"),
-                    r.texts("scopes_any"), r.texts("scopes_all"), claims, r.location(), r.choice("mode", "enforce", "audit", false)));
+                    r.texts("scopes_any"), r.texts("scopes_all"), ClaimReader.claims(r), r.location(), r.choice("mode", "enforce", "audit", false)));
         }
         return out;
     }

@@ -1,18 +1,17 @@
 package dev.portcullis.demo;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
- * The fixed users and clients the {@link DevIssuer} knows, so that the demo and tests can print
- * and use them. Each user's password is its login; each client's secret is {@code <id>-secret}.
+ * The fixed users and clients the {@link DevIssuer} knows unless it is given its own users
+ * ({@link DevUsers}), so that the demo and tests can print and use them. Each user's password is
+ * its login; each client's secret is {@code <id>-secret}.
  */
 public final class DemoUsers {
 
     /** The scopes a user token may carry; a user token carries all of them unless fewer are asked for. */
-    public static final List<String> USER_SCOPES = List.of("openid", "profile", "email");
+    public static final List<String> USER_SCOPES = DemoUser.DEFAULT_SCOPES;
 
     /** The demo users, in display order. */
     public static final List<DemoUser> USERS = List.of(
@@ -32,23 +31,13 @@ public final class DemoUsers {
     private DemoUsers() {
     }
 
-    /** Finds a user by login ({@code alice}) or login e-mail ({@code alice@example.com}), ignoring case. */
+    /** Finds a demo user by login ({@code alice}) or login e-mail ({@code alice@example.com}), ignoring case. */
     public static Optional<DemoUser> user(String loginOrEmail) {
-        if (loginOrEmail == null) {
-            return Optional.empty();
-        }
-        String key = loginOrEmail.toLowerCase(Locale.ROOT);
-        return USERS.stream().filter(u -> u.login().equals(key) || u.email().equals(key)).findFirst();
+        return DevUsers.demo().find(loginOrEmail);
     }
 
     /** Finds a client by its exact id. */
     public static Optional<DemoClient> client(String clientId) {
         return CLIENTS.stream().filter(c -> c.clientId().equals(clientId)).findFirst();
-    }
-
-    /** The user, or an {@link IllegalArgumentException} naming the known logins. */
-    static DemoUser require(String loginOrEmail) {
-        return user(loginOrEmail).orElseThrow(() -> new IllegalArgumentException("unknown demo user '"
-                + loginOrEmail + "'; known: " + USERS.stream().map(DemoUser::login).collect(Collectors.joining(", "))));
     }
 }

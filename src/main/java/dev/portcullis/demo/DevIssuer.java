@@ -12,10 +12,11 @@ import java.util.concurrent.ExecutorService;
  * An Okta-compatible development OIDC issuer on 127.0.0.1, laid out like a custom authorization
  * server with id {@code default}: issuer {@code http://127.0.0.1:<port>/oauth2/default}, discovery
  * under {@code /.well-known/}, keys at {@code /v1/keys}, tokens at {@code /v1/token}, and the
- * dev-only {@code GET /v1/dev/token?user=alice} returning a raw token as text.
+ * dev-only {@code GET /v1/dev/token?user=alice[&groups=a,b][&scope=x y]} returning a raw token as
+ * text ({@link DevTokenRoute}). Discovery names only these endpoints.
  *
  * <p>Tokens are RS256 access tokens with Okta's claims ({@link TokenMinter}) for the fixed
- * {@link DemoUsers}. Keys can be rotated and old keys dropped to exercise a verifier's key
+ * {@link DemoUsers}, or for the users it is started with ({@link DevUsers}). Keys can be rotated and old keys dropped to exercise a verifier's key
  * handling. For development and tests only: passwords equal logins.
  */
 public final class DevIssuer implements AutoCloseable {
@@ -32,14 +33,16 @@ public final class DevIssuer implements AutoCloseable {
     private final String issuer;
     private final SigningKeys keys = new SigningKeys();
     private final TokenMinter minter;
+    private final DevUsers users;
 
-    private DevIssuer(HttpServer server, Duration tokenLifetime) {
+    private DevIssuer(HttpServer server, Duration tokenLifetime, DevUsers users) {
         this.server = server;
+        this.users = users;
         this.issuer = "http://" + Exchanges.LOOPBACK + ":" + server.getAddress().getPort() + BASE_PATH;
         this.minter = new TokenMinter(issuer, tokenLifetime);
         this.executor = Exchanges.executor("dev-issuer");
         server.setExecutor(executor);
-        server.createContext("/", new IssuerEndpoints(issuer, keys, minter));
+        server.createContext("/", new IssuerEndpoints(issuer, keys, minter, users));
     }
 
     /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral) with five-minute tokens. */
@@ -49,11 +52,20 @@ public final class DevIssuer implements AutoCloseable {
 
     /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral), issuing tokens that live {@code tokenLifetime}. */
     public static DevIssuer start(int port, Duration tokenLifetime) {
+        return start(port, tokenLifetime, DevUsers.demo());
+    }
+
+    /**
+     * Starts on 127.0.0.1 and {@code port} (0 = ephemeral), issuing tokens that live
+     * {@code tokenLifetime} for {@code users} ({@code dev-issuer --user}) instead of the demo users.
+     */
+    public static DevIssuer start(int port, Duration tokenLifetime, DevUsers users) {
         Objects.requireNonNull(tokenLifetime, "tokenLifetime");
+        Objects.requireNonNull(users, "users");
         if (tokenLifetime.toSeconds() < 1) {
             throw new IllegalArgumentException("token lifetime must be at least one second: " + tokenLifetime);
         }
-        DevIssuer dev = new DevIssuer(Exchanges.bind(port), tokenLifetime);
+        DevIssuer dev = new DevIssuer(Exchanges.bind(port), tokenLifetime, users);
         dev.server.start();
         return dev;
     }
@@ -81,7 +93,12 @@ public final class DevIssuer implements AutoCloseable {
         return minter.lifetime();
     }
 
-    /** A user access token for a demo user, by login ({@code alice}) or e-mail; unknown users throw. */
+    /** The users this issuer mints tokens for. */
+    public DevUsers users() {
+        return users;
+    }
+
+    /** A user access token for one of its users, by login ({@code alice}) or e-mail; unknown users throw. */
     public String mint(String user) {
         return sign(claims(user).build());
     }
@@ -108,7 +125,8 @@ public final class DevIssuer implements AutoCloseable {
 
     /** The claims {@link #mint(String)} would sign, fresh ({@code jti}, {@code iat}), to customize. */
     public JWTClaimsSet.Builder claims(String user) {
-        return minter.forUser(DemoUsers.require(user), DemoUsers.USER_SCOPES);
+        DemoUser u = users.require(user);
+        return minter.forUser(u, u.scopes());
     }
 
     /** Signs any claims with the current key (RS256, {@code kid}, {@code typ: JWT}). */

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,15 +18,15 @@ final class IssuerEndpoints implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IssuerEndpoints.class);
     private static final int MAX_BODY = 64 * 1024;
     private final SigningKeys keys;
-    private final TokenMinter minter;
     private final TokenEndpoint tokens;
+    private final DevTokenRoute devTokens;
     private final Reply discovery;
 
-    IssuerEndpoints(String issuer, SigningKeys keys, TokenMinter minter) {
+    IssuerEndpoints(String issuer, SigningKeys keys, TokenMinter minter, DevUsers users) {
         this.keys = keys;
-        this.minter = minter;
-        this.tokens = new TokenEndpoint(minter, keys);
-        this.discovery = Reply.json(200, discoveryDocument(issuer));
+        this.tokens = new TokenEndpoint(minter, keys, users);
+        this.devTokens = new DevTokenRoute(users, minter, keys);
+        this.discovery = Reply.json(200, discoveryDocument(issuer, users));
     }
 
     @Override
@@ -68,44 +67,30 @@ final class IssuerEndpoints implements HttpHandler {
                     : notAllowed();
         }
         if (path.equals(base + "/v1/dev/token")) {
-            return read ? devToken(exchange.getRequestURI().getRawQuery()) : notAllowed();
+            return read ? devTokens.handle(exchange.getRequestURI().getRawQuery()) : notAllowed();
         }
         return Reply.json(404, Map.of("error", "not_found", "error_description", "no such endpoint: " + path));
-    }
-
-    /** {@code GET /v1/dev/token?user=alice}: the raw token as text, so printed curl commands need no jq. */
-    private Reply devToken(String query) {
-        String user;
-        try {
-            user = Exchanges.parseForm(query).get("user");
-        } catch (IllegalArgumentException e) {
-            return Reply.oauthError(400, "invalid_request", e.getMessage());
-        }
-        Optional<DemoUser> found = DemoUsers.user(user);
-        if (found.isEmpty()) {
-            return Reply.oauthError(400, "invalid_request", "unknown or missing user; known: "
-                    + DemoUsers.USERS.stream().map(DemoUser::login).toList());
-        }
-        String token = keys.sign(minter.forUser(found.get(), DemoUsers.USER_SCOPES).build());
-        return Reply.text(200, token + "\n").withHeader("Cache-Control", "no-store");
     }
 
     private static Reply notAllowed() {
         return Reply.json(405, Map.of("error", "method_not_allowed")).withHeader("Allow", "GET, HEAD");
     }
 
-    private static Map<String, Object> discoveryDocument(String iss) {
+    /**
+     * RFC 8414 / OIDC discovery naming only what is served: keys and the token endpoint. There is
+     * no authorization endpoint (no browser sign-in), so no response type is supported either.
+     */
+    private static Map<String, Object> discoveryDocument(String iss, DevUsers users) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("issuer", iss);
-        doc.put("authorization_endpoint", iss + "/v1/authorize");
         doc.put("token_endpoint", iss + "/v1/token");
         doc.put("jwks_uri", iss + "/v1/keys");
-        doc.put("response_types_supported", List.of("code"));
+        doc.put("response_types_supported", List.of());
         doc.put("grant_types_supported", List.of("password", "client_credentials"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        List<String> scopes = new ArrayList<>(DemoUsers.USER_SCOPES);
+        List<String> scopes = new ArrayList<>(users.scopes());
         DemoUsers.CLIENTS.forEach(c -> c.scopes().stream().filter(s -> !scopes.contains(s)).forEach(scopes::add));
         doc.put("scopes_supported", scopes);
         doc.put("claims_supported", List.of("ver", "jti", "iss", "aud", "iat", "exp", "cid", "uid", "sub", "scp",

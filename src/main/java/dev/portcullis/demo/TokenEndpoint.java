@@ -12,17 +12,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code POST {issuer}/v1/token}: the password grant for demo users (password = login) and the
+ * {@code POST {issuer}/v1/token}: the password grant for the issuer's users (password = login) and the
  * client-credentials grant for demo clients. Errors follow RFC 6749 §5.2.
  */
 final class TokenEndpoint {
     private static final String FORM = "application/x-www-form-urlencoded";
     private final TokenMinter minter;
     private final SigningKeys keys;
+    private final DevUsers users;
 
-    TokenEndpoint(TokenMinter minter, SigningKeys keys) {
+    TokenEndpoint(TokenMinter minter, SigningKeys keys, DevUsers users) {
         this.minter = minter;
         this.keys = keys;
+        this.users = users;
     }
 
     Reply handle(String method, String contentType, String authorization, byte[] body) {
@@ -57,14 +59,14 @@ final class TokenEndpoint {
             return Reply.oauthError(400, "invalid_request", "username and password are required");
         }
         // Dev only: the password is the login, or the username exactly as sent.
-        Optional<DemoUser> user = DemoUsers.user(username)
+        Optional<DemoUser> user = users.find(username)
                 .filter(u -> password.equals(u.login()) || password.equals(username));
         if (user.isEmpty()) {
             return Reply.oauthError(400, "invalid_grant", "The credentials provided were invalid.");
         }
-        List<String> scopes = scopes(params.get("scope"), DemoUsers.USER_SCOPES);
+        List<String> scopes = scopes(params.get("scope"), user.get().scopes());
         if (scopes == null) {
-            return Reply.oauthError(400, "invalid_scope", "allowed scopes: " + DemoUsers.USER_SCOPES);
+            return Reply.oauthError(400, "invalid_scope", "allowed scopes: " + user.get().scopes());
         }
         return issued(keys.sign(minter.forUser(user.get(), scopes).build()), scopes);
     }

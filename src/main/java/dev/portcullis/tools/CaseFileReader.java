@@ -122,6 +122,10 @@ public final class CaseFileReader {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isBoolean()) { // a JSON boolean, as a token carries it (email_verified: true)
+                claims.put(e.getKey(), e.getValue().booleanValue());
+                continue;
+            }
             List<String> values = texts(e.getValue(), p + "/claims/" + e.getKey(), at, errors);
             claims.put(e.getKey(), e.getValue().isArray() ? values : values.isEmpty() ? "" : values.get(0));
         }

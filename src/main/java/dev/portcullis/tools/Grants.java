@@ -1,5 +1,6 @@
 package dev.portcullis.tools;
 
+import dev.portcullis.authz.ClaimMatcher;
 import dev.portcullis.authz.Rule;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.TreeSet;
 /**
  * An entry's conditions as the alternative sets of things that satisfy it: {@code groups_any
  * [a, b]} becomes {@code group:a} or {@code group:b}; {@code groups_any [a], scopes_all [x, y]}
- * becomes {@code group:a + scope:x + scope:y}; an entry with only {@code methods} is
+ * becomes {@code group:a + scope:x + scope:y}; claims read {@code claim:dept=eng},
+ * {@code claim:email ends with @example.com}, {@code claim:email_verified is true}; an entry with only {@code methods} is
  * {@value #ANY_TOKEN}. Each alternative is one canonical string, so two configs compare by set
  * difference. Methods are left out: the matrix has a row per method.
  */
@@ -30,8 +32,8 @@ final class Grants {
         alternatives = all(alternatives, "group:", rule.groupsAll());
         alternatives = any(alternatives, "scope:", rule.scopesAny());
         alternatives = all(alternatives, "scope:", rule.scopesAll());
-        for (Map.Entry<String, Set<String>> c : new TreeMap<>(rule.claims()).entrySet()) {
-            alternatives = any(alternatives, "claim:" + c.getKey() + "=", c.getValue());
+        for (Map.Entry<String, ClaimMatcher> c : new TreeMap<>(rule.claims()).entrySet()) {
+            alternatives = any(alternatives, "claim:" + c.getKey(), claimForms(c.getValue()));
         }
         if (alternatives == null) {
             return List.of(written(rule));
@@ -75,8 +77,26 @@ final class Grants {
         append(sb, "groups_all", rule.groupsAll());
         append(sb, "scopes_any", rule.scopesAny());
         append(sb, "scopes_all", rule.scopesAll());
-        new TreeMap<>(rule.claims()).forEach((k, v) -> append(sb, "claims." + k, v));
+        new TreeMap<>(rule.claims()).forEach((k, v) ->
+                sb.append(sb.length() > 1 ? ", " : "").append("claims.").append(k).append(' ').append(v.text()));
         return sb.append(')').toString();
+    }
+
+    /**
+     * The ways a claim condition can hold, each written after {@code claim:NAME}: {@code =eng} for a
+     * value, {@code  ends with @example.com} for a suffix, {@code  is true} for a boolean (never
+     * {@code =true}, which is the text "true").
+     */
+    private static Set<String> claimForms(ClaimMatcher m) {
+        Set<String> out = new TreeSet<>();
+        if (m instanceof ClaimMatcher.OneOf o) {
+            o.values().forEach(v -> out.add("=" + v));
+        } else if (m instanceof ClaimMatcher.Suffix s) {
+            s.suffixes().forEach(v -> out.add(" ends with " + v));
+        } else if (m instanceof ClaimMatcher.Bool b) {
+            out.add(" is " + b.value());
+        }
+        return out;
     }
 
     private static void append(StringBuilder sb, String key, Set<String> values) {

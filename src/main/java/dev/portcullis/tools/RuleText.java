@@ -1,11 +1,15 @@
 package dev.portcullis.tools;
 
+import dev.portcullis.config.ClaimConfig;
 import dev.portcullis.config.RuleConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** An allow or deny entry as one line, in the order and words of the config file. */
+/**
+ * An allow or deny entry as one line, in the order and words of the config file:
+ * {@code methods [GET], claims.email suffix [@example.com], claims.email_verified true}.
+ */
 final class RuleText {
     private RuleText() {
     }
@@ -17,8 +21,8 @@ final class RuleText {
         add(parts, "groups_all", r.groupsAll());
         add(parts, "scopes_any", r.scopesAny());
         add(parts, "scopes_all", r.scopesAll());
-        for (Map.Entry<String, List<String>> c : r.claims().entrySet()) {
-            add(parts, "claims." + c.getKey(), c.getValue());
+        for (Map.Entry<String, ClaimConfig> c : r.claims().entrySet()) {
+            parts.add("claims." + c.getKey() + " " + c.getValue().text());
         }
         return String.join(", ", parts);
     }

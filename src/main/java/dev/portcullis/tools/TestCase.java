@@ -31,7 +31,7 @@ public record TestCase(String name, String location, Who who, String method, Str
      * @param groups  groups
      * @param scopes  scopes
      * @param email   the e-mail, or null
-     * @param claims  further claims: a string or a list of strings each
+     * @param claims  further claims: a string, a boolean, or a list of strings each
      */
     public record Who(String subject, String issuer, List<String> groups, List<String> scopes, String email,
             Map<String, Object> claims) {

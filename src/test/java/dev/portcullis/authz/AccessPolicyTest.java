@@ -3,6 +3,7 @@ package dev.portcullis.authz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import dev.portcullis.config.ClaimConfig;
 import dev.portcullis.config.RuleConfig;
 import dev.portcullis.vocab.Identity;
 import dev.portcullis.vocab.Reason;
@@ -22,7 +23,7 @@ class AccessPolicyTest {
 
     /** A rule as written in a config file; conditions left out are null. */
     private record RuleBuilder(List<String> methods, List<String> groupsAny, List<String> groupsAll,
-            List<String> scopesAny, List<String> scopesAll, Map<String, List<String>> claims) {
+            List<String> scopesAny, List<String> scopesAll, Map<String, ClaimConfig> claims) {
 
         static RuleBuilder rule() {
             return new RuleBuilder(null, null, null, null, null, Map.of());
@@ -49,8 +50,20 @@ class AccessPolicyTest {
         }
 
         RuleBuilder claim(String name, String... values) {
-            Map<String, List<String>> c = new LinkedHashMap<>(claims);
-            c.put(name, List.of(values));
+            return claim(name, new ClaimConfig.OneOf(List.of(values)));
+        }
+
+        RuleBuilder suffix(String name, String... suffixes) {
+            return claim(name, new ClaimConfig.Suffix(List.of(suffixes)));
+        }
+
+        RuleBuilder bool(String name, boolean value) {
+            return claim(name, new ClaimConfig.Bool(value));
+        }
+
+        RuleBuilder claim(String name, ClaimConfig condition) {
+            Map<String, ClaimConfig> c = new LinkedHashMap<>(claims);
+            c.put(name, condition);
             return new RuleBuilder(methods, groupsAny, groupsAll, scopesAny, scopesAll, c);
         }
 
@@ -178,8 +191,82 @@ class AccessPolicyTest {
                         Reason.GROUP_DENIED));
     }
 
+    /** The explicit matchers: {@code suffix}, a JSON boolean, {@code one_of}; and how each treats the other types. */
+    static Stream<Arguments> claimMatchers() {
+        RuleBuilder domain = RuleBuilder.rule().suffix("email", "@example.com");
+        RuleBuilder twoDomains = RuleBuilder.rule().suffix("email", "@example.com", "@example.org");
+        RuleBuilder verified = RuleBuilder.rule().bool("email_verified", true);
+        RuleBuilder unverified = RuleBuilder.rule().bool("email_verified", false);
+        RuleBuilder dept = RuleBuilder.rule().claim("department", new ClaimConfig.OneOf(List.of("eng", "ops")));
+        RuleBuilder both = RuleBuilder.rule().suffix("email", "@example.com").bool("email_verified", true);
+        RuleBuilder literal = RuleBuilder.rule().claim("email", "*@example.com");
+        UnaryOperator<Identity> none = UnaryOperator.identity();
+        return Stream.of(
+                allowCase("suffix: ends with it", domain, claim("email", "ann@example.com"), "GET", Reason.ALLOWED),
+                allowCase("suffix: the suffix alone", domain, claim("email", "@example.com"), "GET", Reason.ALLOWED),
+                allowCase("suffix: subdomain is another ending", domain, claim("email", "ann@eu.example.com"), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: longer domain", domain, claim("email", "ann@example.com.evil.io"), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: lookalike domain", domain, claim("email", "ann@evilexample.com"), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: other case (case-sensitive)", domain, claim("email", "ann@EXAMPLE.COM"), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: Kelvin sign is no k", RuleBuilder.rule().suffix("email", "@kroger.com"),
+                        claim("email", "ann@\u212Aroger.com"), "GET", Reason.GROUP_DENIED),
+                allowCase("suffix: trailing space", domain, claim("email", "ann@example.com "), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: absent", domain, none, "GET", Reason.GROUP_DENIED),
+                allowCase("suffix: array holding one", domain, claim("email", List.of("x@evil.io", "ann@example.com")),
+                        "GET", Reason.ALLOWED),
+                allowCase("suffix: array holding none", domain, claim("email", List.of("x@evil.io")), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("suffix: a number never matches", RuleBuilder.rule().suffix("level", "3"),
+                        claim("level", 3L), "GET", Reason.GROUP_DENIED),
+                allowCase("suffix: a boolean never matches", RuleBuilder.rule().suffix("flag", "true"),
+                        claim("flag", true), "GET", Reason.GROUP_DENIED),
+                allowCase("suffix: second of two", twoDomains, claim("email", "ann@example.org"), "GET",
+                        Reason.ALLOWED),
+
+                allowCase("boolean: true", verified, claim("email_verified", true), "GET", Reason.ALLOWED),
+                allowCase("boolean: false", verified, claim("email_verified", false), "GET", Reason.GROUP_DENIED),
+                allowCase("boolean: the string true is not a boolean", verified, claim("email_verified", "true"),
+                        "GET", Reason.GROUP_DENIED),
+                allowCase("boolean: the number 1 is not a boolean", verified, claim("email_verified", 1L), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("boolean: absent", verified, none, "GET", Reason.GROUP_DENIED),
+                allowCase("boolean: absent is not false", unverified, none, "GET", Reason.GROUP_DENIED),
+                allowCase("boolean: false wanted", unverified, claim("email_verified", false), "GET", Reason.ALLOWED),
+                allowCase("boolean: in an array", verified, claim("email_verified", List.of(false, true)), "GET",
+                        Reason.ALLOWED),
+
+                allowCase("one_of: one of them", dept, claim("department", "ops"), "GET", Reason.ALLOWED),
+                allowCase("one_of: none of them", dept, claim("department", "sales"), "GET", Reason.GROUP_DENIED),
+                allowCase("one_of: array holding one", dept, claim("department", List.of("sales", "eng")), "GET",
+                        Reason.ALLOWED),
+                allowCase("one_of: prefix of one", dept, claim("department", "en"), "GET", Reason.GROUP_DENIED),
+
+                allowCase("suffix and boolean: both hold", both,
+                        then(claim("email", "ann@example.com"), claim("email_verified", true)), "GET", Reason.ALLOWED),
+                allowCase("suffix and boolean: unverified", both,
+                        then(claim("email", "ann@example.com"), claim("email_verified", false)), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("plain '*' is literal: no glob", literal, claim("email", "ann@example.com"), "GET",
+                        Reason.GROUP_DENIED),
+                allowCase("plain '*' is literal: the literal text", literal, claim("email", "*@example.com"), "GET",
+                        Reason.ALLOWED));
+    }
+
+    @Test
+    void aSuffixMatcherRefusesAnEmptySuffix() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClaimMatcher.Suffix(List.of("")))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClaimMatcher.Suffix(List.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"conditions", "denyOverAllow"})
+    @MethodSource({"conditions", "denyOverAllow", "claimMatchers"})
     void decides(String name, List<RuleConfig> allow, List<RuleConfig> deny, UnaryOperator<Identity> who,
             String method, Reason expected) {
         AccessPolicy policy = AccessPolicy.compile(allow, deny);
@@ -246,7 +333,7 @@ class AccessPolicyTest {
         assertThat(second.appliesTo("PATCH")).isTrue();
         assertThat(second.groupsAny()).containsExactlyInAnyOrder("a", "b");
         assertThat(second.groupsAll()).isNull();
-        assertThat(second.claims()).containsExactly(Map.entry("tenant", Set.of("acme")));
+        assertThat(second.claims()).containsExactly(Map.entry("tenant", new ClaimMatcher.OneOf(Set.of("acme"))));
         assertThat(policy.allowRules().get(0).appliesTo("PATCH")).isFalse();
     }
 

@@ -63,6 +63,31 @@ class ExplainCommandTest {
     }
 
     @Test
+    void claimMatchersAreShownAndAStatedTrueIsABoolean(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("staff.yaml");
+        Files.writeString(config, """
+                issuers:
+                  - { id: okta, issuer: https://dev-123456.okta.com/oauth2/default, audiences: [api://default] }
+                routes:
+                  - id: staff
+                    match: { path: /staff/** }
+                    upstream: http://127.0.0.1:9001
+                    allow: [ { claims: { email: { suffix: "@example.com" }, email_verified: true } } ]
+                """);
+        String url = "http://127.0.0.1/staff/1";
+
+        Cli yes = Cli.run("explain", "-c", config.toString(), "--url", url, "--sub", "ann", "--claim",
+                "email=ann@example.com", "--claim", "email_verified=true");
+        Cli no = Cli.run("explain", "-c", config.toString(), "--url", url, "--sub", "ann", "--claim",
+                "email=ann@example.com.evil.io", "--claim", "email_verified=true");
+
+        assertThat(yes.exit()).as(yes.err()).isEqualTo(0);
+        assertThat(yes.out()).contains("allow[0]  yes  claims.email suffix [@example.com], claims.email_verified true");
+        assertThat(no.exit()).isEqualTo(1);
+        assertThat(no.out()).contains("(claims.email not met)");
+    }
+
+    @Test
     void jsonIsTheContract() throws Exception {
         Cli r = Cli.run("explain", "-c", Cli.CONFIG, "--url", "http://api.example.com/reports/daily", "--sub",
                 "eve", "--groups", "analysts", "--claim", "employment_type=contractor", "--json");

@@ -36,4 +36,37 @@ class ValidateCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(file + ":6:5: routes[0].forward_token: "
                 + "a public route never verifies a token");
     }
+
+    @Test
+    void aStarInAPlainClaimValueIsAWarningWithItsPlaceAndTheFileStillValidates(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, """
+                issuers:
+                  - { id: okta, issuer: https://dev-123456.okta.com/oauth2/default, audiences: [api://default] }
+                routes:
+                  - id: staff
+                    match: { path: /staff/** }
+                    upstream: http://127.0.0.1:9001
+                    allow: [ { claims: { email: ["*@example.com"] } } ]
+                """);
+        PrintStream before = System.err;
+        PrintStream beforeOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        Cli cli;
+        try {
+            cli = Cli.run("validate", "-c", file.toString());
+        } finally {
+            System.setErr(before);
+            System.setOut(beforeOut);
+        }
+        assertThat(cli.exit()).as("a warning does not fail validation").isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(file + ": OK");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: " + file
+                + ":7:26: routes[0].allow[0].claims.email: '*@example.com' is matched literally, '*' included: "
+                + "to match the ending write { suffix: \"@example.com\" }");
+    }
 }

@@ -190,9 +190,10 @@ class ConfigReaderTest {
         assertThat(first.scopesAll()).containsExactly("a", "b");
         assertThat(first.groupsAll()).containsExactly("x", "y");
         assertThat(first.methods()).isNull();
-        assertThat(first.claims()).containsExactly(Map.entry("tenant", List.of("acme", "42")),
-                Map.entry("ver", List.of("v1")), Map.entry("level", List.of("3")),
-                Map.entry("admin", List.of("true")));
+        assertThat(first.claims()).containsExactly(Map.entry("tenant", new ClaimConfig.OneOf(List.of("acme", "42"))),
+                Map.entry("ver", new ClaimConfig.OneOf(List.of("v1"))),
+                Map.entry("level", new ClaimConfig.OneOf(List.of("3"))),
+                Map.entry("admin", new ClaimConfig.Bool(true)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -325,6 +326,27 @@ class ConfigReaderTest {
                         "routes[0].allow[0].methods", "an empty list matches nothing", 18, 11),
                 arguments("empty claim values", "{ groups_any: [suspended] }", "{ claims: { tenant: [] } }",
                         "routes[0].deny[0].claims.tenant", "an empty list matches nothing", 16, 26),
+                arguments("unknown claim matcher", "{ groups_any: [suspended] }",
+                        "{ claims: { email: { prefix: a } } }", "routes[0].deny[0].claims.email.prefix",
+                        "unknown key 'prefix' (expected one of one_of, suffix)", 16, 35),
+                arguments("empty suffix", "{ groups_any: [suspended] }", "{ claims: { email: { suffix: '' } } }",
+                        "routes[0].deny[0].claims.email.suffix", "an empty suffix matches every string", 16, 35),
+                arguments("empty suffix in a list", "{ groups_any: [suspended] }",
+                        "{ claims: { email: { suffix: ['@a.io', ''] } } }", "routes[0].deny[0].claims.email.suffix[1]",
+                        "an empty suffix matches every string", 16, 53),
+                arguments("empty suffix list", "{ groups_any: [suspended] }", "{ claims: { email: { suffix: [] } } }",
+                        "routes[0].deny[0].claims.email.suffix", "an empty list matches nothing", 16, 35),
+                arguments("empty one_of", "{ groups_any: [suspended] }", "{ claims: { dept: { one_of: [] } } }",
+                        "routes[0].deny[0].claims.dept.one_of", "an empty list matches nothing", 16, 34),
+                arguments("two matchers at once", "{ groups_any: [suspended] }",
+                        "{ claims: { email: { suffix: '@a.io', one_of: [b] } } }", "routes[0].deny[0].claims.email",
+                        "a claim matcher has exactly one of one_of or suffix", 16, 26),
+                arguments("empty matcher", "{ groups_any: [suspended] }", "{ claims: { email: {} } }",
+                        "routes[0].deny[0].claims.email", "a claim matcher has exactly one of one_of or suffix", 16, 26),
+                arguments("boolean suffix", "{ groups_any: [suspended] }", "{ claims: { email: { suffix: true } } }",
+                        "routes[0].deny[0].claims.email.suffix", "expected a string or a list of strings", 16, 35),
+                arguments("blank claim value", "{ groups_any: [suspended] }", "{ claims: { tenant: [acme, ' '] } }",
+                        "routes[0].deny[0].claims.tenant[1]", "must not be blank", 16, 41),
                 arguments("blank group", "groups_any: [suspended]", "groups_any: [suspended, ' ']",
                         "routes[0].deny[0].groups_any[1]", "must not be blank", 16, 40),
                 arguments("lower-case method", "methods: [GET, HEAD]", "methods: [GET, head]",
@@ -422,6 +444,43 @@ class ConfigReaderTest {
                     assertThat(e.column()).as("column").isEqualTo(column);
                     assertThat(e.toString()).startsWith(FILE + ":" + line + ":" + column + ": " + path + ": ");
                 });
+    }
+
+    @Test
+    void aPlainClaimValueWithAStarLoadsWithAWarningWhereItIs() throws ConfigException {
+        List<ConfigError> warnings = new java.util.ArrayList<>();
+        ProxyConfig c = reader.withWarnings(warnings::add).read(FILE,
+                mutate("{ groups_any: [suspended] }", "{ claims: { email: ['*@example.com', x] } }"));
+
+        assertThat(c.routes().get(0).deny().get(0).claims())
+                .containsEntry("email", new ClaimConfig.OneOf(List.of("*@example.com", "x")));
+        assertThat(warnings).singleElement().satisfies(w -> {
+            assertThat(w.toString()).startsWith(FILE + ":16:26: routes[0].deny[0].claims.email: ");
+            assertThat(w.message()).contains("'*@example.com' is matched literally",
+                    "{ suffix: \"@example.com\" }", "one_of");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{ claims: { email: { one_of: ['*@example.com'] } } }",
+        "{ claims: { email: { suffix: '@example.com' } } }", "{ claims: { tenant: acme, email_verified: true } }"})
+    void explicitMatchersAndPlainValuesWithoutAStarLoadWithoutWarnings(String rule) throws ConfigException {
+        List<ConfigError> warnings = new java.util.ArrayList<>();
+        reader.withWarnings(warnings::add).read(FILE, mutate("{ groups_any: [suspended] }", rule));
+
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void claimMatchersAreReadIntoTheirForms() throws ConfigException {
+        ProxyConfig c = reader.read(FILE, mutate("{ groups_any: [suspended] }", "{ claims: { email: { suffix: "
+                + "['@a.io', '@b.io'] }, email_verified: true, blocked: false, dept: { one_of: [eng, 7] } } }"));
+
+        assertThat(c.routes().get(0).deny().get(0).claims()).containsExactly(
+                Map.entry("email", new ClaimConfig.Suffix(List.of("@a.io", "@b.io"))),
+                Map.entry("email_verified", new ClaimConfig.Bool(true)),
+                Map.entry("blocked", new ClaimConfig.Bool(false)),
+                Map.entry("dept", new ClaimConfig.OneOf(List.of("eng", "7"))));
     }
 
     @Test

@@ -50,8 +50,25 @@ class DevIssuerTest {
         assertThat(doc.path("jwks_uri").asText()).isEqualTo(issuer.issuer() + "/v1/keys");
         assertThat(doc.path("token_endpoint").asText()).isEqualTo(issuer.issuer() + "/v1/token");
         assertThat(doc.path("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"RS256\"]");
-        assertThat(doc.has("authorization_endpoint")).isTrue();
         assertThat(doc.path("claims_supported").toString()).contains("\"groups\"", "\"scp\"", "\"cid\"");
+    }
+
+    /** Every endpoint and URI the discovery document names is served: a client that follows one finds it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"openid-configuration", "oauth-authorization-server"})
+    void discoveryAdvertisesOnlyEndpointsThatExist(String document) {
+        JsonNode doc = TestHttp.json(TestHttp.get(issuer.issuer() + "/.well-known/" + document));
+
+        List<String> named = new java.util.ArrayList<>();
+        doc.fields().forEachRemaining(f -> {
+            if (f.getKey().endsWith("_endpoint") || f.getKey().endsWith("_uri")) {
+                named.add(f.getKey());
+                int status = TestHttp.get(f.getValue().asText()).statusCode();
+                assertThat(status).as("%s %s", f.getKey(), f.getValue().asText()).isNotEqualTo(404);
+            }
+        });
+        assertThat(named).contains("token_endpoint", "jwks_uri");
+        assertThat(doc.has("authorization_endpoint")).as("no browser sign-in is served").isFalse();
     }
 
     @Test
@@ -140,6 +157,65 @@ class DevIssuerTest {
         JWTClaimsSet claims = verify(response.body().trim(), fetchKeys());
         assertThat(claims.getStringListClaim("groups")).containsExactly("Everyone", "engineering");
         assertThat(TestHttp.get(issuer.issuer() + "/v1/dev/token?user=eve").statusCode()).isEqualTo(400);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+        "user=carol&groups=finance,Everyone;  carol@example.com;  finance|Everyone;  openid|profile|email",
+        "user=carol&scope=orders.read+openid; carol@example.com;  Everyone|engineering; orders.read|openid",
+        "user=carol&groups=;                  carol@example.com;  ;                     openid|profile|email",
+        "user=dave&groups=finance;            dave@example.com;   finance;              openid|profile|email",
+        "user=dave%40corp.example&groups=a%20b,c&scope=x; dave@corp.example; a b|c;  x",
+        "user=CAROL&groups=x;                 carol@example.com;  x;                    openid|profile|email",
+    })
+    void devTokenRouteMintsAnyGroupsAndScopes(String query, String subject, String groups, String scopes)
+            throws Exception {
+        HttpResponse<String> response = TestHttp.get(issuer.issuer() + "/v1/dev/token?" + query);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JWTClaimsSet claims = verify(response.body().trim(), fetchKeys());
+        assertThat(claims.getSubject()).isEqualTo(subject);
+        assertThat(claims.getStringClaim("email")).isEqualTo(subject);
+        assertThat(claims.getStringListClaim("groups"))
+                .containsExactly(groups == null ? new String[0] : groups.split("\\|"));
+        assertThat(claims.getStringListClaim("scp")).containsExactly(scopes.split("\\|"));
+        assertThat(claims.getStringClaim("uid")).startsWith("00u").hasSize(20);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"user=dave", "groups=x", "user=&groups=x", "user=carol&group=x", "user=carol&scopes=x",
+        "user=carol&scope=a%22b", "user=carol&groups=a,,b", "user=carol&groups=a%0Ab", "user=bad%20name&groups=x",
+        "user=a:b&groups=x", "user=carol&user=bob"})
+    void devTokenRouteRefusesWhatItCannotMintExactly(String query) {
+        HttpResponse<String> response = TestHttp.get(issuer.issuer() + "/v1/dev/token?" + query);
+
+        assertThat(response.statusCode()).as(query).isEqualTo(400);
+        assertThat(TestHttp.json(response).path("error").asText()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void givenUsersReplaceTheDemoUsers() throws Exception {
+        DevUsers users = DevUsers.of(List.of(UserSpec.parse("ann:finance,Everyone:openid orders.read"),
+                UserSpec.parse("ben@corp.example")));
+        try (DevIssuer own = DevIssuer.start(0, Duration.ofMinutes(5), users)) {
+            JWTClaimsSet ann = SignedJWT.parse(own.mint("ann")).getJWTClaimsSet();
+            assertThat(ann.getSubject()).isEqualTo("ann@example.com");
+            assertThat(ann.getStringListClaim("groups")).containsExactly("finance", "Everyone");
+            assertThat(ann.getStringListClaim("scp")).containsExactly("openid", "orders.read");
+            JWTClaimsSet ben = SignedJWT.parse(own.mint("ben")).getJWTClaimsSet();
+            assertThat(ben.getSubject()).isEqualTo("ben@corp.example");
+            assertThat(ben.getStringListClaim("groups")).isEmpty();
+            assertThat(ben.getStringListClaim("scp")).containsExactly("openid", "profile", "email");
+            assertThatThrownBy(() -> own.mint("alice")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ann, ben");
+
+            HttpResponse<String> dev = TestHttp.get(own.issuer() + "/v1/dev/token?user=ann");
+            assertThat(verify(dev.body().trim(), JWKSet.parse(TestHttp.get(own.jwksUri()).body()))
+                    .getStringListClaim("groups")).containsExactly("finance", "Everyone");
+            assertThat(TestHttp.get(own.issuer() + "/v1/dev/token?user=alice").statusCode()).isEqualTo(400);
+            JsonNode doc = TestHttp.json(TestHttp.get(own.issuer() + "/.well-known/openid-configuration"));
+            assertThat(doc.path("scopes_supported").toString()).contains("\"orders.read\"");
+        }
     }
 
     @Test

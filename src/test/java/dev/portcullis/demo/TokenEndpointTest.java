@@ -118,6 +118,32 @@ class TokenEndpointTest {
         assertThat(TestHttp.json(json).path("error").asText()).isEqualTo("invalid_request");
     }
 
+    @Test
+    void passwordGrantServesGivenUsersWithTheirScopes() throws Exception {
+        DevUsers users = DevUsers.of(java.util.List.of(UserSpec.parse("ann:finance:openid orders.read")));
+        try (DevIssuer own = DevIssuer.start(0, java.time.Duration.ofMinutes(5), users)) {
+            HttpResponse<String> all = TestHttp.postForm(own.tokenEndpoint(),
+                    "grant_type=password&username=ann&password=ann");
+            HttpResponse<String> one = TestHttp.postForm(own.tokenEndpoint(),
+                    "grant_type=password&username=ann@example.com&password=ann&scope=orders.read");
+            HttpResponse<String> other = TestHttp.postForm(own.tokenEndpoint(),
+                    "grant_type=password&username=ann&password=ann&scope=profile");
+            HttpResponse<String> demoUser = TestHttp.postForm(own.tokenEndpoint(),
+                    "grant_type=password&username=alice&password=alice");
+
+            assertThat(all.statusCode()).isEqualTo(200);
+            assertThat(TestHttp.json(all).path("scope").asText()).isEqualTo("openid orders.read");
+            assertThat(TestHttp.json(one).path("scope").asText()).isEqualTo("orders.read");
+            JWTClaimsSet claims = DevIssuerTest.verify(TestHttp.json(one).path("access_token").asText(),
+                    JWKSet.parse(TestHttp.get(own.jwksUri()).body()));
+            assertThat(claims.getStringListClaim("groups")).containsExactly("finance");
+            assertThat(other.statusCode()).isEqualTo(400);
+            assertThat(TestHttp.json(other).path("error").asText()).isEqualTo("invalid_scope");
+            assertThat(TestHttp.json(demoUser).path("error").asText()).as("the demo users are replaced")
+                    .isEqualTo("invalid_grant");
+        }
+    }
+
     private static HttpResponse<String> token(String form) {
         return TestHttp.postForm(issuer.tokenEndpoint(), form);
     }

@@ -76,6 +76,23 @@ class AccessMatrixTest {
                 .containsExactly("(groups_any [a, b, c, d, e, f, g, h, i], scopes_any [s, t, u, v, w, x, y, z])");
     }
 
+    @Test
+    void claimMatchersArePrintedAsTheyMatchAndEachAlternativeIsAllowed() {
+        PolicyModel model = Fixtures.model(Fixtures.CONFIG.replace("claims: { department: [eng, ops] }",
+                "claims: { email: { suffix: ['@example.com', '@example.org'] }, email_verified: true }"));
+        AccessMatrix m = AccessMatrix.of(model);
+        AccessMatrix.Row options = m.rows().stream().filter(r -> r.route().equals("orders")
+                && r.method().equals("OPTIONS")).findFirst().orElseThrow();
+
+        assertThat(options.allowed()).containsExactly(
+                "claim:email ends with @example.com + claim:email_verified is true",
+                "claim:email ends with @example.org + claim:email_verified is true");
+        PolicyRoute route = model.route("orders").orElseThrow();
+        for (String grant : options.allowed()) {
+            assertThat(route.policy().authorize(holding(grant), "OPTIONS")).as(grant).isEqualTo(Reason.ALLOWED);
+        }
+    }
+
     private static Identity holding(String grant) {
         Set<String> groups = new HashSet<>();
         Set<String> scopes = new HashSet<>();
@@ -87,6 +104,16 @@ class AccessMatrixTest {
                     case "group" -> groups.add(kv[1]);
                     case "scope" -> scopes.add(kv[1]);
                     default -> {
+                        if (kv[1].contains(" ends with ")) { // any string with that ending
+                            String[] c = kv[1].split(" ends with ", 2);
+                            claims.put(c[0], "someone" + c[1]);
+                            continue;
+                        }
+                        if (kv[1].contains(" is ")) { // a JSON boolean
+                            String[] c = kv[1].split(" is ", 2);
+                            claims.put(c[0], Boolean.valueOf(c[1]));
+                            continue;
+                        }
                         String[] c = kv[1].split("=", 2);
                         @SuppressWarnings("unchecked")
                         List<Object> values = (List<Object>) claims.computeIfAbsent(c[0], k -> new ArrayList<>());

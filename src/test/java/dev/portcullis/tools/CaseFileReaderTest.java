@@ -19,7 +19,7 @@ class CaseFileReaderTest {
                 cases:
                   - name: readers read
                     who: { sub: alice, issuer: okta, groups: [readers], scopes: orders.read,
-                           claims: { department: [eng, ops], level: 3 } }
+                           claims: { department: [eng, ops], level: 3, email_verified: true } }
                     request: { method: GET, url: http://api.example.com/orders/1 }
                     expect: allow
                   - name: nobody
@@ -33,7 +33,8 @@ class CaseFileReaderTest {
         assertThat(first.location()).isEqualTo("cases.yaml:2");
         assertThat(first.who().groups()).containsExactly("readers");
         assertThat(first.who().scopes()).containsExactly("orders.read");
-        assertThat(first.who().claims()).containsEntry("department", List.of("eng", "ops")).containsEntry("level", "3");
+        assertThat(first.who().claims()).containsEntry("department", List.of("eng", "ops")).containsEntry("level", "3")
+                .as("a boolean stays a JSON boolean").containsEntry("email_verified", true);
         assertThat(first.expect()).isEqualTo(new Expectation("allow", 200, null));
         assertThat(cases.get(1).who()).isNull();
         assertThat(cases.get(1).method()).isEqualTo("GET");

@@ -76,6 +76,27 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void claimMatchersAreShownAsWrittenAndTheUnmetOneIsNamed() {
+        PolicyModel model = Fixtures.model(Fixtures.CONFIG.replace("claims: { department: [eng, ops] }",
+                "claims: { email: { suffix: '@example.com' }, email_verified: true, dept: { one_of: [eng] } }"));
+        PolicyEvaluator evaluator = new PolicyEvaluator(model);
+
+        Explanation unverified = evaluator.explain("OPTIONS", ORDERS, Callers.stated(model, "okta", "ann", List.of(),
+                List.of(), "ann@example.com", Map.of("email_verified", "true", "dept", "eng"), "stated"));
+        Explanation verified = evaluator.explain("OPTIONS", ORDERS, Callers.stated(model, "okta", "ann", List.of(),
+                List.of(), "ann@example.com", Map.of("email_verified", true, "dept", "eng"), "stated"));
+
+        RuleTrace allow3 = unverified.rules().get(5);
+        assertThat(allow3.name()).isEqualTo("allow[3]");
+        assertThat(allow3.text()).isEqualTo("methods [OPTIONS], claims.email suffix [@example.com], "
+                + "claims.email_verified true, claims.dept [eng]");
+        assertThat(allow3.unmet()).as("the string \"true\" is not the boolean").isEqualTo("claims.email_verified");
+        assertThat(unverified.reason()).isEqualTo(Reason.GROUP_DENIED);
+        assertThat(verified.reason()).isEqualTo(Reason.ALLOWED);
+        assertThat(verified.decisiveRule().name()).isEqualTo("allow[3]");
+    }
+
+    @Test
     void aMatchingAllowAfterAMatchingDenyIsShownButDoesNotDecide() {
         Explanation e = EVALUATOR.explain("GET", ORDERS, groups("readers", "suspended"));
 

@@ -3,6 +3,7 @@ package dev.portcullis.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.authz.AccessPolicy;
+import dev.portcullis.config.ClaimConfig;
 import dev.portcullis.vocab.Identity;
 import dev.portcullis.authz.Rule;
 import java.util.ArrayList;
@@ -26,9 +27,15 @@ class RuleFirstUnmetTest {
     void agreesWithMatches(org.junit.jupiter.api.RepetitionInfo info) {
         Random random = new Random(info.getCurrentRepetition());
         for (int i = 0; i < 500; i++) {
-            Map<String, List<String>> claims = new HashMap<>();
+            Map<String, ClaimConfig> claims = new HashMap<>();
             if (random.nextBoolean()) {
-                claims.put("dept", pick(random));
+                claims.put("dept", new ClaimConfig.OneOf(pick(random)));
+            }
+            if (random.nextInt(3) == 0) {
+                claims.put("email", new ClaimConfig.Suffix(pick(random)));
+            }
+            if (random.nextInt(3) == 0) {
+                claims.put("verified", new ClaimConfig.Bool(random.nextBoolean()));
             }
             dev.portcullis.config.RuleConfig config = new dev.portcullis.config.RuleConfig(
                     random.nextBoolean() ? null : List.of(METHODS.get(random.nextInt(3))), maybe(random), maybe(random),
@@ -41,6 +48,12 @@ class RuleFirstUnmetTest {
             Map<String, Object> idClaims = new HashMap<>();
             if (random.nextBoolean()) {
                 idClaims.put("dept", random.nextBoolean() ? VALUES.get(random.nextInt(3)) : pick(random));
+            }
+            if (random.nextBoolean()) {
+                idClaims.put("email", "x@" + VALUES.get(random.nextInt(3)));
+            }
+            if (random.nextBoolean()) {
+                idClaims.put("verified", random.nextBoolean() ? random.nextBoolean() : "true");
             }
             Identity who = new Identity("okta", "s", held(random), held(random), null,
                     null, null, 0, idClaims);
