@@ -381,7 +381,8 @@ class DecideTableTest {
         covered.addAll(Set.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE)); // forwards: see below
         Set<Reason> handlerOnly = EnumSet.of(Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,
                 Reason.RESPONSE_WRITE_TIMEOUT, Reason.UPSTREAM_UNAVAILABLE, Reason.UPSTREAM_TIMEOUT,
-                Reason.UPSTREAM_ERROR, Reason.UPSTREAM_BUSY, Reason.INTERNAL_ERROR, Reason.CLIENT_CLOSED);
+                Reason.UPSTREAM_ERROR, Reason.UPSTREAM_BUSY, Reason.INTERNAL_ERROR, Reason.CLIENT_CLOSED,
+                Reason.SHUTDOWN);
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.copyOf(handlerOnly)));
     }
 
