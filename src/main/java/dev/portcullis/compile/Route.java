@@ -2,6 +2,8 @@ package dev.portcullis.compile;
 
 import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.config.PathPattern;
+import dev.portcullis.decide.Decider;
+import dev.portcullis.decide.RouteView;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.route.RouteSlots;
@@ -17,6 +19,29 @@ import java.util.Set;
  * below delegate to the three.
  */
 public final class Route {
+    /** The decision core over the proxy's compiled routes: the one the proxy, its tests and benchmarks use. */
+    public static final Decider<Route> DECIDER = new Decider<>(new RouteView<>() {
+        @Override
+        public AccessPolicy policy(Route route) {
+            return route.policy();
+        }
+
+        @Override
+        public Set<String> acceptedIssuers(Route route) {
+            return route.acceptedIssuers();
+        }
+
+        @Override
+        public boolean auditOnly(Route route) {
+            return route.auditOnly();
+        }
+
+        @Override
+        public boolean methodOverrideAllowed(Route route) {
+            return route.methodOverrideAllowed();
+        }
+    });
+
     private final RoutePolicy policy;
     private final RouteTarget target;
     private final RouteSlots.InFlight inFlight;

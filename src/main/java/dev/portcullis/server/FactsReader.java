@@ -1,12 +1,10 @@
 package dev.portcullis.server;
 
-import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
 import dev.portcullis.decide.RequestFacts.DecoderFailure;
 import dev.portcullis.decide.RequestFacts.Expect;
 import dev.portcullis.decide.RequestFacts.Version;
-import dev.portcullis.decide.RouteView;
 import dev.portcullis.compile.Route;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -16,32 +14,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.Set;
 
 /** Reads the {@link RequestFacts} of a decoded request head: the one place Netty meets the decision core. */
 final class FactsReader {
     /** The decision core over the proxy's compiled routes. */
-    static final Decider<Route> DECIDER = new Decider<>(new RouteView<>() {
-        @Override
-        public AccessPolicy policy(Route route) {
-            return route.policy();
-        }
-
-        @Override
-        public Set<String> acceptedIssuers(Route route) {
-            return route.acceptedIssuers();
-        }
-
-        @Override
-        public boolean auditOnly(Route route) {
-            return route.auditOnly();
-        }
-
-        @Override
-        public boolean methodOverrideAllowed(Route route) {
-            return route.methodOverrideAllowed();
-        }
-    });
+    static final Decider<Route> DECIDER = Route.DECIDER;
 
     private FactsReader() {
     }

@@ -17,7 +17,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authn.KeyFetcher;
-import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.compile.PolicyCompiler;
@@ -110,27 +109,7 @@ class DecideTableTest {
     private static RSAKey foreign;
     private static ScheduledExecutorService scheduler;
     private static Snapshot snapshot;
-    private static final Decider<Route> CORE = new Decider<>(new RouteView<>() {
-        @Override
-        public AccessPolicy policy(Route route) {
-            return route.policy();
-        }
-
-        @Override
-        public Set<String> acceptedIssuers(Route route) {
-            return route.acceptedIssuers();
-        }
-
-        @Override
-        public boolean auditOnly(Route route) {
-            return route.auditOnly();
-        }
-
-        @Override
-        public boolean methodOverrideAllowed(Route route) {
-            return route.methodOverrideAllowed();
-        }
-    });
+    private static final Decider<Route> CORE = Route.DECIDER;
 
     /** Blocks one client address (429) and one subject (403), as intrusion detection would. */
     private static final BlockList BLOCKS = (client, issuerId, subject, nowMillis) -> {

@@ -1,13 +1,11 @@
 package dev.portcullis.bench;
 
 import com.nimbusds.jose.jwk.RSAKey;
-import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
-import dev.portcullis.decide.RouteView;
 import dev.portcullis.decide.Verdict;
 import dev.portcullis.detect.Detection;
 import dev.portcullis.config.DetectionConfig;
@@ -15,7 +13,6 @@ import dev.portcullis.detect.IntrusionListener;
 import dev.portcullis.compile.Route;
 import dev.portcullis.route.RouteTable;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,27 +50,7 @@ public class DecideBenchmark {
     private static final String HOST = "api.example.com";
 
     /** The proxy's view of its compiled routes (as {@code server.FactsReader} has it). */
-    private static final Decider<Route> CORE = new Decider<>(new RouteView<>() {
-        @Override
-        public AccessPolicy policy(Route route) {
-            return route.policy();
-        }
-
-        @Override
-        public Set<String> acceptedIssuers(Route route) {
-            return route.acceptedIssuers();
-        }
-
-        @Override
-        public boolean auditOnly(Route route) {
-            return route.auditOnly();
-        }
-
-        @Override
-        public boolean methodOverrideAllowed(Route route) {
-            return route.methodOverrideAllowed();
-        }
-    });
+    private static final Decider<Route> CORE = Route.DECIDER;
 
     @Param({"10", "1000"})
     public int routes;
