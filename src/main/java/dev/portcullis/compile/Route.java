@@ -3,7 +3,6 @@ package dev.portcullis.compile;
 import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.config.PathPattern;
 import dev.portcullis.decide.Decider;
-import dev.portcullis.decide.RouteView;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.route.RouteSlots;
@@ -20,27 +19,7 @@ import java.util.Set;
  */
 public final class Route {
     /** The decision core over the proxy's compiled routes: the one the proxy, its tests and benchmarks use. */
-    public static final Decider<Route> DECIDER = new Decider<>(new RouteView<>() {
-        @Override
-        public AccessPolicy policy(Route route) {
-            return route.policy();
-        }
-
-        @Override
-        public Set<String> acceptedIssuers(Route route) {
-            return route.acceptedIssuers();
-        }
-
-        @Override
-        public boolean auditOnly(Route route) {
-            return route.auditOnly();
-        }
-
-        @Override
-        public boolean methodOverrideAllowed(Route route) {
-            return route.methodOverrideAllowed();
-        }
-    });
+    public static final Decider<Route> DECIDER = new Decider<>(Route::routePolicy);
 
     private final RoutePolicy policy;
     private final RouteTarget target;

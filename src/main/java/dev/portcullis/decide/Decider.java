@@ -91,7 +91,7 @@ public final class Decider<R> {
         if (facts.expect() == Expect.OTHER) {
             return refuse(Step.EXPECT, Reason.EXPECTATION_FAILED, route, target);
         }
-        if (view.policy(route).isPublic()) {
+        if (view.of(route).access().isPublic()) {
             return new Forward<>(Reason.PUBLIC_ROUTE, route, target, null, null);
         }
         BearerToken.Extracted token = extractToken(facts, limits);
@@ -175,7 +175,7 @@ public final class Decider<R> {
      * judged here as a POST: refused, on audit-mode and public routes too, unless allowed.
      */
     private boolean methodOverride(R route, RequestTarget target) {
-        return !view.methodOverrideAllowed(route) && MethodOverride.inQuery(target.query());
+        return !view.of(route).methodOverrideAllowed() && MethodOverride.inQuery(target.query());
     }
 
     private static BearerToken.Extracted extractToken(RequestFacts facts, ServerConfig limits) {
@@ -184,7 +184,7 @@ public final class Decider<R> {
 
     private Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
             TokenAuthenticator authenticator, BlockList blocks, boolean mayWait) {
-        AuthResult result = authenticator.authenticate(token, view.acceptedIssuers(route), mayWait);
+        AuthResult result = authenticator.authenticate(token, view.of(route).acceptedIssuers(), mayWait);
         if (result instanceof AuthResult.Authenticated a) {
             Blocked subject = blockedSubject(facts, a.identity(), blocks);
             if (subject != null) {
@@ -205,7 +205,7 @@ public final class Decider<R> {
     }
 
     private Verdict<R> authorize(RequestFacts facts, R route, RequestTarget target, Identity who) {
-        AccessPolicy policy = view.policy(route);
+        AccessPolicy policy = view.of(route).access();
         Reason decision = policy.authorize(who, facts.method());
         Reason would = null;
         if (policy.hasAuditRules()) {
@@ -225,7 +225,7 @@ public final class Decider<R> {
      */
     private Verdict<R> auditMode(Step step, Reason reason, R route, RequestTarget target, Identity who,
             Reason would) {
-        if (view.auditOnly(route) && (reason.status() == 401 || reason.status() == 403)) {
+        if (view.of(route).auditOnly() && (reason.status() == 401 || reason.status() == 403)) {
             return new Forward<>(Reason.AUDIT_MODE, route, target, reason.status() == 401 ? null : who, reason);
         }
         return new Refuse<>(reason, false, null, step, route, target, who, would);

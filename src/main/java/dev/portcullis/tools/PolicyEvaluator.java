@@ -33,7 +33,7 @@ public final class PolicyEvaluator {
 
     public PolicyEvaluator(PolicyModel model) {
         this.model = Objects.requireNonNull(model, "model");
-        this.decider = PolicyRouteView.decider(model);
+        this.decider = new Decider<>(PolicyRoute::compiled);
     }
 
     /**

@@ -5,7 +5,7 @@ import dev.portcullis.authz.AccessPolicy;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
-import dev.portcullis.decide.RouteView;
+import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.decide.Verdict;
 import dev.portcullis.vocab.BlockList;
 import dev.portcullis.route.PathNormalizer;
@@ -15,7 +15,6 @@ import dev.portcullis.route.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,34 +39,16 @@ final class RoutingInvariants {
     static final String BATCH = "batch";
     private static final String BATCH_PATH = "/v1/orders:batchDelete";
 
-    private record R(String id, PathPattern pattern, AccessPolicy policy) {
+    /** A test route: just its policy half, as the core reads it. */
+    private record R(String id, PathPattern pattern, RoutePolicy compiled) {
         R(String id, PathPattern pattern) {
-            this(id, pattern, id.equals(PUBLIC) ? AccessPolicy.publicRoute() : AccessPolicy.compile(List.of(), List.of()));
+            this(id, pattern, new RoutePolicy(id, null, pattern, id.equals(PUBLIC) ? AccessPolicy.publicRoute()
+                    : AccessPolicy.compile(List.of(), List.of()), null, false, 0, 0, false));
         }
     }
 
     /** The core over this table: public and protected routes, default method-override handling. */
-    private static final Decider<R> CORE = new Decider<>(new RouteView<>() {
-        @Override
-        public AccessPolicy policy(R route) {
-            return route.policy();
-        }
-
-        @Override
-        public Set<String> acceptedIssuers(R route) {
-            return null;
-        }
-
-        @Override
-        public boolean auditOnly(R route) {
-            return false;
-        }
-
-        @Override
-        public boolean methodOverrideAllowed(R route) {
-            return false;
-        }
-    });
+    private static final Decider<R> CORE = new Decider<>(R::compiled);
 
     /** The requests carry no token: no verdict here gets as far as authenticating one. */
     private static final TokenAuthenticator NO_TOKENS = (token, accepted, mayWait) -> {
