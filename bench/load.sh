@@ -16,7 +16,7 @@
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
 #        CASES="direct nginx public allow allow_distinct deny401 deny403 allow_noaudit"
-#        PROXY_JAVA_OPTS (default: the README's recommended heap settings)  AUDIT_LEVEL=INFO
+#        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
 #        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them

@@ -8,7 +8,7 @@
 # … ms since the process was launched", free of the polling's cost). Loopback only; every wait is
 # bounded. Polling every 50 ms costs little CPU but rounds the outside figures up by up to 50 ms.
 #
-# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: the README's recommended settings)
+# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"

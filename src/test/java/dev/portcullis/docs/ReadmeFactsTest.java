@@ -1,0 +1,55 @@
+package dev.portcullis.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.config.ConfigReader;
+import dev.portcullis.config.ProxyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Facts the README states about other files, held to them: the heap the launcher gives the JVM,
+ * and the loopback addresses the listeners bind to when the config names none.
+ */
+class ReadmeFactsTest {
+    private static final Pattern LAUNCHER_OPTS = Pattern.compile("\\$\\{PORTCULLIS_JAVA_OPTS:-([^}]+)}");
+
+    @Test
+    void theReadmeGivesTheLaunchersHeap() throws Exception {
+        Matcher m = LAUNCHER_OPTS.matcher(Files.readString(Path.of("portcullis")));
+        assertThat(m.find()).as("the launcher's default PORTCULLIS_JAVA_OPTS").isTrue();
+        String opts = m.group(1).trim();
+        assertThat(opts).contains("-Xmx").contains("-Xms");
+        String readme = Files.readString(Path.of("README.md"));
+        String heap = readme.substring(readme.indexOf("**Heap.**"));
+        assertThat(heap.substring(0, heap.indexOf("\n\n"))).as("the README's Heap paragraph")
+                .contains("`" + opts + "`");
+        for (String line : readme.split("\n")) {
+            if (line.contains("-jar target/portcullis.jar")) {
+                assertThat(line).as("a java command line of the README").contains(opts);
+            }
+        }
+    }
+
+    @Test
+    void theListenersDefaultToTheLoopbackAddressesTheReadmeNames() throws Exception {
+        ProxyConfig config = new ConfigReader().read("minimal.yaml", """
+                issuers:
+                  - { id: dev, issuer: http://127.0.0.1:9000/oauth2/default, audiences: [api://default] }
+                routes:
+                  - { id: docs, match: { path: /public/** }, upstream: http://127.0.0.1:9002, public: true }
+                """);
+        String proxy = config.listen().host() + ":" + config.listen().port();
+        String admin = config.admin().listen().host() + ":" + config.admin().listen().port();
+        assertThat(proxy).isEqualTo("127.0.0.1:8080");
+        assertThat(admin).isEqualTo("127.0.0.1:9090");
+        String readme = Files.readString(Path.of("README.md"));
+        String running = readme.substring(readme.indexOf("**Listening addresses.**"));
+        assertThat(running.substring(0, running.indexOf("\n\n"))).as("the README's Listening addresses paragraph")
+                .contains("the proxy to `" + proxy + "`", "(`listen`)", "the admin listener to `" + admin + "`",
+                        "(`admin.listen`)");
+    }
+}
