@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigException;
+import dev.portcullis.decide.CorsFacts;
 import dev.portcullis.tools.Caller;
 import dev.portcullis.tools.Callers;
 import dev.portcullis.tools.Explanation;
@@ -66,6 +67,15 @@ final class ExplainCommand implements Callable<Integer> {
             description = "id of the issuer the caller's token would come from "
             + "(default: the config's only issuer)")
     String issuer;
+    @Option(names = "--origin", paramLabel = "ORIGIN",
+            description = "the Origin of the calling page (https://app.example.com): shows the route's CORS answer")
+    String origin;
+    @Option(names = "--preflight", paramLabel = "METHOD",
+            description = "a CORS preflight (OPTIONS) from --origin asking for METHOD (Access-Control-Request-Method)")
+    String preflight;
+    @Option(names = "--preflight-headers", paramLabel = "NAME", split = ",",
+            description = "the headers that preflight asks for (Access-Control-Request-Headers), comma-separated")
+    List<String> preflightHeaders = new ArrayList<>();
     @Option(names = "--json", description = "one JSON object instead of the readable trace")
     boolean json;
 
@@ -81,6 +91,10 @@ final class ExplainCommand implements Callable<Integer> {
             err.printf("%s: %d error%s%n", config, e.errors().size(), e.errors().size() == 1 ? "" : "s");
             return 2;
         }
+        if (preflight != null && origin == null) {
+            err.println("explain: --preflight needs --origin, the page's origin (a preflight always has one)");
+            return 2;
+        }
         Caller caller;
         try {
             caller = caller(model);
@@ -90,7 +104,9 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Explanation e;
         try {
-            e = new PolicyEvaluator(model).explain(method, url, caller);
+            e = new PolicyEvaluator(model).explain(preflight != null ? "OPTIONS" : method, url, caller,
+                    new CorsFacts(origin, preflight, preflightHeaders.isEmpty() ? null
+                            : String.join(",", preflightHeaders), false, false));
         } catch (IllegalStateException ex) {
             // The trace disagreed with AccessPolicy: a bug, and no answer is better than a wrong one.
             err.println("explain: internal error: " + ex.getMessage());

@@ -89,6 +89,7 @@ public final class ConfigReader {
                 Map.entry("/issuers/*", IssuerReader.ISSUER_KEYS), Map.entry("/routes/*", RouteReader.ROUTE_KEYS),
                 Map.entry("/routes/*/match", RouteReader.MATCH_KEYS),
                 Map.entry("/routes/*/upstream_tls", TlsReader.UPSTREAM_TLS_KEYS),
+                Map.entry("/routes/*/cors", CorsReader.CORS_KEYS),
                 Map.entry("/routes/*/allow/*", RouteReader.RULE_KEYS),
                 Map.entry("/routes/*/deny/*", RouteReader.RULE_KEYS), Map.entry(INCLUDED_FILE, INCLUDED_FILE_KEYS),
                 Map.entry("/audit", ObservabilityReader.AUDIT_KEYS),

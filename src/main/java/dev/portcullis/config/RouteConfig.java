@@ -29,6 +29,8 @@ import java.util.List;
  *                              its trailing-slash form (the default, {@code ignore}, matches {@code /a/} as {@code /a})
  * @param caseInsensitive       {@code path_case: insensitive} (true) or {@code sensitive} (false); null when the
  *                              route does not say, and {@code routing.path_case} decides
+ * @param cors                  {@code cors}: the CORS policy the proxy answers preflights with, {@code passthrough},
+ *                              or null for none (a preflight is then gated like any request)
  */
 public record RouteConfig(
         String id,
@@ -50,7 +52,8 @@ public record RouteConfig(
         boolean audit,
         Boolean methodOverride,
         boolean strictTrailingSlash,
-        Boolean caseInsensitive) {
+        Boolean caseInsensitive,
+        CorsConfig cors) {
 
     public RouteConfig {
         upstreams = List.copyOf(upstreams);

@@ -15,6 +15,7 @@ import dev.portcullis.decide.Verdict.Step;
 import dev.portcullis.vocab.BlockList;
 import dev.portcullis.vocab.Blocked;
 import dev.portcullis.vocab.HostName;
+import dev.portcullis.route.CorsPolicy;
 import dev.portcullis.route.MethodOverride;
 import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.RequestTarget;
@@ -36,6 +37,9 @@ import java.util.Objects;
  *   <li><b>route</b>: {@link RouteTable#match} on host and normalized path (404, keeping the connection);</li>
  *   <li><b>methodOverride</b> and <b>expect</b>: a {@code _method} query parameter (unless
  *       allowed) and an {@code Expect} other than {@code 100-continue} (417), public routes too;</li>
+ *   <li><b>preflight</b>: on a route with {@code cors}, a CORS preflight (see {@link #preflight}) is
+ *       answered without a token (204 {@code cors_preflight} or 403 {@code cors_rejected}), or, with
+ *       {@code cors: passthrough}, forwarded as {@code cors_passthrough}; anything else goes on;</li>
  *   <li>a public route forwards here, as {@code public_route};</li>
  *   <li><b>extractToken</b>, <b>authenticate</b> (which may answer {@link Verdict.AwaitKeys}),
  *       <b>blockedSubject</b>, <b>authorize</b> (with the would-be reason of {@code mode: audit} entries);</li>
@@ -90,6 +94,10 @@ public final class Decider<R> {
         }
         if (facts.expect() == Expect.OTHER) {
             return refuse(Step.EXPECT, Reason.EXPECTATION_FAILED, route, target);
+        }
+        Verdict<R> preflight = preflight(facts, route, target);
+        if (preflight != null) {
+            return preflight;
         }
         if (view.of(route).access().isPublic()) {
             return new Forward<>(Reason.PUBLIC_ROUTE, route, target, null, null);
@@ -176,6 +184,29 @@ public final class Decider<R> {
      */
     private boolean methodOverride(R route, RequestTarget target) {
         return !view.of(route).methodOverrideAllowed() && MethodOverride.inQuery(target.query());
+    }
+
+    /**
+     * A preflight carries no credentials (browsers never send them on one), so a route that CORS
+     * pages call must answer it without a token. Only a real preflight: {@code OPTIONS} with one
+     * {@code Origin} and one {@code Access-Control-Request-Method}, no body, no method-override
+     * header and no {@code _method} parameter (which a framework would serve as another method).
+     * Any other request, an {@code OPTIONS} among them, goes on to the token and the rules: a
+     * preflight's headers never unlock anything.
+     */
+    private Verdict<R> preflight(RequestFacts facts, R route, RequestTarget target) {
+        CorsPolicy cors = view.of(route).cors();
+        if (!(cors.answers() || cors.passthrough()) || !facts.method().equals("OPTIONS") || !facts.cors().preflight()
+                || MethodOverride.inQuery(target.query())) {
+            return null;
+        }
+        if (cors.passthrough()) {
+            return new Forward<>(Reason.CORS_PASSTHROUGH, route, target, null, null);
+        }
+        CorsFacts c = facts.cors();
+        Reason answer = cors.allowsPreflight(c.origin(), c.requestMethod(), c.requestHeaders())
+                ? Reason.CORS_PREFLIGHT : Reason.CORS_REJECTED;
+        return new Refuse<>(answer, false, null, Step.PREFLIGHT, route, target, null, null);
     }
 
     private static BearerToken.Extracted extractToken(RequestFacts facts, ServerConfig limits) {

@@ -22,10 +22,11 @@ import java.util.Objects;
  * @param authorization       every {@code Authorization} header value
  * @param clientKey           the key intrusion detection counts the client under, or null
  * @param arrivalMillis       epoch millis at which the head arrived
+ * @param cors                {@code Origin} and what a preflight asks for ({@link CorsFacts#NONE} without {@code Origin})
  */
 public record RequestFacts(String method, Version version, DecoderFailure failure, String rawTarget,
         List<String> hosts, Expect expect, int headerCount, boolean plainTransferCoding, List<String> authorization,
-        String clientKey, long arrivalMillis) {
+        String clientKey, long arrivalMillis, CorsFacts cors) {
 
     /** The versions the gate tells apart: 1.1 requires a Host, anything else than 1.0 or 1.1 is refused. */
     public enum Version { HTTP_1_0, HTTP_1_1, OTHER }
@@ -44,6 +45,21 @@ public record RequestFacts(String method, Version version, DecoderFailure failur
         Objects.requireNonNull(hosts, "hosts");
         Objects.requireNonNull(expect, "expect");
         Objects.requireNonNull(authorization, "authorization");
+        Objects.requireNonNull(cors, "cors");
+    }
+
+    /** A request without {@code Origin}. */
+    public RequestFacts(String method, Version version, DecoderFailure failure, String rawTarget, List<String> hosts,
+            Expect expect, int headerCount, boolean plainTransferCoding, List<String> authorization, String clientKey,
+            long arrivalMillis) {
+        this(method, version, failure, rawTarget, hosts, expect, headerCount, plainTransferCoding, authorization,
+                clientKey, arrivalMillis, CorsFacts.NONE);
+    }
+
+    /** The same request with these CORS facts (a tool's stated {@code Origin} or preflight). */
+    public RequestFacts withCors(CorsFacts c) {
+        return new RequestFacts(method, version, failure, rawTarget, hosts, expect, headerCount, plainTransferCoding,
+                authorization, clientKey, arrivalMillis, c);
     }
 
     /**

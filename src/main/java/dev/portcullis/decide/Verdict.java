@@ -18,7 +18,7 @@ public sealed interface Verdict<R> {
 
     /** The step a verdict was reached at, in the order {@link Decider#decide} runs them. */
     enum Step {
-        BLOCKED_CLIENT, CHECK_HEAD, NORMALIZE, ROUTE, METHOD_OVERRIDE, EXPECT, EXTRACT_TOKEN,
+        BLOCKED_CLIENT, CHECK_HEAD, NORMALIZE, ROUTE, METHOD_OVERRIDE, EXPECT, PREFLIGHT, EXTRACT_TOKEN,
         AUTHENTICATE, BLOCKED_SUBJECT, AUTHORIZE;
 
         /** Whether the head passed its checks: a Host was read and a trace may be continued. */
@@ -36,7 +36,7 @@ public sealed interface Verdict<R> {
     /**
      * Send it upstream.
      *
-     * @param reason      {@code allowed}, {@code public_route} or {@code audit_mode}
+     * @param reason      {@code allowed}, {@code public_route}, {@code audit_mode} or {@code cors_passthrough}
      * @param identity    the verified caller, or null (public route; audit mode over a 401)
      * @param wouldReason what enforcing {@code mode: audit} rules or routes would have answered, or null
      */
@@ -50,7 +50,8 @@ public sealed interface Verdict<R> {
     }
 
     /**
-     * Answer it ourselves.
+     * Answer it ourselves: a refusal, or a CORS preflight the proxy answers for its route (204
+     * {@code cors_preflight}, or 403 {@code cors_rejected}, at {@link Step#PREFLIGHT}).
      *
      * @param reason      the refusal
      * @param close       whether the connection closes after the answer (a blocked source: always)

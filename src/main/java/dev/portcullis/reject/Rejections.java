@@ -63,12 +63,16 @@ public final class Rejections {
      * @param requestId sent as {@code X-Request-Id} so a refusal can be found in the audit log
      */
     public static FullHttpResponse response(Reason reason, boolean keepAlive, String requestId) {
-        ByteBuf body = BODIES[reason.ordinal()].duplicate();
+        // A 204 (an answered CORS preflight) has no body, and no Content-Length either (RFC 9110 §8.6).
+        boolean empty = reason.status() == 204;
+        ByteBuf body = empty ? Unpooled.EMPTY_BUFFER : BODIES[reason.ordinal()].duplicate();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reason.status()), body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (!empty) {
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         if (requestId != null) {
             res.headers().set("X-Request-Id", requestId);
         }

@@ -25,16 +25,25 @@ import java.util.TreeSet;
  * @param maxBodySize           largest request body accepted; 0 means no limit
  * @param maxConcurrentRequests requests in flight at once (503 beyond); 0 means no limit
  * @param methodOverrideAllowed {@code method_override: allow}: a {@code _method} query parameter is forwarded
+ * @param cors                  the compiled {@code cors}: preflights answered here, passed through, or gated
  */
 public record RoutePolicy(String id, String host, PathPattern pattern, AccessPolicy access,
         Set<String> acceptedIssuers, boolean auditOnly, long maxBodySize, int maxConcurrentRequests,
-        boolean methodOverrideAllowed) {
+        boolean methodOverrideAllowed, CorsPolicy cors) {
 
     public RoutePolicy {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(cors, "cors");
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(access, "access");
         acceptedIssuers = acceptedIssuers == null ? null : Set.copyOf(acceptedIssuers);
+    }
+
+    /** A route without {@code cors}. */
+    public RoutePolicy(String id, String host, PathPattern pattern, AccessPolicy access, Set<String> acceptedIssuers,
+            boolean auditOnly, long maxBodySize, int maxConcurrentRequests, boolean methodOverrideAllowed) {
+        this(id, host, pattern, access, acceptedIssuers, auditOnly, maxBodySize, maxConcurrentRequests,
+                methodOverrideAllowed, CorsPolicy.NONE);
     }
 
     /** Compiles one route of a validated config, with the server-wide defaults it falls back on. */
@@ -43,7 +52,7 @@ public record RoutePolicy(String id, String host, PathPattern pattern, AccessPol
                 r.pattern(config.routing()), AccessPolicy.forRoute(r),
                 r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), r.audit(),
                 r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                r.maxConcurrentRequests(), r.allowsMethodOverride(config.server()));
+                r.maxConcurrentRequests(), r.allowsMethodOverride(config.server()), CorsPolicy.compile(r.cors()));
     }
 
     /** Names of the claims some rule of these routes asks about: the claims an identity keeps, sorted. */

@@ -66,6 +66,7 @@ final class Admission {
     private void act(RequestFacts facts, Verdict<Route> v) {
         x.route = v.route();
         x.target = v.target();
+        x.corsOrigin = x.cors().allowOrigin(facts.cors().origin());
         if (v instanceof Verdict.Forward<Route> f) {
             x.identity = f.identity();
             x.wouldReason = f.wouldReason();

@@ -5,6 +5,7 @@ import dev.portcullis.vocab.Reason;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.compile.Route;
+import dev.portcullis.route.CorsPolicy;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -37,6 +38,8 @@ final class Exchange {
     int methodClass;
     boolean overheadRecorded;
     dev.portcullis.forward.TraceContext trace;
+    /** The {@code Access-Control-Allow-Origin} the route's {@code cors} gives this request's Origin, or null. */
+    String corsOrigin;
     ScheduledFuture<?> timer;
 
     void reset(HttpRequest r, String id, Snapshot s) {
@@ -61,7 +64,13 @@ final class Exchange {
         methodClass = dev.portcullis.observe.Metrics.methodClass(method);
         overheadRecorded = false;
         trace = null;
+        corsOrigin = null;
         cancelTimer();
+    }
+
+    /** The {@code cors} of the exchange's route, once one was routed to; else {@link CorsPolicy#NONE}. */
+    CorsPolicy cors() {
+        return snapshot == null || route == null ? CorsPolicy.NONE : route.routePolicy().cors();
     }
 
     void cancelTimer() {

@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.decide.CorsFacts;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
 import dev.portcullis.decide.RequestFacts.DecoderFailure;
@@ -14,6 +15,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Reads the {@link RequestFacts} of a decoded request head: the one place Netty meets the decision core. */
 final class FactsReader {
@@ -27,7 +31,36 @@ final class FactsReader {
         HttpHeaders h = r.headers();
         return new RequestFacts(method, version(r.protocolVersion()), failure(r), r.uri(), h.getAll(HttpHeaderNames.HOST),
                 expect(r), h.size(), RequestChecks.plainTransferCoding(h), h.getAll(HttpHeaderNames.AUTHORIZATION),
-                clientKey, arrivalMillis);
+                clientKey, arrivalMillis, cors(r, method));
+    }
+
+    /**
+     * Method and URL override headers, as frameworks read them (any case, {@code _} or {@code .} for
+     * {@code -}): an {@code OPTIONS} that carries one may be served as another method, so it is no preflight.
+     */
+    private static final Set<String> OVERRIDE_HEADERS = Set.of("x-http-method-override", "x-http-method",
+            "x-method-override", "x-original-method", "x-original-url", "x-rewrite-url");
+
+    /** {@code Origin}, and on an {@code OPTIONS} what a preflight asks for: read only when an Origin came. */
+    static CorsFacts cors(HttpRequest r, String method) {
+        HttpHeaders h = r.headers();
+        if (!h.contains(HttpHeaderNames.ORIGIN)) {
+            return CorsFacts.NONE;
+        }
+        List<String> origins = h.getAll(HttpHeaderNames.ORIGIN);
+        String origin = origins.size() == 1 ? origins.get(0) : null; // two Origins: none is believed
+        if (!method.equals("OPTIONS")) {
+            return CorsFacts.from(origin);
+        }
+        List<String> asked = h.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
+        List<String> askedHeaders = h.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS);
+        boolean override = false;
+        for (String name : h.names()) {
+            override |= OVERRIDE_HEADERS.contains(name.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-'));
+        }
+        boolean body = h.contains(HttpHeaderNames.TRANSFER_ENCODING) || Admission.declaredLength(r) != 0;
+        return new CorsFacts(origin, asked.size() == 1 ? asked.get(0) : null,
+                askedHeaders.isEmpty() ? null : String.join(",", askedHeaders), override, body);
     }
 
     private static Version version(HttpVersion v) {

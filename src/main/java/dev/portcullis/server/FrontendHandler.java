@@ -166,6 +166,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             reads.state = State.DISCARDING;
         }
         FullHttpResponse res = Rejections.response(o.reason(), keepAlive, x.requestId);
+        dev.portcullis.forward.CorsHeaders.onAnswer(res.headers(), o.reason(), x.cors(), x.corsOrigin);
         if (o.blocked() != null) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, o.blocked().retryAfterSeconds(System.currentTimeMillis()));
         }

@@ -5,6 +5,7 @@ import dev.portcullis.vocab.Identity;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.authz.Rule;
 import dev.portcullis.config.RuleConfig;
+import dev.portcullis.decide.CorsFacts;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
 import dev.portcullis.decide.Verdict;
@@ -43,6 +44,14 @@ public final class PolicyEvaluator {
      * @param caller who is asking
      */
     public Explanation explain(String method, String url, Caller caller) {
+        return explain(method, url, caller, CorsFacts.NONE);
+    }
+
+    /**
+     * The same, for a request from a page of {@code cors.origin()}: a preflight when it says what it
+     * asks for ({@link CorsFacts#preflight()}), answered as the proxy would answer it.
+     */
+    public Explanation explain(String method, String url, Caller caller, CorsFacts cors) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(caller, "caller");
@@ -53,7 +62,8 @@ public final class PolicyEvaluator {
         String[] absolute = PathNormalizer.splitAbsoluteForm(url);
         String hostHeader = absolute == null ? null : absolute[0];
         StatedCaller stated = new StatedCaller(caller);
-        Verdict<PolicyRoute> v = decider.decide(RequestFacts.of(method, url, hostHeader, stated.authorization()),
+        Verdict<PolicyRoute> v = decider.decide(RequestFacts.of(method, url, hostHeader, stated.authorization())
+                        .withCors(cors),
                 model.table(), model.config().server(), stated, BlockList.NONE);
         String host = hostHeader == null ? null : HostName.fromAuthority(hostHeader);
         String path = v.target() == null ? null : v.target().path();
@@ -70,6 +80,7 @@ public final class PolicyEvaluator {
         } else {
             throw new IllegalStateException("a stated caller never waits for keys: " + v);
         }
+        corsNote(reason, route, cors, notes);
         if (stated.uncheckedIssuers() != null) {
             notes.add("route '" + route.id() + "' accepts tokens of " + new TreeSet<>(stated.uncheckedIssuers())
                     + " only; the caller's issuer is not stated, so that was not checked");
@@ -89,6 +100,27 @@ public final class PolicyEvaluator {
         }
         return new Explanation(method, url, host, path, caller, route, rules,
                 reason, would, notes);
+    }
+
+    /** What a page of {@code cors.origin()} would see of the answer, in words. */
+    private static void corsNote(Reason reason, PolicyRoute route, CorsFacts cors, List<String> notes) {
+        switch (reason) {
+            case CORS_PREFLIGHT -> notes.add("a CORS preflight: route '" + route.id() + "' answers it itself, without a"
+                    + " token (204, Access-Control-Allow-Origin: " + route.compiled().cors().allowOrigin(cors.origin())
+                    + ")");
+            case CORS_REJECTED -> notes.add("a CORS preflight whose origin, method or headers route '" + route.id()
+                    + "' does not list in cors: 403, without any Access-Control-Allow-* header");
+            case CORS_PASSTHROUGH -> notes.add("a CORS preflight on a route with cors: passthrough: forwarded without"
+                    + " a token, for the upstream to answer");
+            default -> {
+                if (cors.origin() != null && route != null && route.compiled().cors().answers()) {
+                    String allow = route.compiled().cors().allowOrigin(cors.origin());
+                    notes.add(allow == null ? "origin '" + cors.origin() + "' is not in the route's"
+                            + " cors.allowed_origins: no Access-Control-Allow-Origin, the page cannot read the answer"
+                            : "the answer carries Access-Control-Allow-Origin: " + allow);
+                }
+            }
+        }
     }
 
     /** Why the head was refused, in words, for the refusals a URL or a method can cause. */

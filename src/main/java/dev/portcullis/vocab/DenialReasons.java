@@ -15,7 +15,8 @@ import java.util.Set;
  * (408, 413, 414, 417, 431: a misconfigured client is not an attacker), among them the slow-client timeouts ({@code header_timeout},
  * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
  * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
- * server-side failures (5xx), {@code client_closed}, and any 403 not listed
+ * server-side failures (5xx), {@code client_closed}, {@code cors_rejected} (a refused preflight lets
+ * nothing through, and a page whose origin is missing would get its own users blocked), and any 403 not listed
  * here — so a future "source blocked" answer can never count towards its own block.
  */
 public final class DenialReasons {

@@ -9,6 +9,10 @@ public enum Reason {
     PUBLIC_ROUTE("public_route", 200, null),
     /** Forwarded because the route is in {@code mode: audit}; the audit line says what would have happened. */
     AUDIT_MODE("audit_mode", 200, null),
+    /** A CORS preflight on a route with {@code cors: passthrough}: forwarded without a token, for the upstream to answer. */
+    CORS_PASSTHROUGH("cors_passthrough", 200, null),
+    /** A CORS preflight the proxy answered itself (204 with the route's {@code Access-Control-*} headers), without a token. */
+    CORS_PREFLIGHT("cors_preflight", 204, null),
 
     TOKEN_MISSING("token_missing", 401, null),
     TOKEN_MALFORMED("token_malformed", 401, "invalid_token"),
@@ -28,6 +32,11 @@ public enum Reason {
 
     DENY_RULE("deny_rule", 403, "insufficient_scope"),
     GROUP_DENIED("group_denied", 403, "insufficient_scope"),
+    /**
+     * A CORS preflight whose origin, method or headers the route's {@code cors} does not allow: answered
+     * without any {@code Access-Control-Allow-*} header, so the browser stops there.
+     */
+    CORS_REJECTED("cors_rejected", 403, null),
 
     NO_ROUTE("no_route", 404, null),
     PATH_REJECTED("path_rejected", 400, null),
@@ -90,7 +99,8 @@ public enum Reason {
         return bearerError;
     }
 
+    /** Let through, or answered as asked: a forward (200 here, the upstream's status on the wire) or an answered preflight (204). */
     public boolean allowed() {
-        return status == 200;
+        return status / 100 == 2;
     }
 }

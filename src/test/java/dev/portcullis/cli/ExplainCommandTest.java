@@ -151,4 +151,29 @@ class ExplainCommandTest {
         assertThat(Cli.run("explain", "-c", Cli.CONFIG, "--url", ORDERS, "--claim", "novalue").exit()).isEqualTo(2);
         assertThat(Cli.run("explain", "-c", Cli.CONFIG).exit()).isEqualTo(2);
     }
+
+    @Test
+    void aCorsPreflightIsExplainedAsTheProxyAnswersIt() {
+        Cli allowed = Cli.run("explain", "-c", Cli.CONFIG, "--url", ORDERS, "--origin", "http://localhost:5173",
+                "--preflight", "DELETE", "--preflight-headers", "authorization,content-type");
+        assertThat(allowed.exit()).isZero();
+        assertThat(allowed.out()).contains("OPTIONS " + ORDERS, "answers it itself, without a token (204,"
+                + " Access-Control-Allow-Origin: http://localhost:5173)").endsWith("decision: allow 204 cors_preflight\n");
+
+        Cli rejected = Cli.run("explain", "-c", Cli.CONFIG, "--url", ORDERS, "--origin", "https://evil.example",
+                "--preflight", "DELETE");
+        assertThat(rejected.exit()).isEqualTo(1);
+        assertThat(rejected.out()).endsWith("decision: refuse 403 cors_rejected\n");
+
+        Cli ungated = Cli.run("explain", "-c", Cli.CONFIG, "--url", "http://api.example.com/admin/x", "--origin",
+                "http://localhost:5173", "--preflight", "PUT");
+        assertThat(ungated.out()).as("a route without cors gates a preflight like any request")
+                .endsWith("decision: refuse 401 token_missing\n");
+
+        Cli actual = Cli.run("explain", "-c", Cli.CONFIG, "--url", ORDERS, "--origin", "http://localhost:5173",
+                "--groups", "orders-readers");
+        assertThat(actual.out()).contains("the answer carries Access-Control-Allow-Origin: http://localhost:5173")
+                .endsWith("decision: allow 200 allowed\n");
+        assertThat(Cli.run("explain", "-c", Cli.CONFIG, "--url", ORDERS, "--preflight", "PUT").exit()).isEqualTo(2);
+    }
 }

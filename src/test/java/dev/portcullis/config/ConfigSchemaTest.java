@@ -280,7 +280,19 @@ class ConfigSchemaTest {
                 arguments("forward_token on a public route", BASE.replace(
                         "    allow:\n      - { methods: [GET], groups_any: [orders-readers] }\n",
                         "    public: true\n    forward_token: true\n"), "routes[0].forward_token"),
-                arguments("route without match", BASE.replace("    match: { path: /orders/** }\n", ""), "routes[0]"));
+                arguments("route without match", BASE.replace("    match: { path: /orders/** }\n", ""), "routes[0]"),
+                arguments("cors: a word other than passthrough", routeWith("cors: pass"), "routes[0].cors"),
+                arguments("cors without allowed_origins", routeWith("cors: { max_age: 10m }"), "routes[0].cors"),
+                arguments("cors: the origin '*' with credentials",
+                        routeWith("cors: { allowed_origins: '*', allow_credentials: true }"), "routes[0].cors"),
+                arguments("cors: an origin with a trailing slash",
+                        routeWith("cors: { allowed_origins: ['https://app.example.com/'] }"),
+                        "routes[0].cors.allowed_origins"),
+                arguments("cors: a lower-case method",
+                        routeWith("cors: { allowed_origins: '*', allowed_methods: [put] }"),
+                        "routes[0].cors.allowed_methods"),
+                arguments("cors: max_age without unit", routeWith("cors: { allowed_origins: '*', max_age: 600 }"),
+                        "routes[0].cors.max_age"));
     }
 
     private static String routeWith(String key) {
@@ -324,6 +336,10 @@ class ConfigSchemaTest {
                 + " allow: [ { methods: GET, groups_any: orders-readers, mode: audit } ] } ]",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1,"
                 + " allow: [ { claims: { department: security, level: 3, mfa: true, amr: [pwd, otp] } } ] } ]",
+        "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true, cors: passthrough } ]",
+        "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true,"
+                + " cors: { allowed_origins: 'http://localhost:5173', allowed_methods: PUT, allowed_headers: Authorization,"
+                + " exposed_headers: [ETag], allow_credentials: true, max_age: 10m } } ]",
     })
     void theLoadersShorthandsAreValid(String yaml) throws Exception {
         String config = "issuers: [ { id: okta, issuer: https://dev-1.okta.com/oauth2/default,"

@@ -103,6 +103,17 @@ class DecideTableTest {
                 upstream: http://127.0.0.1:9
                 allow: [ { groups_any: [readers] } ]
                 issuers: [slow]
+              - id: spa
+                match: { path: /spa/** }
+                upstream: http://127.0.0.1:9
+                allow: [ { groups_any: [readers] } ]
+                cors: { allowed_origins: [https://app.example.com], allowed_methods: [PUT], allowed_headers: [Authorization] }
+              - id: hooks
+                match: { path: /hooks/** }
+                upstream: http://127.0.0.1:9
+                allow: [ { groups_any: [readers] } ]
+                method_override: allow
+                cors: passthrough
             """.formatted(ISS, AUD, SLOW_ISS, AUD, HOST, HOST, HOST, HOST);
 
     private static RSAKey key;
@@ -358,6 +369,7 @@ class DecideTableTest {
         refusals().forEach(a -> covered.add((Reason) a.get()[1]));
         covered.addAll(Set.of(Reason.KEYS_UNAVAILABLE, Reason.KEY_UNKNOWN)); // after a wait: see below
         covered.addAll(Set.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE)); // forwards: see below
+        preflights().forEach(a -> covered.add((Reason) a.get()[2])); // CORS: see below
         Set<Reason> handlerOnly = EnumSet.of(Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,
                 Reason.RESPONSE_WRITE_TIMEOUT, Reason.UPSTREAM_UNAVAILABLE, Reason.UPSTREAM_TIMEOUT,
                 Reason.UPSTREAM_ERROR, Reason.UPSTREAM_BUSY, Reason.INTERNAL_ERROR, Reason.CLIENT_CLOSED,
@@ -428,6 +440,73 @@ class DecideTableTest {
                 .isEqualTo(Reason.METHOD_OVERRIDE_REJECTED);
         assertThat(((Verdict.Refuse<Route>) decide(Req.get("/beta/x").bearer(token(BLOCKED_SUBJECT, "beta"))))
                 .reason()).isEqualTo(Reason.SOURCE_FORBIDDEN);
+    }
+
+    // ---- CORS preflights ---------------------------------------------------------------------------
+
+    private static final String APP = "https://app.example.com";
+
+    private static CorsFacts preflight(String origin, String method, String headers) {
+        return new CorsFacts(origin, method, headers, false, false);
+    }
+
+    /**
+     * Answered without a token only when it is a real preflight on a route with {@code cors}; every
+     * other request that carries a preflight's headers goes on to the token: they unlock nothing.
+     */
+    static Stream<Arguments> preflights() {
+        CorsFacts put = preflight(APP, "PUT", "authorization");
+        return Stream.of(
+                arguments(Req.get("/spa/x").method("OPTIONS"), put, Reason.CORS_PREFLIGHT, Step.PREFLIGHT),
+                arguments(Req.get("/spa/x").method("OPTIONS"), preflight(APP, "GET", null), Reason.CORS_PREFLIGHT,
+                        Step.PREFLIGHT),
+                arguments(Req.get("/spa/x").method("OPTIONS"), preflight("https://evil.example", "PUT", null),
+                        Reason.CORS_REJECTED, Step.PREFLIGHT),
+                arguments(Req.get("/spa/x").method("OPTIONS"), preflight(APP, "DELETE", null), Reason.CORS_REJECTED,
+                        Step.PREFLIGHT),
+                arguments(Req.get("/spa/x").method("OPTIONS"), preflight(APP, "PUT", "authorization, x-admin"),
+                        Reason.CORS_REJECTED, Step.PREFLIGHT),
+                arguments(Req.get("/hooks/x").method("OPTIONS"), put, Reason.CORS_PASSTHROUGH, null),
+                // a preflight never unlocks anything else
+                arguments(Req.get("/spa/x"), put, Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x").method("POST"), put, Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x").method("DELETE"), put, Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/hooks/x").method("DELETE"), put, Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x").method("OPTIONS"), CorsFacts.from(APP), Reason.TOKEN_MISSING,
+                        Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x").method("OPTIONS"), preflight(null, "PUT", null), Reason.TOKEN_MISSING,
+                        Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x").method("OPTIONS"), new CorsFacts(APP, "PUT", null, true, false),
+                        Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/hooks/x").method("OPTIONS"), new CorsFacts(APP, "PUT", null, true, false),
+                        Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/hooks/x").method("OPTIONS"), new CorsFacts(APP, "PUT", null, false, true),
+                        Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN),
+                arguments(Req.get("/hooks/x?_method=DELETE").method("OPTIONS"), put, Reason.TOKEN_MISSING,
+                        Step.EXTRACT_TOKEN),
+                arguments(Req.get("/spa/x?_method=DELETE").method("OPTIONS"), put, Reason.METHOD_OVERRIDE_REJECTED,
+                        Step.METHOD_OVERRIDE),
+                arguments(Req.get("/orders/1").method("OPTIONS"), put, Reason.TOKEN_MISSING, Step.EXTRACT_TOKEN));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @MethodSource("preflights")
+    void aPreflightIsAnsweredWithoutATokenAndUnlocksNothingElse(Req request, CorsFacts cors, Reason reason,
+            Step step) {
+        Verdict<Route> v = CORE.decide(request.facts().withCors(cors), snapshot.routes(), snapshot.config().server(),
+                snapshot.authenticator(), BLOCKS);
+
+        if (step == null) {
+            Verdict.Forward<Route> f = (Verdict.Forward<Route>) v;
+            assertThat(f.reason()).isEqualTo(reason);
+            assertThat(f.identity()).isNull();
+            return;
+        }
+        Verdict.Refuse<Route> r = (Verdict.Refuse<Route>) v;
+        assertThat(r.reason()).isEqualTo(reason);
+        assertThat(r.step()).isEqualTo(step);
+        assertThat(r.identity()).isNull();
+        assertThat(r.close()).isEqualTo(step == Step.METHOD_OVERRIDE);
     }
 
     // ---- keys -----------------------------------------------------------------------------------
