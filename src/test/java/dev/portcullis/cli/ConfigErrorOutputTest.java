@@ -68,4 +68,17 @@ class ConfigErrorOutputTest {
         assertThat(located.get(1)).startsWith(file + ":16:5: routes[1].timeout_connect: unknown key");
         assertThat(located.get(2)).startsWith(file + ":17:1: lisen: unknown key 'lisen': did you mean 'listen'?");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"validate", "run"})
+    void aYamlSyntaxErrorIsOneLocatedLineAndAHint(String verb) throws Exception {
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, "listen: 127.0.0.1:8080\nroutes:\n  - id: orders\n\tupstream: http://127.0.0.1:9001\n");
+
+        Cli r = runCapturingStderr(verb, "--config", file.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith(file + ":4:1: not valid YAML: a tab indents this line, and YAML does not "
+                + "allow tabs in indentation\n  hint: indent with spaces only").doesNotContain("Exception", "\tat ");
+    }
 }
