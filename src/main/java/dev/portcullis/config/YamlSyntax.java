@@ -31,7 +31,13 @@ final class YamlSyntax {
     static ConfigError error(String file, String text, JacksonException e) {
         YamlSyntax s = new YamlSyntax(file, text);
         if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-            return s.describe(y);
+            try {
+                return s.describe(y);
+            } catch (RuntimeException unexpected) {
+                // A rephrasing that trips on an odd file must not hide the error: the parser's words then.
+                return s.at(y.getProblemMark().getLine() + 1, y.getProblemMark().getColumn() + 1,
+                        String.valueOf(y.getProblem()), null);
+            }
         }
         JsonLocation loc = e.getLocation();
         int line = loc == null ? 0 : loc.getLineNr();
@@ -76,7 +82,7 @@ final class YamlSyntax {
             return at(last, text(last).length() + 1, "the file ends inside a '[…]' or '{…}' that is not closed",
                     "close every '[' with ']' and every '{' with '}'");
         }
-        if (context.contains("flow sequence") || context.contains("flow mapping")) {
+        if ((context.contains("flow sequence") || context.contains("flow mapping")) && cm != null) {
             boolean list = context.contains("sequence");
             return at(line, column, "the '" + (list ? "[" : "{") + "' opened at line " + (cm.getLine() + 1) + ", column "
                     + (cm.getColumn() + 1) + " is not closed: expected ',' or '" + (list ? "]" : "}") + "' before this",
@@ -85,7 +91,7 @@ final class YamlSyntax {
         if (problem.startsWith("expected <block end>")) {
             return blockEnd(problem, context, line, column, cm);
         }
-        if (problem.contains("cannot start any token")) {
+        if (problem.startsWith("found character ") && problem.contains(" that cannot start any token")) {
             return at(line, column, problem.substring(0, problem.indexOf(" that")).replace("found character", "the character")
                     + " cannot start a value", "put the value in quotes");
         }
