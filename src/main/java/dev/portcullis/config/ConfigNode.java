@@ -76,8 +76,7 @@ final class ConfigNode {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                problems.add(pointer + "/" + name, "unknown key '" + name + "' (expected one of "
-                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                problems.add(pointer + "/" + name, UnknownKeys.message(name, allowed));
             }
         }
     }

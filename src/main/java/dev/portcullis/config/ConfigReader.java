@@ -210,8 +210,8 @@ public final class ConfigReader {
     }
 
     /**
-     * Binds the top level. The sections are read in this order, and errors are reported in the order
-     * they are found, so the order of the calls below is the order of the messages.
+     * Binds the top level. The sections are read in this order; errors are reported by position
+     * whatever order they are found in ({@link ConfigException}).
      */
     private ProxyConfig bind(String name, ConfigNode root) {
         root.allowOnly(TOP_KEYS);

@@ -84,8 +84,16 @@ final class Problems {
         return "/routes/" + o.localIndex() + (end < 0 ? "" : pointer.substring(end));
     }
 
+    /**
+     * The errors so far, this file's first: {@link ConfigException} sorts files by their first
+     * appearance, and the config a user asked about comes before the route files it includes even
+     * when an included file's error was found first.
+     */
     List<ConfigError> errors() {
-        return errors;
+        List<ConfigError> out = new ArrayList<>(errors.size());
+        errors.stream().filter(e -> e.file().equals(file)).forEach(out::add);
+        errors.stream().filter(e -> !e.file().equals(file)).forEach(out::add);
+        return out;
     }
 
     List<ConfigError> warnings() {

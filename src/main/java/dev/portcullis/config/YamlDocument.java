@@ -1,7 +1,6 @@
 package dev.portcullis.config;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -14,7 +13,8 @@ import java.util.Objects;
 /**
  * A parsed YAML file: its tree and where each of its keys and values stands. The one way our
  * YAML files are parsed (config files, included route files, policy test cases), so a file
- * that is not YAML is reported alike everywhere: {@code file:line:column: not valid YAML: …}.
+ * that is not YAML is reported alike everywhere: {@code file:line:column: not valid YAML: …} with
+ * the likely cause and a hint line ({@link YamlSyntax}).
  *
  * @param file      the file's name, as errors show it
  * @param root      the document's tree, or null for an empty document
@@ -37,9 +37,7 @@ public record YamlDocument(String file, JsonNode root, SourceMap sourceMap) {
         try {
             return new YamlDocument(file, mapper.readTree(text), SourceMap.of((YAMLFactory) mapper.getFactory(), text));
         } catch (JacksonException e) {
-            JsonLocation loc = e.getLocation();
-            throw new ConfigException(List.of(new ConfigError(file, loc == null ? 0 : loc.getLineNr(),
-                    loc == null ? 0 : loc.getColumnNr(), "", "not valid YAML: " + e.getOriginalMessage())));
+            throw new ConfigException(List.of(YamlSyntax.error(file, text, e)));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot parse: " + e.getMessage())));
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
+import dev.portcullis.config.UnknownKeys;
 import dev.portcullis.config.YamlDocument;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,8 +168,7 @@ public final class CaseFileReader {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                errors.add(at.error(p + "/" + key, "unknown key '" + key + "' (expected one of "
-                        + String.join(", ", allowed.stream().sorted().toList()) + ")"));
+                errors.add(at.error(p + "/" + key, UnknownKeys.message(key, allowed)));
             }
         }
     }

@@ -155,4 +155,23 @@ class LauncherTest {
         assertThat(r.err()).contains("is older than the sources and Maven (mvn) is not on the PATH");
         assertThat(r.out()).endsWith("-jar " + jar + " validate --config x.yaml\n");
     }
+
+    /** The distribution archive's layout: bin/portcullis runs lib/portcullis.jar, with no Maven and nothing to build. */
+    @Test
+    void inADistributionTheLauncherRunsTheJarBesideItWithoutMaven() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path dist = Files.createDirectories(tmp.resolve("portcullis-1.2.3"));
+        Files.createDirectories(dist.resolve("bin"));
+        Files.copy(SCRIPT, dist.resolve("bin/portcullis"));
+        Path jar = Files.createDirectories(dist.resolve("lib")).resolve("portcullis.jar");
+        Files.writeString(jar, "a released jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
+        app = dist.resolve("bin");
+
+        Result r = launch(Map.of("PORTCULLIS_JAVA_OPTS", "-Xmx128m"), "validate", "--config", "examples/portcullis.yaml");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -Xmx128m -jar " + jar + " validate --config examples/portcullis.yaml\n");
+    }
 }

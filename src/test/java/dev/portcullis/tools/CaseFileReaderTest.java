@@ -64,7 +64,7 @@ class CaseFileReaderTest {
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::toString)
                         .containsExactly(
-                                "cases.yaml:3:24: cases[0].who.gropus: unknown key 'gropus' (expected one of claims, "
+                                "cases.yaml:3:24: cases[0].who.gropus: unknown key 'gropus': did you mean 'groups'? (expected one of claims, "
                                         + "email, groups, issuer, scopes, sub)",
                                 "cases.yaml:6:5: cases[1].who: 'who' is required: expected 'anonymous' (no token) or a mapping such as "
                                         + "{ sub: alice, groups: [readers] }",
