@@ -29,6 +29,8 @@ import java.util.List;
  *                              its trailing-slash form (the default, {@code ignore}, matches {@code /a/} as {@code /a})
  * @param caseInsensitive       {@code path_case: insensitive} (true) or {@code sensitive} (false); null when the
  *                              route does not say, and {@code routing.path_case} decides
+ * @param upstreamPolicy        {@code load_balancing}, {@code retry}, {@code outlier_detection} and
+ *                              {@code health_check}: what the route says of them (the rest from {@code upstream_defaults})
  */
 public record RouteConfig(
         String id,
@@ -50,9 +52,11 @@ public record RouteConfig(
         boolean audit,
         Boolean methodOverride,
         boolean strictTrailingSlash,
-        Boolean caseInsensitive) {
+        Boolean caseInsensitive,
+        UpstreamPolicyConfig upstreamPolicy) {
 
     public RouteConfig {
+        upstreamPolicy = upstreamPolicy == null ? UpstreamPolicyConfig.unset() : upstreamPolicy;
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);

@@ -38,6 +38,9 @@ final class Exchange {
     boolean overheadRecorded;
     dev.portcullis.forward.TraceContext trace;
     ScheduledFuture<?> timer;
+    /** The upstream the request was last sent to (its metric label), or null; whether it was retried. */
+    String upstream;
+    boolean retried;
 
     void reset(HttpRequest r, String id, Snapshot s) {
         request = r;
@@ -61,6 +64,8 @@ final class Exchange {
         methodClass = dev.portcullis.observe.Metrics.methodClass(method);
         overheadRecorded = false;
         trace = null;
+        upstream = null;
+        retried = false;
         cancelTimer();
     }
 

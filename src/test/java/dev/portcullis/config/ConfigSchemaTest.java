@@ -280,7 +280,15 @@ class ConfigSchemaTest {
                 arguments("forward_token on a public route", BASE.replace(
                         "    allow:\n      - { methods: [GET], groups_any: [orders-readers] }\n",
                         "    public: true\n    forward_token: true\n"), "routes[0].forward_token"),
-                arguments("route without match", BASE.replace("    match: { path: /orders/** }\n", ""), "routes[0]"));
+                arguments("route without match", BASE.replace("    match: { path: /orders/** }\n", ""), "routes[0]"),
+                arguments("unknown load_balancing", routeWith("load_balancing: random"), "routes[0].load_balancing"),
+                arguments("unknown retry", BASE + "upstream_defaults: { retry: always }\n", "upstream_defaults.retry"),
+                arguments("outlier percent above 100", routeWith("outlier_detection: { max_ejected_percent: 150 }"),
+                        "routes[0].outlier_detection.max_ejected_percent"),
+                arguments("health check path without slash", routeWith("health_check: { path: healthz }"),
+                        "routes[0].health_check.path"),
+                arguments("health check in upstream_defaults", BASE + "upstream_defaults: { health_check: {} }\n",
+                        "upstream_defaults.health_check"));
     }
 
     private static String routeWith(String key) {
