@@ -6,11 +6,14 @@ import dev.portcullis.config.IdentityAssertionConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
 import dev.portcullis.config.UpstreamDefaultsConfig;
+import dev.portcullis.config.UpstreamPolicyConfig;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.forward.HeaderPolicy;
 import dev.portcullis.forward.IdentityAssertions;
 import dev.portcullis.forward.TlsContexts;
 import dev.portcullis.forward.Upstream;
+import dev.portcullis.forward.UpstreamSet;
+import dev.portcullis.forward.UpstreamStates;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.route.RouteSlots;
@@ -26,15 +29,25 @@ public final class PolicyCompiler {
     private final Metrics metrics;
     private final Clock clock;
     private final RouteSlots slots;
+    private final UpstreamStates upstreamStates;
 
     /**
      * @param slots in-flight counts by route id, outside any snapshot: every snapshot this compiles
      *              hands a route id the same counter, so a reload never doubles a concurrency cap
      */
     public PolicyCompiler(Metrics metrics, Clock clock, RouteSlots slots) {
+        this(metrics, clock, slots, new UpstreamStates());
+    }
+
+    /**
+     * @param upstreamStates what is known of each route's upstreams, outside any snapshot: a reload
+     *                       that keeps a route's upstream keeps its failures, ejection and health
+     */
+    public PolicyCompiler(Metrics metrics, Clock clock, RouteSlots slots, UpstreamStates upstreamStates) {
         this.metrics = metrics;
         this.clock = clock;
         this.slots = slots;
+        this.upstreamStates = upstreamStates;
     }
 
     /**
@@ -76,7 +89,12 @@ public final class PolicyCompiler {
         // paths, no connection made with the old identity is leased again.
         String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
         List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.of(u, routeTls, tlsId)).toList();
-        return new RouteTarget(upstreams, r.forwardToken(), r.preserveHost(),
+        UpstreamPolicyConfig p = r.upstreamPolicy().orElse(d.upstreamPolicy());
+        List<UpstreamSet.Member> members = upstreams.stream().map(u -> new UpstreamSet.Member(u,
+                upstreamStates.of(r.id(), u.key()), UpstreamSet.label(u))).toList();
+        UpstreamSet set = new UpstreamSet(members, p.leastRequest(), p.outlier(),
+                metrics.upstreams().forRoute(r.id()), System::nanoTime);
+        return new RouteTarget(set, p.retry(), p.healthCheck(), r.forwardToken(), r.preserveHost(),
                 (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
                 (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
                 metrics.forRoute(r.id()));

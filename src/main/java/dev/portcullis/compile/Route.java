@@ -82,7 +82,7 @@ public final class Route {
         return target.upstreams();
     }
 
-    /** The next upstream, round-robin. */
+    /** The next upstream, as the route balances them. */
     public Upstream nextUpstream() {
         return target.nextUpstream();
     }

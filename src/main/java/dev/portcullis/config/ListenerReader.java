@@ -19,7 +19,7 @@ final class ListenerReader {
             "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
             "body_read_timeout", "body_min_rate", "response_write_timeout", "method_override");
     static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
-            "idle_timeout", "max_idle_per_loop");
+            "idle_timeout", "max_idle_per_loop", "load_balancing", "retry", "outlier_detection");
     static final Set<String> SHUTDOWN_KEYS = Set.of("drain_delay", "timeout");
     /** The shortest client-side timeout accepted: below it, ordinary network jitter would cut requests. */
     private static final Duration MIN_CLIENT_TIMEOUT = Duration.ofMillis(100);
@@ -67,7 +67,8 @@ final class ListenerReader {
                         n.duration("connect_timeout", d.connectTimeout()),
                         n.duration("response_timeout", d.responseTimeout()),
                         n.duration("idle_timeout", d.idleTimeout()),
-                        (int) n.number("max_idle_per_loop", d.maxIdlePerLoop(), 0, 100_000)));
+                        (int) n.number("max_idle_per_loop", d.maxIdlePerLoop(), 0, 100_000),
+                        UpstreamPolicyReader.defaults(n)));
     }
 
     /**

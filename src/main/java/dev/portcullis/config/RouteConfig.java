@@ -31,6 +31,8 @@ import java.util.List;
  *                              route does not say, and {@code routing.path_case} decides
  * @param cors                  {@code cors}: the CORS policy the proxy answers preflights with, {@code passthrough},
  *                              or null for none (a preflight is then gated like any request)
+ * @param upstreamPolicy        {@code load_balancing}, {@code retry}, {@code outlier_detection} and
+ *                              {@code health_check}: what the route says of them (the rest from {@code upstream_defaults})
  */
 public record RouteConfig(
         String id,
@@ -53,9 +55,11 @@ public record RouteConfig(
         Boolean methodOverride,
         boolean strictTrailingSlash,
         Boolean caseInsensitive,
-        CorsConfig cors) {
+        CorsConfig cors,
+        UpstreamPolicyConfig upstreamPolicy) {
 
     public RouteConfig {
+        upstreamPolicy = upstreamPolicy == null ? UpstreamPolicyConfig.unset() : upstreamPolicy;
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);

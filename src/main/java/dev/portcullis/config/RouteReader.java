@@ -12,7 +12,7 @@ final class RouteReader {
     static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
             "max_body_size", "max_concurrent_requests", "mode", "method_override", "trailing_slash", "path_case",
-            "cors");
+            "cors", "load_balancing", "retry", "outlier_detection", "health_check");
     static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     static final Set<String> MATCH_KEYS = Set.of("host", "path");
@@ -24,7 +24,7 @@ final class RouteReader {
     static RouteConfig route(ConfigNode n) {
         if (!n.expectObject()) {
             return new RouteConfig(null, null, null, List.of(), false, List.of(), List.of(), List.of(), false, false,
-                    null, null, null, -1, 0, n.location(), false, null, false, null, null);
+                    null, null, null, -1, 0, n.location(), false, null, false, null, null, null);
         }
         n.allowOnly(ROUTE_KEYS);
         ConfigNode match = n.get("match");
@@ -56,7 +56,8 @@ final class RouteReader {
                 n.choice("method_override", "refuse", "allow", null),
                 n.choice("trailing_slash", "ignore", "strict", false),
                 n.choice("path_case", "sensitive", "insensitive", null),
-                CorsReader.cors(n));
+                CorsReader.cors(n),
+                UpstreamPolicyReader.route(n));
     }
 
     static RoutingConfig routing(ConfigNode n) {

@@ -93,21 +93,26 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (u.tls()) {
-                            SslContext tls = u.sslContext() != null ? u.sslContext() : DEFAULT_TLS;
-                            SslHandler ssl = tls.newHandler(ch.alloc(), u.host(), u.port());
-                            SSLParameters params = ssl.engine().getSSLParameters();
-                            params.setEndpointIdentificationAlgorithm("HTTPS");
-                            ssl.engine().setSSLParameters(params);
-                            ch.pipeline().addLast("tls", ssl);
-                        }
-                        ch.pipeline().addLast("http", new HttpClientCodec(STRICT, false, false));
+                        addCodec(ch, u);
                         UpstreamHandler h = new UpstreamHandler();
                         h.bind(listener);
                         ch.pipeline().addLast("upstream", h);
                     }
                 });
         return b.connect(u.host(), u.port());
+    }
+
+    /** TLS (for https, with the host name verified) and the strict HTTP client codec, as every upstream connection has. */
+    static void addCodec(SocketChannel ch, Upstream u) {
+        if (u.tls()) {
+            SslContext tls = u.sslContext() != null ? u.sslContext() : DEFAULT_TLS;
+            SslHandler ssl = tls.newHandler(ch.alloc(), u.host(), u.port());
+            SSLParameters params = ssl.engine().getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.engine().setSSLParameters(params);
+            ch.pipeline().addLast("tls", ssl);
+        }
+        ch.pipeline().addLast("http", new HttpClientCodec(STRICT, false, false));
     }
 
     /** Closes a connection that must not be reused, after detaching it from its exchange. */

@@ -19,6 +19,8 @@ import dev.portcullis.vocab.Reason;
  * @param identity        the verified caller, or null
  * @param traceId         the W3C trace id the request was forwarded with (continued or started), or null
  * @param wouldReason     in {@code mode: audit}, the decision that would have been enforced when it differs; else null
+ * @param upstream        the upstream the request was last sent to (scheme, host, port), or null when it was not forwarded
+ * @param retried         whether it was sent a second time ({@code retry: once})
  */
 public record AuditEvent(
         long timestampMillis,
@@ -32,5 +34,14 @@ public record AuditEvent(
         String client,
         Identity identity,
         Reason wouldReason,
-        String traceId) {
+        String traceId,
+        String upstream,
+        boolean retried) {
+
+    /** An event of a request that was not forwarded. */
+    public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
+            int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId) {
+        this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
+                wouldReason, traceId, null, false);
+    }
 }

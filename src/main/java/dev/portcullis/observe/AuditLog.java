@@ -120,6 +120,12 @@ public final class AuditLog implements AutoCloseable {
             g.writeNumberField("status", e.status());
             g.writeNumberField("duration_us", e.durationMicros());
             g.writeStringField("client", e.client());
+            if (e.upstream() != null) {
+                g.writeStringField("upstream", e.upstream());
+            }
+            if (e.retried()) {
+                g.writeBooleanField("retried", true);
+            }
             if (e.traceId() != null) {
                 g.writeStringField("trace_id", e.traceId());
             }

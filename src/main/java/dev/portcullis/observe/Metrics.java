@@ -67,6 +67,7 @@ public final class Metrics {
     private final Gauge configLoadedAt = Gauge.builder().name("portcullis_config_loaded_timestamp_seconds")
             .help("When the running config went live").register(registry);
     private String configHash;
+    private final UpstreamMetrics upstreams = new UpstreamMetrics(registry);
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
@@ -152,6 +153,11 @@ public final class Metrics {
         GaugeWithCallback.builder().name("portcullis_blocked_sources")
                 .help("Client addresses and subjects refused by intrusion detection now")
                 .callback(cb -> cb.call(blocked.getAsInt())).register(registry);
+    }
+
+    /** The metrics of each route's upstreams. */
+    public UpstreamMetrics upstreams() {
+        return upstreams;
     }
 
     public PrometheusRegistry registry() {

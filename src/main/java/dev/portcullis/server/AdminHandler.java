@@ -130,6 +130,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             // A failed reload leaves the proxy serving the last good config: ready, with the error shown.
             cfg.put("last_reload_error", r.lastError());
         }
+        UpstreamReport.addTo(body, snap); // information only: see UpstreamReport
         // A stopping proxy is never ready: load balancers take it out before its listener closes.
         boolean draining = gate.drain().draining();
         body.put("status", draining ? "draining" : ready ? "ready" : "not_ready");

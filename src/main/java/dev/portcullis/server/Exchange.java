@@ -41,6 +41,9 @@ final class Exchange {
     /** The {@code Access-Control-Allow-Origin} the route's {@code cors} gives this request's Origin, or null. */
     String corsOrigin;
     ScheduledFuture<?> timer;
+    /** The upstream the request was last sent to (its metric label), or null; whether it was retried. */
+    String upstream;
+    boolean retried;
 
     void reset(HttpRequest r, String id, Snapshot s) {
         request = r;
@@ -65,6 +68,8 @@ final class Exchange {
         overheadRecorded = false;
         trace = null;
         corsOrigin = null;
+        upstream = null;
+        retried = false;
         cancelTimer();
     }
 

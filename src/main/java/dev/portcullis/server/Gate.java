@@ -59,6 +59,14 @@ public final class Gate {
         upstreamKeys = upstreamKeys(next);
         snapshot.set(next);
         pools.values().forEach(UpstreamPool::retire);
+        published.accept(next);
+    }
+
+    /** Told of each published snapshot (the health checks); nothing until set. */
+    private volatile java.util.function.Consumer<Snapshot> published = s -> { };
+
+    void onPublish(java.util.function.Consumer<Snapshot> listener) {
+        published = listener;
     }
 
     private static Set<String> upstreamKeys(Snapshot s) {

@@ -13,6 +13,8 @@ import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.Tracing;
 import dev.portcullis.route.RouteSlots;
+import dev.portcullis.forward.UpstreamStates;
+import dev.portcullis.observe.UpstreamMetrics;
 import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public final class Portcullis implements AutoCloseable {
     private final Gate gate;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final HealthChecks healthChecks;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
@@ -74,7 +77,8 @@ public final class Portcullis implements AutoCloseable {
         assertionKeys = new AssertionKeys(clock, config.identityAssertion().lifetime());
         long rotate = config.identityAssertion().rotateEvery().toMillis();
         keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
-        PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots());
+        UpstreamStates upstreamStates = new UpstreamStates();
+        PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots(), upstreamStates);
         Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
@@ -88,6 +92,10 @@ public final class Portcullis implements AutoCloseable {
         boss = transport.group(1, "portcullis-accept");
         workers = transport.group(threads, "portcullis-io");
         adminGroup = transport.group(1, "portcullis-admin");
+        healthChecks = new HealthChecks(workers, transport.clientChannel(), upstreamStates);
+        gate.onPublish(healthChecks::published);
+        healthChecks.published(snapshot);
+        metrics.upstreams().upSource(upstreamsUp(gate));
         TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
         ProxyServer boundProxy = null;
         try {
@@ -180,6 +188,9 @@ public final class Portcullis implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        if (healthChecks != null) {
+            healthChecks.close();
+        }
         keys.closeAll();
         keyScheduler.shutdownNow();
         keyIo.shutdownNow();
@@ -191,6 +202,12 @@ public final class Portcullis implements AutoCloseable {
             tracing.close();
         }
         gate.detection().close();
+    }
+
+    /** {@code portcullis_upstream_up}: the published snapshot's upstreams, read at each scrape. */
+    private static UpstreamMetrics.UpSource upstreamsUp(Gate gate) {
+        return sink -> gate.snapshot().routeList().forEach(r -> r.target().upstreamSet().members().forEach(m ->
+                sink.up(r.id(), m.label(), r.target().upstreamSet().inRotation(m))));
     }
 
     static String sha256(String text) {

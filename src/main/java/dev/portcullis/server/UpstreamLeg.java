@@ -3,10 +3,9 @@ package dev.portcullis.server;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.forward.ResponseHeaders;
 import dev.portcullis.forward.Upstream;
+import dev.portcullis.forward.UpstreamEvents.Failure;
 import dev.portcullis.forward.UpstreamListener;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpObject;
@@ -19,8 +18,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 
 /**
- * The upstream half of an allowed exchange: leases a connection, sends the request head (its body
- * follows through {@link RequestBody}), relays the response back at the pace the client takes it,
+ * The upstream half of an allowed exchange: gets a connection through its {@link UpstreamAttempt}
+ * (which upstream, the one retry), sends the request head (its body follows through {@link RequestBody}), relays the response back at the pace the client takes it,
  * and times the upstream ({@code response_timeout}, a {@link ResponseDeadline}). Whatever ends the
  * exchange goes through {@link FrontendHandler#end}, which hands the connection back through
  * {@link #end}. One per client connection; every method runs on its event loop.
@@ -29,21 +28,18 @@ final class UpstreamLeg implements UpstreamListener {
     private final FrontendHandler owner;
     private final ChannelHandlerContext ctx;
     private final UpstreamConnections connections;
+    private final UpstreamAttempt attempt;
     private final Gate gate;
     private final Exchange x;
     private final InetAddress clientAddress;
     private final String scheme;
+    private final ResponseDeadline clock;
 
-    /** Counts exchanges, so a connection that arrives after its exchange ended is recognized. */
-    private int lease;
     private boolean active;
     private Channel channel;
-    private Upstream address;
     private boolean reusable;
     private boolean responseStarted;
     private int status;
-
-    private final ResponseDeadline clock;
 
     UpstreamLeg(FrontendHandler owner, ChannelHandlerContext ctx, UpstreamConnections connections, Gate gate,
             Exchange x, InetAddress clientAddress, String scheme) {
@@ -55,13 +51,13 @@ final class UpstreamLeg implements UpstreamListener {
         this.clientAddress = clientAddress;
         this.scheme = scheme;
         this.clock = new ResponseDeadline(ctx.executor(), this::timedOut);
+        this.attempt = new UpstreamAttempt(this, connections, gate, x);
     }
 
     /** The request head was allowed: rewrites it for the upstream and gets a connection to send it on. */
     void start() {
         active = true;
-        Upstream u = x.route.nextUpstream();
-        address = u;
+        Upstream u = attempt.begin();
         boolean expectContinue = HttpUtil.is100ContinueExpected(x.request);
         UpstreamRequestHead.rewrite(x, u, clientAddress, scheme);
         if (expectContinue) {
@@ -69,33 +65,32 @@ final class UpstreamLeg implements UpstreamListener {
         }
         gate.metrics().overhead(System.nanoTime() - x.startNanos);
         x.overheadRecorded = true;
-        Channel ch = connections.acquire(u, x.snapshot.config().upstreamDefaults().idleTimeout().toMillis(), this);
-        if (ch != null) {
-            attach(ch);
-            return;
-        }
-        int mine = lease;
-        connections.connect(u, x.route.connectTimeoutMillis(), this)
-                .addListener((ChannelFutureListener) f -> connected(f, mine));
+        attempt.open();
     }
 
-    private void connected(ChannelFuture f, int forLease) {
-        if (forLease != lease || !active) {
-            connections.discard(f.channel());
-        } else if (f.isSuccess()) {
-            gate.metrics().upstreamConnectionOpened();
-            try {
-                attach(f.channel());
-            } catch (RuntimeException e) {
-                owner.fault(e); // a listener's exception would only be logged, and the exchange left hanging
-            }
-        } else {
-            fail(Reason.UPSTREAM_UNAVAILABLE);
+    boolean active() { // from start() to end()
+        return active;
+    }
+
+    /** A new connection is up (its connect listener calls this). */
+    void attachConnected(Channel upstream) {
+        try {
+            attach(upstream);
+        } catch (RuntimeException e) {
+            owner.fault(e); // a listener's exception would only be logged, and the exchange left hanging
         }
     }
 
-    private void attach(Channel upstream) {
+    /** The attempt failed before a response: the exchange goes to another upstream, with a new clock. */
+    void retrying() {
+        channel = null;
+        reusable = false;
+        clock.pause();
+    }
+
+    void attach(Channel upstream) {
         channel = upstream;
+        attempt.sending(x.request);
         upstream.write(x.request);
         x.request = null;
         owner.drain();
@@ -137,12 +132,13 @@ final class UpstreamLeg implements UpstreamListener {
             return;
         }
         x.route.metrics().upstreamError(Reason.UPSTREAM_TIMEOUT);
+        attempt.failed(Failure.TIMEOUT);
         Reason r = Reason.UPSTREAM_TIMEOUT;
         // The upstream stopped in the middle of its body: only closing tells the client.
         owner.end(responseStarted ? Outcome.cut(r, status) : Outcome.refused(r, !x.requestComplete));
     }
 
-    private void fail(Reason reason) {
+    void fail(Reason reason) {
         x.route.metrics().upstreamError(reason);
         channel = null;
         owner.end(Outcome.refused(reason, false)); // end() closes anyway when a body may still be on its way
@@ -165,6 +161,7 @@ final class UpstreamLeg implements UpstreamListener {
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             discard();
+            attempt.failed(Failure.RESET);
             if (responseStarted) {
                 owner.end(Outcome.clientClosed());
             } else {
@@ -196,11 +193,13 @@ final class UpstreamLeg implements UpstreamListener {
             ReferenceCountUtil.release(res);
             if (code == 101) {
                 discard();
+                attempt.failed(Failure.RESET);
                 fail(Reason.UPSTREAM_ERROR);
             }
             return false;
         }
         x.route.metrics().upstreamResponded(clock.headReceived());
+        attempt.responded(code);
         responseStarted = true;
         status = code;
         reusable = HttpUtil.isKeepAlive(res);
@@ -247,7 +246,9 @@ final class UpstreamLeg implements UpstreamListener {
         channel = null;
         reusable = false;
         if (!responseStarted) {
-            fail(Reason.UPSTREAM_ERROR);
+            if (!attempt.closedBeforeResponse()) {
+                fail(Reason.UPSTREAM_ERROR);
+            }
         } else {
             owner.end(Outcome.clientClosed()); // the response was cut short: only closing tells the client
         }
@@ -269,15 +270,14 @@ final class UpstreamLeg implements UpstreamListener {
         channel = null;
         if (up != null) {
             if (relayedWhole && reusable && x.requestComplete) {
-                connections.release(address, up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop(),
+                connections.release(attempt.upstream(), up, x.snapshot.config().upstreamDefaults().maxIdlePerLoop(),
                         x.snapshot.config().upstreamDefaults().idleTimeout().toMillis());
             } else {
                 connections.discard(up);
             }
         }
-        lease++;
+        attempt.end();
         active = false;
-        address = null;
         reusable = false;
         responseStarted = false;
         status = 0;

@@ -292,7 +292,15 @@ class ConfigSchemaTest {
                         routeWith("cors: { allowed_origins: '*', allowed_methods: [put] }"),
                         "routes[0].cors.allowed_methods"),
                 arguments("cors: max_age without unit", routeWith("cors: { allowed_origins: '*', max_age: 600 }"),
-                        "routes[0].cors.max_age"));
+                        "routes[0].cors.max_age"),
+                arguments("unknown load_balancing", routeWith("load_balancing: random"), "routes[0].load_balancing"),
+                arguments("unknown retry", BASE + "upstream_defaults: { retry: always }\n", "upstream_defaults.retry"),
+                arguments("outlier percent above 100", routeWith("outlier_detection: { max_ejected_percent: 150 }"),
+                        "routes[0].outlier_detection.max_ejected_percent"),
+                arguments("health check path without slash", routeWith("health_check: { path: healthz }"),
+                        "routes[0].health_check.path"),
+                arguments("health check in upstream_defaults", BASE + "upstream_defaults: { health_check: {} }\n",
+                        "upstream_defaults.health_check"));
     }
 
     private static String routeWith(String key) {

@@ -48,6 +48,11 @@ class MetricsDocumentedTest {
         metrics.configLoaded("abc", true);
         metrics.clientTimeout(Metrics.ClientTimeout.HEADER);
         metrics.intrusionListener().alert(dev.portcullis.detect.IntrusionListener.AlertOutcome.DELIVERED);
+        dev.portcullis.forward.UpstreamEvents upstream = metrics.upstreams().forRoute("orders");
+        upstream.failed("http://10.0.0.1:80", dev.portcullis.forward.UpstreamEvents.Failure.CONNECT);
+        upstream.ejected("http://10.0.0.1:80");
+        upstream.retried();
+        metrics.upstreams().upSource(sink -> sink.up("orders", "http://10.0.0.1:80", false));
     }
 
     @Test
