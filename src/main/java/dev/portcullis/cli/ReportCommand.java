@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code portcullis report}: the access matrix of a config, or with {@code --diff} who gains and
- * loses access between two. Exit 0, or 1 with {@code --fail-on-gain} when access widens, or 2
- * when an input is invalid.
+ * loses effective access between two (decided by the proxy's decision core, see
+ * {@code tools/EffectiveAccess}), with the rule changes that change no access listed apart. Exit 0,
+ * or 1 with {@code --fail-on-gain} when some caller gains access to some request, or 2 when an
+ * input is invalid.
  */
 @Command(name = "report", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Print the access matrix (route x method: allowed, denied), or with --diff the access "
-                + "gained and lost between two configs.",
-            "Exit status: 0 done, 1 --fail-on-gain and access widens, 2 invalid input."})
+                + "gained and lost between two configs: who can send which request, as the proxy decides it.",
+            "Exit status: 0 done, 1 --fail-on-gain and someone gains access, 2 invalid input."})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,7 +44,8 @@ final class ReportCommand implements Callable<Integer> {
     String format;
     @Option(names = "--out", paramLabel = "FILE", description = "write to this file instead of stdout")
     Path outFile;
-    @Option(names = "--fail-on-gain", description = "with --diff: exit 1 when any access is gained")
+    @Option(names = "--fail-on-gain", description = "with --diff: exit 1 when some caller gains access to some request "
+            + "(a rule change that widens no one's access does not count)")
     boolean failOnGain;
 
     @Override

@@ -1,139 +1,88 @@
 package dev.portcullis.tools;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * Who gains and who loses access between two configs, route by route (matched by id) and method
- * by method, from their {@link AccessMatrix access matrices}. What a security review reads on a
- * pull request.
+ * Who gains and who loses access between two configs: what a security review reads on a pull
+ * request, and what {@code report --diff --fail-on-gain} fails on.
  *
- * <p>Anything that can widen access is a {@link Effect#GAIN}: an allowed alternative added, a deny
- * removed, a route added, made public or put in {@code mode: audit}, an issuer added, and a
- * changed {@code match} (requests that went elsewhere, or nowhere, may now reach this route).
- * Entries in {@code mode: audit} are not enforced and so change nobody's access; moving one to
- * {@code mode: enforce} shows as the entry being added.
+ * <p>Access is <b>effective</b> access, computed by the proxy's decision core for representative
+ * callers and requests derived from both configs ({@link EffectiveAccess}, where the choice of
+ * callers and paths, and why it misses no gain, is explained): a {@link Effect#GAIN} row is a
+ * caller that can now send a request that was refused before (or reached other upstreams), a
+ * {@link Effect#LOSS} row the reverse. Changes of the rules as written ({@link RuleChanges}) that
+ * show in no gain or loss of their route and method (an entry already covered by another, an allow
+ * that a deny cancels, a deny on a group nobody is allowed as, a reordering, a renamed route, a
+ * narrowed match) are listed too, as {@link Effect#NONE}: "rule changes that do not change access".
  *
  * @param oldSource the config before
  * @param newSource the config after
- * @param changes   in new-config route order, then routes removed
+ * @param changes   the gains, then the losses, then the rule changes that change no access
+ * @param notes     where the comparison was cut short (too many alternatives); empty when complete
  */
-public record PolicyDiff(String oldSource, String newSource, List<Change> changes) {
+public record PolicyDiff(String oldSource, String newSource, List<Change> changes, List<String> notes) {
 
     public PolicyDiff {
         changes = List.copyOf(changes);
+        notes = List.copyOf(notes);
     }
 
-    /** Whether a change can widen or only narrow access. */
-    public enum Effect { GAIN, LOSS }
+    /** A gain or loss of effective access, or ({@code NONE}) a rule change that changes no access. */
+    public enum Effect { GAIN, LOSS, NONE }
 
     /**
      * One change.
      *
-     * @param effect  gain or loss
-     * @param route   the route id
-     * @param method  the method, or {@code *} for the whole route
-     * @param change  what changed: {@code allow added}, {@code deny removed}, {@code route added}…
-     * @param subject who or what: {@code group:orders-admins}, a match, an issuer id
+     * @param effect   gain, loss, or none (a rule change that changes no access)
+     * @param route    the route id: the route that now receives the request for a gain, the one that
+     *                 received it for a loss
+     * @param method   the method, or {@code *} for the whole route
+     * @param change   {@code access gained}, {@code access lost}; for a rule change what changed:
+     *                 {@code allow added}, {@code deny removed}, {@code route added}…
+     * @param subject  who: the caller that gains or loses ({@code group:interns}, {@code anonymous (no
+     *                 token)}, {@code any valid token}), or for a rule change the alternative, match
+     *                 or issuer that changed
+     * @param requests for a gain or loss, the requests concerned: the route's match when it is all of
+     *                 them, otherwise the probe requests ({@code host/path}); empty for a rule change
      */
-    public record Change(Effect effect, String route, String method, String change, String subject) {
+    public record Change(Effect effect, String route, String method, String change, String subject,
+            String requests) {
+        public Change {
+            Objects.requireNonNull(effect, "effect");
+            Objects.requireNonNull(requests, "requests");
+        }
+
+        /** A rule-level change, which names no requests. */
+        public Change(Effect effect, String route, String method, String change, String subject) {
+            this(effect, route, method, change, subject, "");
+        }
     }
 
+    /**
+     * Whether some caller gains access to some request, or the comparison was cut short (then a
+     * gain cannot be ruled out, and {@code --fail-on-gain} fails closed).
+     */
     public boolean hasGain() {
-        return changes.stream().anyMatch(c -> c.effect() == Effect.GAIN);
+        return !notes.isEmpty() || changes.stream().anyMatch(c -> c.effect() == Effect.GAIN);
     }
 
     public static PolicyDiff of(PolicyModel before, PolicyModel after) {
-        Map<String, List<AccessMatrix.Row>> old = byRoute(AccessMatrix.of(before));
-        Map<String, List<AccessMatrix.Row>> now = byRoute(AccessMatrix.of(after));
-        List<Change> out = new ArrayList<>();
-        now.forEach((id, rows) -> {
-            if (old.containsKey(id)) {
-                compare(id, old.get(id), rows, out);
-            } else {
-                AccessMatrix.Row first = rows.get(0);
-                out.add(new Change(Effect.GAIN, id, "*", first.isPublic() ? "route added, public"
-                        : first.auditOnly() ? "route added, mode: audit" : "route added", first.match()));
-                if (!first.isPublic()) {
-                    rows.forEach(r -> r.allowed().forEach(g -> out.add(new Change(Effect.GAIN, id, r.method(),
-                            "allow added", g))));
-                }
+        EffectiveAccess access = EffectiveAccess.compare(before, after);
+        List<Change> out = new ArrayList<>(AccessChanges.rows(access, before, after));
+        List<Change> effective = List.copyOf(out);
+        for (Change c : RuleChanges.of(before, after)) {
+            if (!shownBy(c, effective)) {
+                out.add(new Change(Effect.NONE, c.route(), c.method(), c.change(), c.subject()));
             }
-        });
-        old.forEach((id, rows) -> {
-            if (!now.containsKey(id)) {
-                out.add(new Change(Effect.LOSS, id, "*", "route removed", rows.get(0).match()));
-            }
-        });
-        return new PolicyDiff(before.config().source(), after.config().source(), out);
+        }
+        return new PolicyDiff(before.config().source(), after.config().source(), out, List.copyOf(access.notes()));
     }
 
-    private static Map<String, List<AccessMatrix.Row>> byRoute(AccessMatrix m) {
-        Map<String, List<AccessMatrix.Row>> out = new LinkedHashMap<>();
-        m.rows().forEach(r -> out.computeIfAbsent(r.route(), k -> new ArrayList<>()).add(r));
-        return out;
-    }
-
-    private static void compare(String id, List<AccessMatrix.Row> before, List<AccessMatrix.Row> after,
-            List<Change> out) {
-        AccessMatrix.Row b = before.get(0);
-        AccessMatrix.Row a = after.get(0);
-        if (!b.match().equals(a.match())) {
-            out.add(new Change(Effect.GAIN, id, "*", "match changed", b.match() + " -> " + a.match()));
-        }
-        if (b.auditOnly() != a.auditOnly() && !a.isPublic()) {
-            out.add(new Change(a.auditOnly() ? Effect.GAIN : Effect.LOSS, id, "*",
-                    a.auditOnly() ? "mode: audit (refusals not enforced)" : "mode: enforce", a.match()));
-        }
-        if (b.isPublic() != a.isPublic()) {
-            out.add(new Change(a.isPublic() ? Effect.GAIN : Effect.LOSS, id, "*",
-                    a.isPublic() ? "now public" : "no longer public", a.match()));
-            return;
-        }
-        issuers(id, b.issuers(), a.issuers(), out);
-        if (a.isPublic()) {
-            return;
-        }
-        Map<String, AccessMatrix.Row> oldRows = new LinkedHashMap<>();
-        before.forEach(r -> oldRows.put(r.method(), r));
-        Set<String> methods = new LinkedHashSet<>();
-        after.forEach(r -> methods.add(r.method()));
-        methods.addAll(oldRows.keySet());
-        Map<String, AccessMatrix.Row> newRows = new LinkedHashMap<>();
-        after.forEach(r -> newRows.put(r.method(), r));
-        for (String m : methods) {
-            List<String> oldAllowed = oldRows.containsKey(m) ? oldRows.get(m).allowed() : List.of();
-            List<String> newAllowed = newRows.containsKey(m) ? newRows.get(m).allowed() : List.of();
-            List<String> oldDenied = oldRows.containsKey(m) ? oldRows.get(m).denied() : List.of();
-            List<String> newDenied = newRows.containsKey(m) ? newRows.get(m).denied() : List.of();
-            added(newAllowed, oldAllowed).forEach(g -> out.add(new Change(Effect.GAIN, id, m, "allow added", g)));
-            added(oldAllowed, newAllowed).forEach(g -> out.add(new Change(Effect.LOSS, id, m, "allow removed", g)));
-            added(newDenied, oldDenied).forEach(g -> out.add(new Change(Effect.LOSS, id, m, "deny added", g)));
-            added(oldDenied, newDenied).forEach(g -> out.add(new Change(Effect.GAIN, id, m, "deny removed", g)));
-        }
-    }
-
-    /** Accepting any issuer is the widest: an empty list means all. */
-    private static void issuers(String id, List<String> before, List<String> after, List<Change> out) {
-        if (Objects.equals(before, after)) {
-            return;
-        }
-        if (after.isEmpty()) {
-            out.add(new Change(Effect.GAIN, id, "*", "issuers widened", "any issuer"));
-        } else if (before.isEmpty()) {
-            out.add(new Change(Effect.LOSS, id, "*", "issuers narrowed", String.join(", ", after) + " only"));
-        } else {
-            added(after, before).forEach(i -> out.add(new Change(Effect.GAIN, id, "*", "issuer added", i)));
-            added(before, after).forEach(i -> out.add(new Change(Effect.LOSS, id, "*", "issuer removed", i)));
-        }
-    }
-
-    private static List<String> added(List<String> in, List<String> notIn) {
-        return in.stream().filter(g -> !notIn.contains(g)).toList();
+    /** Whether a rule change shows as a gain or loss of the same direction on its route and method. */
+    private static boolean shownBy(Change rule, List<Change> effective) {
+        return effective.stream().anyMatch(e -> e.effect() == rule.effect() && e.route().equals(rule.route())
+                && (rule.method().equals("*") || e.method().equals(rule.method())));
     }
 }

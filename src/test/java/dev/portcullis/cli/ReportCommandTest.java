@@ -43,14 +43,16 @@ class ReportCommandTest {
 
         Cli r = Cli.run("report", "--diff", Cli.CONFIG, next.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("| **gain** | `orders` | GET | allow added | `group:interns` |",
-                "| **gain** | `admin` | DELETE | deny removed | `any valid token` |", "3 gains, 0 losses.");
+        assertThat(r.out()).contains(
+                "| **gain** | `orders` | GET | access gained | `group:interns` | `api.example.com/orders/**` |",
+                "| **gain** | `admin` | DELETE | access gained | `claim:department=security + group:admins` | "
+                        + "`api.example.com/admin/**` |", "3 gains, 0 losses.");
 
         assertThat(Cli.run("report", "--diff", Cli.CONFIG, next.toString(), "--fail-on-gain").exit()).isEqualTo(1);
         assertThat(Cli.run("report", "--diff", next.toString(), Cli.CONFIG, "--fail-on-gain").exit()).isZero();
         Cli same = Cli.run("report", "--diff", Cli.CONFIG, Cli.CONFIG, "--format", "csv", "--fail-on-gain");
         assertThat(same.exit()).isZero();
-        assertThat(same.out()).isEqualTo("effect,route,method,change,subject\r\n");
+        assertThat(same.out()).isEqualTo("effect,route,method,change,subject,requests\r\n");
     }
 
     @Test

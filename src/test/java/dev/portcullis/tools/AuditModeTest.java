@@ -89,22 +89,42 @@ class AuditModeTest {
     }
 
     @Test
-    void switchingARouteToAuditModeIsAGain() {
+    void switchingARouteToAuditModeIsAGainForEveryone() {
         PolicyModel enforced = Fixtures.model(CONFIG.replace("    mode: audit\n", ""));
 
-        assertThat(PolicyDiff.of(enforced, MODEL).changes()).containsExactly(new PolicyDiff.Change(
-                PolicyDiff.Effect.GAIN, "beta", "*", "mode: audit (refusals not enforced)", "/beta/**"));
+        PolicyDiff d = PolicyDiff.of(enforced, MODEL);
+        assertThat(d.changes()).filteredOn(c -> c.effect() != PolicyDiff.Effect.NONE)
+                .allMatch(c -> c.effect() == PolicyDiff.Effect.GAIN && c.route().equals("beta")
+                        && c.requests().equals("/beta/**"))
+                .extracting(PolicyDiff.Change::method, PolicyDiff.Change::subject)
+                .contains(org.assertj.core.groups.Tuple.tuple("GET", "anonymous (no token)"),
+                        org.assertj.core.groups.Tuple.tuple("DELETE", "any valid token"));
         assertThat(PolicyDiff.of(MODEL, enforced).changes()).extracting(PolicyDiff.Change::effect)
-                .containsExactly(PolicyDiff.Effect.LOSS);
+                .contains(PolicyDiff.Effect.LOSS).doesNotContain(PolicyDiff.Effect.GAIN);
     }
 
     @Test
-    void enforcingAnAuditEntryShowsAsAddingIt() {
+    void enforcingAnAuditEntryIsALossForWhomItDenies() {
         PolicyModel enforced = Fixtures.model(CONFIG.replace("{ groups_any: [interns], mode: audit }",
                 "{ groups_any: [interns] }"));
 
-        assertThat(PolicyDiff.of(MODEL, enforced).changes()).extracting(PolicyDiff.Change::change,
-                PolicyDiff.Change::subject).containsOnly(org.assertj.core.groups.Tuple.tuple("deny added",
-                "group:interns"));
+        PolicyDiff d = PolicyDiff.of(MODEL, enforced);
+        assertThat(d.changes()).filteredOn(c -> c.effect() != PolicyDiff.Effect.NONE)
+                .extracting(PolicyDiff.Change::effect, PolicyDiff.Change::method, PolicyDiff.Change::subject)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(PolicyDiff.Effect.LOSS, "GET",
+                        "group:interns + group:readers"));
+        // Denying interns the other methods, which they never had, changes no access.
+        assertThat(d.changes()).filteredOn(c -> c.effect() == PolicyDiff.Effect.NONE)
+                .extracting(PolicyDiff.Change::method, PolicyDiff.Change::change)
+                .contains(org.assertj.core.groups.Tuple.tuple("DELETE", "deny added"));
+        assertThat(d.hasGain()).isFalse();
+    }
+
+    @Test
+    void anEntryAddedInAuditModeChangesNoAccess() {
+        PolicyModel audited = Fixtures.model(CONFIG.replace("{ groups_any: [interns], mode: audit }",
+                "{ groups_any: [interns], mode: audit }, { groups_any: [readers], mode: audit }"));
+
+        assertThat(PolicyDiff.of(MODEL, audited).changes()).isEmpty();
     }
 }

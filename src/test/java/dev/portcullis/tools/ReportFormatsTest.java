@@ -65,21 +65,42 @@ class ReportFormatsTest {
     void diffFormats() throws Exception {
         PolicyDiff d = PolicyDiff.of(Fixtures.model(), MODEL);
 
-        List<List<String>> expected = new ArrayList<>();
-        expected.add(List.of("effect", "route", "method", "change", "subject"));
-        for (String m : List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
-            expected.add(List.of("loss", "orders", m, "deny added", "group:" + NASTY));
-            expected.add(List.of("gain", "orders", m, "deny removed", "group:suspended"));
-        }
-        assertThat(parseCsv(DiffFormat.render(d, ReportFormat.CSV))).containsExactlyElementsOf(expected);
-        assertThat(DiffFormat.render(d, ReportFormat.MARKDOWN)).contains("7 gains, 7 losses.")
-                .contains("| **gain** | `orders` | GET | deny removed | `group:suspended` |");
+        List<List<String>> csv = parseCsv(DiffFormat.render(d, ReportFormat.CSV));
+        assertThat(csv.get(0)).containsExactly("effect", "route", "method", "change", "subject", "requests");
+        assertThat(csv).hasSize(d.changes().size() + 1).allMatch(r -> r.size() == 6);
+        assertThat(csv).contains(
+                List.of("gain", "orders", "GET", "access gained", "group:readers + group:suspended",
+                        "api.example.com/orders/**"),
+                List.of("loss", "orders", "GET", "access lost", "group:" + NASTY + " + group:readers",
+                        "api.example.com/orders/**"));
+        assertThat(DiffFormat.render(d, ReportFormat.MARKDOWN)).contains("| **gain** | `orders` | GET | access gained | "
+                + "`group:readers + group:suspended` | `api.example.com/orders/**` |");
         assertThat(DiffFormat.render(d, ReportFormat.HTML)).contains("<td class=\"gain\">gain</td>")
-                .doesNotContain(NASTY);
-        assertThat(new ObjectMapper().readTree(DiffFormat.render(d, ReportFormat.JSON)).get("gain").asBoolean())
-                .isTrue();
+                .contains("<th>requests</th>").doesNotContain(NASTY);
+        JsonNode json = new ObjectMapper().readTree(DiffFormat.render(d, ReportFormat.JSON));
+        assertThat(json.get("gain").asBoolean()).isTrue();
+        assertThat(json.get("changes").get(0).get("requests").asText()).isEqualTo("api.example.com/orders/**");
+        assertThat(json.get("notes")).isEmpty();
         assertThat(DiffFormat.render(PolicyDiff.of(MODEL, MODEL), ReportFormat.MARKDOWN))
                 .contains("No access changes.");
+    }
+
+    @Test
+    void ruleChangesThatChangeNoAccessHaveTheirOwnSectionAndEffectNone() throws Exception {
+        PolicyDiff d = PolicyDiff.of(MODEL, Fixtures.model(Fixtures.CONFIG.replace("groups_any: [suspended]",
+                "groups_any: ['" + NASTY + "']").replace("- { methods: [GET, HEAD], groups_any: [readers, admins] }",
+                "- { methods: [GET, HEAD], groups_any: [readers, admins] }\n      - { methods: [GET], groups_all: [readers, staff] }")));
+
+        assertThat(DiffFormat.render(d, ReportFormat.MARKDOWN)).contains("No access changes. 1 rule change does not "
+                + "change access.", "## Rule changes that do not change access",
+                "| none | `orders` | GET | allow added | `group:readers + group:staff` |  |");
+        assertThat(parseCsv(DiffFormat.render(d, ReportFormat.CSV))).contains(
+                List.of("none", "orders", "GET", "allow added", "group:readers + group:staff", ""));
+        assertThat(DiffFormat.render(d, ReportFormat.HTML)).contains("<h2>Rule changes that do not change access</h2>",
+                "<td class=\"none\">none</td>");
+        JsonNode json = new ObjectMapper().readTree(DiffFormat.render(d, ReportFormat.JSON));
+        assertThat(json.get("gain").asBoolean()).isFalse();
+        assertThat(json.get("changes").get(0).get("effect").asText()).isEqualTo("none");
     }
 
     /** RFC 4180, strictly: quoted fields, doubled quotes, CRLF records. */
