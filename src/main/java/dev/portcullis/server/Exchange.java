@@ -6,6 +6,8 @@ import dev.portcullis.compile.Snapshot;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.compile.Route;
 import dev.portcullis.route.CorsPolicy;
+import dev.portcullis.forward.CorsHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -83,5 +85,11 @@ final class Exchange {
             timer.cancel(false);
             timer = null;
         }
+    }
+
+    /** The headers every relayed response gets from the proxy: its request id and the route's CORS answer. */
+    void stampRelayed(HttpHeaders headers) {
+        headers.set("X-Request-Id", requestId);
+        CorsHeaders.onRelayed(headers, cors(), corsOrigin);
     }
 }

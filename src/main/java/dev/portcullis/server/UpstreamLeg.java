@@ -205,8 +205,7 @@ final class UpstreamLeg implements UpstreamListener {
         reusable = HttpUtil.isKeepAlive(res);
         boolean bodyless = x.method.equals("HEAD") || code == 204 || code == 304;
         x.clientKeepAlive = ResponseHeaders.rewrite(res, x.clientKeepAlive, x.clientVersion, bodyless);
-        res.headers().set("X-Request-Id", x.requestId);
-        dev.portcullis.forward.CorsHeaders.onRelayed(res.headers(), x.cors(), x.corsOrigin);
+        x.stampRelayed(res.headers());
         if (!HttpUtil.isContentLengthSet(res) && !HttpUtil.isTransferEncodingChunked(res) && !bodyless) {
             reusable = false;
         }
