@@ -146,6 +146,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  # 400: a method override in the query (Laravel, Symfony would serve it as DELETE)");
         out.println("  curl -i -X POST -H \"Authorization: Bearer $TOKEN\" '" + proxy + "/orders/42?_method=DELETE'");
         out.println();
+        out.println("  # 204: a browser's CORS preflight from the app's origin, answered at the proxy without a token");
+        out.println("  curl -i -X OPTIONS -H 'Origin: http://localhost:5173' -H 'Access-Control-Request-Method: DELETE'"
+                + " -H 'Access-Control-Request-Headers: authorization' " + proxy + "/orders/42");
+        out.println();
         out.println("  # 200: public route, no token;  404: no route");
         out.println("  curl -i " + proxy + "/public/readme   ;   curl -i " + proxy + "/nowhere");
         out.println();
