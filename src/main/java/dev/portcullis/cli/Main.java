@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * options and a verb added later has them too; {@code portcullis help VERB} prints the same usage.
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
-        version = "portcullis 0.1.0",
+        versionProvider = Version.class,
         description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
             ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class,
