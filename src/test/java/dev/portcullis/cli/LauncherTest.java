@@ -44,6 +44,8 @@ class LauncherTest {
         assumeTrue(File.separatorChar == '/', "the launcher is a bash script");
         app = Files.createDirectories(tmp.resolve("app"));
         Files.copy(SCRIPT, app.resolve("portcullis"));
+        Files.writeString(app.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(app.resolve("pom.xml"), FileTime.from(Instant.now().minusSeconds(7200)));
         bin = Files.createDirectories(tmp.resolve("bin"));
         for (String tool : List.of("bash", "dirname", "find")) {
             Path real = onPath(tool).orElseThrow(() -> new IllegalStateException(tool + " is not on the PATH"));
@@ -154,6 +156,20 @@ class LauncherTest {
         assertThat(r.exit()).isZero();
         assertThat(r.err()).contains("is older than the sources and Maven (mvn) is not on the PATH");
         assertThat(r.out()).endsWith("-jar " + jar + " validate --config x.yaml\n");
+    }
+
+    /** The script copied somewhere alone: no sources to build from, no jar beside it. */
+    @Test
+    void aLoneCopyOfTheScriptSaysWhereToRunItFrom() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Files.delete(app.resolve("pom.xml"));
+
+        Result r = launch(Map.of(), "--version");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("portcullis: no jar to run: " + app)
+                .contains("unpack target/portcullis-VERSION.tar.gz").doesNotContain("POM");
+        assertThat(r.out()).isEmpty();
     }
 
     /** The distribution archive's layout: bin/portcullis runs lib/portcullis.jar, with no Maven and nothing to build. */
