@@ -49,7 +49,7 @@ class DeployFilesTest {
             "portcullis_jwks_last_success_timestamp_seconds", "portcullis_upstream_errors_total",
             "portcullis_client_connections", "portcullis_audit_dropped_total", "portcullis_config_reloads_total",
             "portcullis_config_reload_failures_total", "portcullis_config_info", "portcullis_token_cache_requests_total",
-            "portcullis_intrusion_events_total", "portcullis_blocked_sources");
+            "portcullis_intrusion_events_total", "portcullis_blocked_sources", "portcullis_upstream_up");
 
     /** Documented but registered outside {@link Metrics} (or not yet): not looked up in its registry. */
     static final Set<String> REGISTERED_ELSEWHERE = Set.of("portcullis_intrusion_events_total",
