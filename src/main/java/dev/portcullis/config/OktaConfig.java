@@ -40,10 +40,20 @@ public record OktaConfig(String orgUrl, ApiToken apiToken, ServiceApp serviceApp
 
     /**
      * The Event Hook receiver: Okta sends {@code secret} (read from {@code secretFile}) in the header
-     * {@code secretHeader} with every delivery; bodies above {@code maxBodyBytes} are refused.
+     * {@code secretHeader} with every delivery; bodies above {@code maxBodyBytes} are refused. At most
+     * {@code queueCapacity} events wait to be applied ({@code queue_capacity}), and at most
+     * {@code rememberEvents} uuids are remembered for de-duplication ({@code remember_events}).
      */
-    public record EventHook(String secretHeader, String secretFile, int maxBodyBytes) {
+    public record EventHook(String secretHeader, String secretFile, int maxBodyBytes, int queueCapacity,
+            long rememberEvents) {
         /** Okta's own limit for a delivery is far below this; a bigger body is not from Okta. */
         public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+        public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+        public static final long DEFAULT_REMEMBER_EVENTS = 100_000;
+
+        /** With the default queue and de-duplication bounds. */
+        public EventHook(String secretHeader, String secretFile, int maxBodyBytes) {
+            this(secretHeader, secretFile, maxBodyBytes, DEFAULT_QUEUE_CAPACITY, DEFAULT_REMEMBER_EVENTS);
+        }
     }
 }

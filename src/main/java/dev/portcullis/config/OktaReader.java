@@ -12,7 +12,8 @@ final class OktaReader {
     static final Set<String> OKTA_KEYS = Set.of("org_url", "api_token_file", "api_token_env", "service_app",
             "event_hook");
     static final Set<String> SERVICE_APP_KEYS = Set.of("client_id", "private_key_file", "scopes");
-    static final Set<String> EVENT_HOOK_KEYS = Set.of("secret_header", "secret_file", "max_body_size");
+    static final Set<String> EVENT_HOOK_KEYS = Set.of("secret_header", "secret_file", "max_body_size",
+            "queue_capacity", "remember_events");
     static final List<String> DEFAULT_SCOPES = List.of("okta.groups.read", "okta.users.read");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -76,6 +77,8 @@ final class OktaReader {
                     + "' (a delivery without it is refused)");
         }
         int max = (int) n.number("max_body_size", EventHook.DEFAULT_MAX_BODY_BYTES, 1024, 16L << 20);
-        return new EventHook(header, secretFile, max);
+        int queue = (int) n.number("queue_capacity", EventHook.DEFAULT_QUEUE_CAPACITY, 1, 1_000_000);
+        long remember = n.number("remember_events", EventHook.DEFAULT_REMEMBER_EVENTS, 1000, 10_000_000);
+        return new EventHook(header, secretFile, max, queue, remember);
     }
 }
