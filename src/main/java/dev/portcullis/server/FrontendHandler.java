@@ -69,7 +69,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
         this.reads = new ClientReads(this, ctx, body);
-        new OwnEndpoint(this, ctx, gate, x, reads); // becomes reads.own
+        new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
         this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
         gate.metrics().connectionOpened();
         ctx.read();

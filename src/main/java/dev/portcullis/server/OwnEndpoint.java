@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.config.OktaConfig.EventHook;
 import dev.portcullis.membership.DirectoryEvents;
 import dev.portcullis.membership.OktaDelivery;
+import dev.portcullis.vocab.Blocked;
 import dev.portcullis.vocab.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -42,13 +43,19 @@ final class OwnEndpoint {
     private final ChannelHandlerContext ctx;
     private final OktaHook hook;
     private final Exchange x;
+    private final Gate gate;
+    private final String clientKey;
     private ByteBuf body;
     private int max;
     /** The verification challenge of a GET, answered once its (empty) body is over; else null. */
     private String challenge;
 
-    OwnEndpoint(FrontendHandler owner, ChannelHandlerContext ctx, Gate gate, Exchange x, ClientReads reads) {
+    /** @param clientKey the key intrusion detection counts this client under */
+    OwnEndpoint(FrontendHandler owner, ChannelHandlerContext ctx, Gate gate, Exchange x, ClientReads reads,
+            String clientKey) {
         this.owner = owner;
+        this.gate = gate;
+        this.clientKey = clientKey;
         this.ctx = ctx;
         this.hook = gate.oktaHook();
         this.x = x;
@@ -69,7 +76,11 @@ final class OwnEndpoint {
         release();
         challenge = null;
         EventHook config = hook == null ? null : hook.config();
-        if (r.decoderResult().isFailure()) {
+        Blocked blocked = gate.detection().isBlocked(clientKey, null, null, x.startMillis);
+        if (blocked != null) {
+            // A source blocked for its denials (guessing the hook's secret among them) stays blocked here too.
+            owner.end(Outcome.blocked(blocked));
+        } else if (r.decoderResult().isFailure()) {
             owner.end(Outcome.refused(Reason.BAD_REQUEST, true));
         } else if (config == null || !path.equals(OktaHook.EVENTS_PATH)) {
             owner.end(Outcome.refused(Reason.NO_ROUTE, false));

@@ -66,6 +66,12 @@ class OktaConfigTest {
     }
 
     @Test
+    void theEventQueueBoundsCanBeSet() throws ConfigException {
+        assertThat(read("okta: { event_hook: { secret_file: /s, queue_capacity: 50, remember_events: 2000 } }", "")
+                .okta().eventHook()).isEqualTo(new EventHook("Authorization", "/s", 256 * 1024, 50, 2000));
+    }
+
+    @Test
     void anApiTokenComesFromAFileOrAnEnvironmentVariable() throws ConfigException {
         assertThat(read("okta: { org_url: https://example.okta.com, api_token_env: OKTA_API_TOKEN }", "")
                 .okta().apiToken()).isEqualTo(new ApiToken(null, "OKTA_API_TOKEN"));
@@ -93,6 +99,10 @@ class OktaConfigTest {
                         "okta.event_hook.secret_header", 1, "header name"),
                 arguments("okta: { event_hook: { secret_file: /s, max_body_size: 10 } }", "",
                         "okta.event_hook.max_body_size", 1, "between"),
+                arguments("okta: { event_hook: { secret_file: /s, queue_capacity: 0 } }", "",
+                        "okta.event_hook.queue_capacity", 1, "between"),
+                arguments("okta: { event_hook: { secret_file: /s, remember_events: 10 } }", "",
+                        "okta.event_hook.remember_events", 1, "between"),
                 arguments("", "groups_source: directory", "issuers[0].groups_source", 7,
                         "expected 'token', 'okta_api' or 'both'"),
                 arguments("", "groups_source: okta_api", "issuers[0].groups_source", 7, "okta.org_url"),

@@ -84,7 +84,15 @@ class EventHookIT {
     }
 
     HttpResponse<String> post(String path, Map<String, String> headers, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port() + path))
+        return post(h.port(), path, headers, body);
+    }
+
+    HttpResponse<String> post(int port, Map<String, String> headers, String body) throws Exception {
+        return post(port, HOOK, headers, body);
+    }
+
+    HttpResponse<String> post(int port, String path, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         headers.forEach(b::header);
@@ -260,6 +268,29 @@ class EventHookIT {
 
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(plain.upstream.poll()).isNull();
+        }
+    }
+
+    @Test
+    void guessingTheSecretGetsTheSourceBlocked() throws Exception {
+        RecordingApplier own = new RecordingApplier();
+        try (Harness blocking = new Harness()) {
+            blocking.start(config(dir.resolve("hook-secret")) + """
+                    detection:
+                      enabled: true
+                      client_threshold: 3
+                      block: { enabled: true, cooldown: 1m }
+                    """, own);
+            for (int i = 0; i < 3; i++) {
+                assertThat(blocking.send("POST", HOOK, "guess" + i, "{}").statusCode()).isEqualTo(401);
+            }
+            HttpResponse<String> r = null;
+            for (int i = 0; i < 50 && (r == null || r.statusCode() != 429); i++) { // the block is set off the loop
+                r = post(blocking.port(), Map.of("Authorization", SECRET), delivery(removal("b1", 1)));
+            }
+
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(r.body()).contains("source_blocked");
         }
     }
 
