@@ -295,6 +295,31 @@ class EventHookIT {
     }
 
     @Test
+    void aFullQueueAnswers503SoOktaRetriesAndTheRetryIsTaken() throws Exception {
+        RecordingApplier own = new RecordingApplier();
+        own.hold();
+        try (Harness small = new Harness()) {
+            small.start(config(dir.resolve("hook-secret")).replace("max_body_size: 2048",
+                    "max_body_size: 2048\n    queue_capacity: 1"), own);
+            Map<String, String> secret = Map.of("Authorization", SECRET);
+            assertThat(post(small.port(), secret, delivery(removal("q1", 1))).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> full = post(small.port(), secret, delivery(removal("q2", 2)));
+            assertThat(full.statusCode()).isEqualTo(503);
+            assertThat(full.body()).contains("okta_events_busy");
+
+            own.release();
+            assertThat(own.await(1)).containsExactly("q1");
+            HttpResponse<String> retried = null;
+            for (int i = 0; i < 100 && (retried == null || retried.statusCode() != 200); i++) {
+                retried = post(small.port(), secret, delivery(removal("q2", 2))); // until q1's slot is free
+            }
+            assertThat(retried.statusCode()).isEqualTo(200);
+            assertThat(own.await(2)).containsExactly("q1", "q2");
+        }
+    }
+
+    @Test
     void readsANewSecretOnReload() throws Exception {
         Path secret = dir.resolve("rotating-secret");
         Files.writeString(secret, "first");
