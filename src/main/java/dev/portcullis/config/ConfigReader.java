@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
             "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing",
-            "routing", "shutdown");
+            "routing", "shutdown", "okta");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
@@ -101,7 +101,9 @@ public final class ConfigReader {
                 Map.entry("/detection/block", ObservabilityReader.DETECTION_BLOCK_KEYS),
                 Map.entry("/detection/webhook", ObservabilityReader.DETECTION_WEBHOOK_KEYS),
                 Map.entry("/routing", RouteReader.ROUTING_KEYS),
-                Map.entry("/shutdown", ListenerReader.SHUTDOWN_KEYS));
+                Map.entry("/shutdown", ListenerReader.SHUTDOWN_KEYS), Map.entry("/okta", OktaReader.OKTA_KEYS),
+                Map.entry("/okta/service_app", OktaReader.SERVICE_APP_KEYS),
+                Map.entry("/okta/event_hook", OktaReader.EVENT_HOOK_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -235,6 +237,6 @@ public final class ConfigReader {
                 IssuerReader.identityAssertion(root.get("identity_assertion")), issuers, routes, List.of(name),
                 ObservabilityReader.detection(root.get("detection")), ObservabilityReader.audit(root.get("audit")),
                 ObservabilityReader.tracing(root.get("tracing")), RouteReader.routing(root.get("routing")),
-                ListenerReader.shutdown(root.get("shutdown")));
+                ListenerReader.shutdown(root.get("shutdown")), OktaReader.okta(root.get("okta")));
     }
 }

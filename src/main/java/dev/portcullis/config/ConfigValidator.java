@@ -44,8 +44,37 @@ final class ConfigValidator {
         }
         Set<String> issuerIds = new IssuerChecks(problems, endpoints).validateIssuers(config.issuers());
         new RouteChecks(problems, endpoints).validateRoutes(config.routes(), issuerIds, config.routing());
+        validateOkta(config);
         for (DetectionChecks.Problem p : DetectionChecks.check(config.detection())) {
             problems.add("/detection/" + p.key(), p.message());
+        }
+    }
+
+    /**
+     * {@code okta} and what needs it: an org URL for the API, and an issuer with {@code groups_source}
+     * other than {@code token} needs the API; with the membership overlay on, every issuer needs
+     * {@code max_token_lifetime}, the bound on how long the overlay remembers an event.
+     */
+    private void validateOkta(ProxyConfig config) {
+        OktaConfig okta = config.okta();
+        if (okta.orgUrl() != null) {
+            endpoints.checkUrl("/okta/org_url", okta.orgUrl(), false);
+        }
+        if (okta.orgUrl() == null && (okta.apiToken() != null || okta.serviceApp() != null)) {
+            problems.add("/okta", "an API token or a service app needs 'org_url', the org they belong to");
+        }
+        for (int i = 0; i < config.issuers().size(); i++) {
+            IssuerConfig issuer = config.issuers().get(i);
+            if (issuer.groupsSource() != IssuerConfig.GroupsSource.TOKEN && !okta.directoryApi()) {
+                problems.add("/issuers/" + i + "/groups_source", "groups_source '" + issuer.groupsSource().word()
+                        + "' reads the Okta Users API: set okta.org_url and okta.api_token_file (or okta.service_app)");
+            }
+            if (config.membershipOverlay() && issuer.maxTokenLifetime() == null) {
+                problems.add("/issuers/" + i, "set 'max_token_lifetime': with "
+                        + (okta.eventHook() != null ? "okta.event_hook" : "admin.token_file")
+                        + " on, a membership change or revocation is kept until every token it concerns has"
+                        + " expired, and max_token_lifetime bounds that");
+            }
         }
     }
 

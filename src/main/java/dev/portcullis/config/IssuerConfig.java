@@ -17,6 +17,7 @@ import java.util.List;
  * @param maxTokenLifetime    longest accepted {@code exp - iat}; null means unbounded
  * @param jwksRefreshInterval how often keys are refetched when the response has no max-age
  * @param jwksMinRefetch      minimum time between fetches caused by unknown {@code kid}s
+ * @param groupsSource        {@code groups_source}: the token's groups claim, the Okta Users API, or both
  */
 public record IssuerConfig(
         String id,
@@ -29,10 +30,34 @@ public record IssuerConfig(
         Duration clockSkew,
         Duration maxTokenLifetime,
         Duration jwksRefreshInterval,
-        Duration jwksMinRefetch) {
+        Duration jwksMinRefetch,
+        GroupsSource groupsSource) {
 
     public IssuerConfig {
         audiences = List.copyOf(audiences);
         algorithms = List.copyOf(algorithms);
+        groupsSource = groupsSource == null ? GroupsSource.TOKEN : groupsSource;
+    }
+
+    /** An issuer whose groups come from its tokens alone. */
+    public IssuerConfig(String id, String issuer, List<String> audiences, String jwksUri, String groupsClaim,
+            String emailClaim, List<String> algorithms, Duration clockSkew, Duration maxTokenLifetime,
+            Duration jwksRefreshInterval, Duration jwksMinRefetch) {
+        this(id, issuer, audiences, jwksUri, groupsClaim, emailClaim, algorithms, clockSkew, maxTokenLifetime,
+                jwksRefreshInterval, jwksMinRefetch, GroupsSource.TOKEN);
+    }
+
+    /**
+     * {@code groups_source}: where a caller's groups come from. {@code token}: the groups claim
+     * (the default). {@code okta_api}: the org's Users API ({@code okta.org_url}), so a user in more
+     * than 100 groups is complete. {@code both}: the union of the two.
+     */
+    public enum GroupsSource {
+        TOKEN, OKTA_API, BOTH;
+
+        /** The config word: {@code token}, {@code okta_api}, {@code both}. */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

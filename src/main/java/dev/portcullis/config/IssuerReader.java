@@ -11,7 +11,7 @@ import java.util.Set;
 final class IssuerReader {
     static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
-            "jwks_min_refetch_interval");
+            "jwks_min_refetch_interval", "groups_source");
     static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
     static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
             "rotate_every", "cache_size");
@@ -38,7 +38,19 @@ final class IssuerReader {
                 n.duration("clock_skew", Duration.ofSeconds(30)),
                 n.duration("max_token_lifetime", null),
                 n.duration("jwks_refresh_interval", Duration.ofHours(1)),
-                n.duration("jwks_min_refetch_interval", Duration.ofSeconds(10)));
+                n.duration("jwks_min_refetch_interval", Duration.ofSeconds(10)),
+                groupsSource(n));
+    }
+
+    private static IssuerConfig.GroupsSource groupsSource(ConfigNode n) {
+        String word = n.text("groups_source", "token");
+        for (IssuerConfig.GroupsSource s : IssuerConfig.GroupsSource.values()) {
+            if (s.word().equals(word)) {
+                return s;
+            }
+        }
+        n.get("groups_source").error("expected 'token', 'okta_api' or 'both', was '" + word + "'");
+        return IssuerConfig.GroupsSource.TOKEN;
     }
 
     static IdentityHeadersConfig identityHeaders(ConfigNode n) {

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class ListenerReader {
     static final Set<String> ADMIN_KEYS = Set.of("listen", "max_connections", "header_read_timeout",
-            "idle_timeout");
+            "idle_timeout", "token_file");
     static final Set<String> SERVER_KEYS = Set.of("max_initial_line_length", "max_header_size",
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
             "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
@@ -37,7 +37,8 @@ final class ListenerReader {
                 d -> new AdminConfig(hostPort(n.get("listen"), d.listen()),
                         (int) n.number("max_connections", d.maxConnections(), 1, 100_000),
                         n.duration("header_read_timeout", d.headerReadTimeout(), MIN_CLIENT_TIMEOUT),
-                        n.duration("idle_timeout", d.idleTimeout(), MIN_CLIENT_TIMEOUT)));
+                        n.duration("idle_timeout", d.idleTimeout(), MIN_CLIENT_TIMEOUT),
+                        n.text("token_file", d.tokenFile())));
     }
 
     static ServerConfig server(ConfigNode n) {

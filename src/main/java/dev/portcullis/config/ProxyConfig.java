@@ -23,19 +23,30 @@ public record ProxyConfig(
         AuditConfig audit,
         TracingConfig tracing,
         RoutingConfig routing,
-        ShutdownConfig shutdown) {
+        ShutdownConfig shutdown,
+        OktaConfig okta) {
 
     public ProxyConfig {
         trustedProxies = List.copyOf(trustedProxies);
         issuers = List.copyOf(issuers);
         routes = List.copyOf(routes);
         files = List.copyOf(files);
+        okta = okta == null ? OktaConfig.NONE : okta;
+    }
+
+    /**
+     * Whether the membership overlay is on: Okta's Event Hooks or operators' revocations
+     * ({@code admin.token_file}) can take access away from tokens already issued. Every issuer then
+     * needs {@code max_token_lifetime}, which bounds how long an overlay entry is kept.
+     */
+    public boolean membershipOverlay() {
+        return okta.eventHook() != null || admin.tokenFile() != null;
     }
 
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown);
+                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown, okta);
     }
 
     /**
@@ -47,10 +58,16 @@ public record ProxyConfig(
      * @param idleTimeout       a connection with no traffic for this long is closed
      */
     public record AdminConfig(HostPort listen, int maxConnections, java.time.Duration headerReadTimeout,
-            java.time.Duration idleTimeout) {
+            java.time.Duration idleTimeout, String tokenFile) {
         /** At {@code listen}, with the default limits. */
         public AdminConfig(HostPort listen) {
-            this(listen, 256, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30));
+            this(listen, 256, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), null);
+        }
+
+        /** With no {@code token_file}: no mutating admin endpoint is served. */
+        public AdminConfig(HostPort listen, int maxConnections, java.time.Duration headerReadTimeout,
+                java.time.Duration idleTimeout) {
+            this(listen, maxConnections, headerReadTimeout, idleTimeout, null);
         }
     }
 

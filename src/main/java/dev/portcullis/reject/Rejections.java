@@ -44,6 +44,7 @@ public final class Rejections {
             case 401: return r.bearerError() != null ? r.bearerError() : "unauthorized";
             case 403: return "forbidden";
             case 404: return "not_found";
+            case 405: return "method_not_allowed";
             case 408: return "request_timeout";
             case 413: return "payload_too_large";
             case 414: return "uri_too_long";

@@ -15,12 +15,14 @@ import java.util.ArrayDeque;
  * connection; every method runs on its event loop.
  */
 final class ClientReads {
-    enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING }
+    enum State { IDLE, DECIDING, FORWARDING, DISCARDING, CLOSING, OWN }
 
     private final FrontendHandler owner;
     private final ChannelHandlerContext ctx;
     private final RequestBody body;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
+    /** The proxy's own endpoints ({@code /.portcullis/}), which take a body in state {@code OWN}. */
+    OwnEndpoint own;
     /** The exchange's state; the {@link FrontendHandler} moves it as the exchange goes on and ends. */
     State state = State.IDLE;
 
@@ -68,6 +70,14 @@ final class ClientReads {
                     pending.poll();
                     ReferenceCountUtil.release(msg);
                     break;
+                case OWN:
+                    pending.poll();
+                    if (msg instanceof HttpContent c) {
+                        own.content(c);
+                    } else {
+                        ReferenceCountUtil.release(msg);
+                    }
+                    break;
                 default:
                     return;
             }
@@ -79,7 +89,7 @@ final class ClientReads {
         if (!pending.isEmpty() || !ctx.channel().isActive()) {
             return;
         }
-        if (state == State.IDLE || state == State.DISCARDING) {
+        if (state == State.IDLE || state == State.DISCARDING || state == State.OWN) {
             ctx.read();
         } else if (state == State.FORWARDING) {
             body.demand();
@@ -93,6 +103,9 @@ final class ClientReads {
 
     /** The connection is gone: what is still queued is released. */
     void releasePending() {
+        if (own != null) {
+            own.release();
+        }
         Object msg;
         while ((msg = pending.poll()) != null) {
             ReferenceCountUtil.release(msg);

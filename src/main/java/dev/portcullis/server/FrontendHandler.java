@@ -69,6 +69,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
         this.reads = new ClientReads(this, ctx, body);
+        new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
         this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
         gate.metrics().connectionOpened();
         ctx.read();
@@ -106,7 +107,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         x.clientKeepAlive &= !gate.drain().draining(); // stopping: the response says Connection: close
         reads.state = State.DECIDING;
-        admission.decide(r);
+        if (!reads.own.take(r, reads)) { // the reserved /.portcullis/ prefix: before any route
+            admission.decide(r);
+        }
     }
 
     /** True while the exchange's verdict is pending (a key wait may resume it). */

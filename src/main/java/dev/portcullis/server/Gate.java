@@ -75,6 +75,17 @@ public final class Gate {
         return Set.copyOf(keys);
     }
 
+    /** The Okta Event Hook receiver's shared side; null in a gate made without one (tests). */
+    private volatile OktaHook oktaHook;
+
+    OktaHook oktaHook() {
+        return oktaHook;
+    }
+
+    void oktaHook(OktaHook hook) {
+        this.oktaHook = hook;
+    }
+
     /** Intrusion detection; swapped on reloads that change {@code detection:}. */
     private volatile Detection detection;
 

@@ -8,9 +8,13 @@ import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.ShutdownConfig;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.detect.Detection;
+import dev.portcullis.membership.DirectoryEvents;
+import dev.portcullis.membership.EventApplier;
+import dev.portcullis.membership.EventQueue;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
+import dev.portcullis.observe.OktaEventMetrics;
 import dev.portcullis.observe.Tracing;
 import dev.portcullis.route.RouteSlots;
 import dev.portcullis.forward.UpstreamStates;
@@ -56,6 +60,8 @@ public final class Portcullis implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final HealthChecks healthChecks;
+    /** The Event Hook receiver's queue to the membership overlay, or null when there is none. */
+    private volatile EventQueue directoryEvents;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
@@ -63,9 +69,15 @@ public final class Portcullis implements AutoCloseable {
         Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, String hash);
     }
 
-    private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock)
+    private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock, EventApplier applier)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
+        if (config.okta().eventHook() != null && applier == null) {
+            // Taking Okta's deliveries with nothing to apply them would answer 200 and change nothing.
+            throw new IllegalStateException("okta.event_hook is set but no membership overlay is wired to apply"
+                    + " its events");
+        }
+        OktaHook.checkSecret(config);
         audit = new AuditLog(config.audit().queueCapacity(), metrics);
         tracing = Tracing.start(config.tracing());
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
@@ -93,7 +105,16 @@ public final class Portcullis implements AutoCloseable {
         workers = transport.group(threads, "portcullis-io");
         adminGroup = transport.group(1, "portcullis-admin");
         healthChecks = new HealthChecks(workers, transport.clientChannel(), upstreamStates);
-        gate.onPublish(healthChecks::published);
+        OktaEventMetrics oktaMetrics = new OktaEventMetrics(metrics.registry(),
+                () -> directoryEvents == null ? 0 : directoryEvents.queued());
+        directoryEvents = applier == null ? null : EventQueue.forConfig(config, applier, oktaMetrics);
+        OktaHook hook = new OktaHook(directoryEvents, oktaMetrics);
+        hook.published(snapshot, true);
+        gate.oktaHook(hook);
+        gate.onPublish(s -> {
+            healthChecks.published(s);
+            hook.published(s, false);
+        });
         healthChecks.published(snapshot);
         metrics.upstreams().upSource(upstreamsUp(gate));
         TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
@@ -126,13 +147,33 @@ public final class Portcullis implements AutoCloseable {
     /** Starts with a config given as text (tests, the demo): no file to watch. */
     public static Portcullis start(ProxyConfig config, String configText)
             throws InterruptedException, javax.net.ssl.SSLException {
-        return new Portcullis(config, sha256(configText), null, Clock.systemUTC());
+        return start(config, configText, null);
+    }
+
+    /**
+     * The same, with what applies the directory events the Okta Event Hook receiver takes (the
+     * membership overlay); null for none, which a config with {@code okta.event_hook} refuses.
+     */
+    public static Portcullis start(ProxyConfig config, String configText, EventApplier applier)
+            throws InterruptedException, javax.net.ssl.SSLException {
+        return new Portcullis(config, sha256(configText), null, Clock.systemUTC(), applier);
     }
 
     /** Starts from a config file and reloads it when it (or an included file) changes. */
     public static Portcullis startWatching(Path file, ProxyConfig config)
             throws InterruptedException, javax.net.ssl.SSLException {
-        return new Portcullis(config, ConfigReloader.hashOf(config.files()), file, Clock.systemUTC());
+        return startWatching(file, config, null);
+    }
+
+    /** The same, with what applies directory events (see {@link #start(ProxyConfig, String, EventApplier)}). */
+    public static Portcullis startWatching(Path file, ProxyConfig config, EventApplier applier)
+            throws InterruptedException, javax.net.ssl.SSLException {
+        return new Portcullis(config, ConfigReloader.hashOf(config.files()), file, Clock.systemUTC(), applier);
+    }
+
+    /** Where directory events go (the Event Hook receiver's queue), or null when nothing applies them. */
+    public DirectoryEvents directoryEvents() {
+        return directoryEvents;
     }
 
     /** Forces a reload (SIGHUP); completes with whether the new config went live. */
@@ -202,6 +243,9 @@ public final class Portcullis implements AutoCloseable {
             tracing.close();
         }
         gate.detection().close();
+        if (directoryEvents != null) {
+            directoryEvents.close();
+        }
     }
 
     /** {@code portcullis_upstream_up}: the published snapshot's upstreams, read at each scrape. */

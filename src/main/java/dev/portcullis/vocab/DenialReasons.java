@@ -8,14 +8,16 @@ import java.util.Set;
 /**
  * Which answers count as denials for intrusion detection.
  *
- * <p>Counted: every 401 (a missing, forged, expired or foreign token), the 403s of the policy
+ * <p>Counted: every 401 (a missing, forged, expired or foreign token, and {@code okta_hook_unauthorized}:
+ * guessing the Event Hook's secret is probing), the 403s of the policy
  * ({@code deny_rule}, {@code group_denied}), 404 {@code no_route} (probing for routes is
  * probing), and 400 {@code path_rejected} / {@code bad_request} / {@code method_override_rejected}
  * (path confusion, smuggling and method-override attempts). Not counted: the proxy's own limits
  * (408, 413, 414, 417, 431: a misconfigured client is not an attacker), among them the slow-client timeouts ({@code header_timeout},
  * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
  * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
- * server-side failures (5xx), {@code client_closed}, {@code cors_rejected} (a refused preflight lets
+ * server-side failures (5xx), {@code client_closed}, {@code okta_event_malformed} and
+ * {@code method_not_allowed} (the Event Hook receiver's: a malformed delivery already carried the secret), {@code cors_rejected} (a refused preflight lets
  * nothing through, and a page whose origin is missing would get its own users blocked), and any 403 not listed
  * here — so a future "source blocked" answer can never count towards its own block.
  */

@@ -73,7 +73,17 @@ public enum Reason {
     /** Refused at once: intrusion detection blocked this client or subject ({@code detection.block.status: 429}). */
     SOURCE_BLOCKED("source_blocked", 429, null),
     /** The same, with {@code detection.block.status: 403}. */
-    SOURCE_FORBIDDEN("source_forbidden", 403, null);
+    SOURCE_FORBIDDEN("source_forbidden", 403, null),
+    /** An Okta Event Hook delivery taken for applying, or its one-time verification answered (200). */
+    OKTA_EVENT_HOOK("okta_event_hook", 200, null),
+    /** A request to the Event Hook receiver without the configured secret header, or with a wrong one. */
+    OKTA_HOOK_UNAUTHORIZED("okta_hook_unauthorized", 401, null),
+    /** An authenticated Event Hook request that is not a delivery: not JSON, no {@code data.events[]}, no challenge. */
+    OKTA_EVENT_MALFORMED("okta_event_malformed", 400, null),
+    /** The directory event queue is full: Okta retries a 503 once. */
+    OKTA_EVENTS_BUSY("okta_events_busy", 503, null),
+    /** A method the proxy's own endpoint does not serve (the Event Hook receiver: GET and POST). */
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, null);
 
     private final String code;
     private final int status;

@@ -29,7 +29,7 @@ class ArchitectureTest {
     private static final String VOCAB = "dev.portcullis.vocab..";
     private static final String CONFIG = "dev.portcullis.config..";
     private static final String[] LOGIC = {"dev.portcullis.route..", "dev.portcullis.authz..",
-            "dev.portcullis.authn..", "dev.portcullis.decide.."};
+            "dev.portcullis.authn..", "dev.portcullis.decide..", "dev.portcullis.membership.."};
     private static final String[] IO = {"dev.portcullis.forward..", "dev.portcullis.observe..",
             "dev.portcullis.detect..", "dev.portcullis.reject.."};
     private static final String COMPILE = "dev.portcullis.compile..";

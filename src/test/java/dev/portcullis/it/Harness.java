@@ -86,6 +86,14 @@ public final class Harness implements AutoCloseable {
         return this;
     }
 
+    /** Starts the proxy with what applies the Okta Event Hook's directory events, and waits for it. */
+    public Harness start(String yaml, dev.portcullis.membership.EventApplier applier) throws Exception {
+        String text = fill(yaml);
+        proxy = Portcullis.start(new ConfigReader().read("test.yaml", text), text, applier);
+        awaitReady();
+        return this;
+    }
+
     /**
      * Writes the config to {@code file} and starts the proxy watching it, as {@code portcullis run}
      * does: edits to the file reload the policy.

@@ -53,6 +53,7 @@ class MetricsDocumentedTest {
         upstream.ejected("http://10.0.0.1:80");
         upstream.retried();
         metrics.upstreams().upSource(sink -> sink.up("orders", "http://10.0.0.1:80", false));
+        new OktaEventMetrics(metrics.registry(), () -> 0).delivery(Reason.OKTA_EVENT_HOOK); // made by Portcullis
     }
 
     @Test
