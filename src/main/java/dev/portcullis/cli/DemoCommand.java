@@ -79,12 +79,16 @@ final class DemoCommand implements Callable<Integer> {
                     ListenException.describe(e.address(), e.getCause())), e);
         }
         started.add(proxy);
-        // As an Okta admin registers the hook: the proxy's receiver, with the secret it checks.
-        issuer.eventHook(new EventHookTarget(URI.create("http://127.0.0.1:" + proxy.port() + EVENTS_PATH),
-                config.okta().eventHook().secretHeader(), secrets.hookSecret()));
+        registerEventHook(issuer, config, secrets, proxy.port());
         printGuide(System.err, issuer, proxy.port(), proxy.adminPort());
         RunCommand.awaitShutdown(proxy, orders, reports, docs, issuer);
         return 0;
+    }
+
+    /** As an Okta admin registers the hook: the proxy's receiver, with the secret it checks. */
+    static void registerEventHook(DevIssuer issuer, ProxyConfig config, DemoSecrets secrets, int proxyPort) {
+        issuer.eventHook(new EventHookTarget(URI.create("http://127.0.0.1:" + proxyPort + EVENTS_PATH),
+                config.okta().eventHook().secretHeader(), secrets.hookSecret()));
     }
 
     /** Starts one of the demo's own servers; a port in use names the flag that moves it. */
