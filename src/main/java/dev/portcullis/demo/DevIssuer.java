@@ -156,7 +156,11 @@ public final class DevIssuer implements AutoCloseable {
         return users;
     }
 
-    /** A user access token for one of its users, by login ({@code alice}) or e-mail; unknown users throw. */
+    /**
+     * A user access token for one of its users, by login ({@code alice}) or e-mail, with the groups
+     * the directory has now; unknown users throw. Unlike the token endpoints, this mints for a
+     * deactivated or suspended user too, so that tests can hold such a token.
+     */
     public String mint(String user) {
         return sign(claims(user).build());
     }

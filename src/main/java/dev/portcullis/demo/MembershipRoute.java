@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@code POST {base}/dev/membership} with {@code {"user": "bob", "group": "orders-admins", "action":
  * "remove"}}: the dev issuer's stand-in for an Okta admin. It changes the {@link Directory}
  * ({@code add}, {@code remove} a membership; {@code deactivate}, {@code activate}, {@code suspend},
- * {@code unsuspend} a user) and delivers the matching Event Hook to the registered target, if any.
+ * {@code unsuspend} a user; {@code end_session} changes nothing but is delivered) and delivers the matching Event Hook to the registered target, if any.
  * The answer (200) names the change, the envelope delivered and the receiver's status; it is written
  * when the delivery completes, on the HTTP client's threads, so no issuer thread waits for it. A
  * change that is already so is 409 and delivers nothing. Development only: like the dev token
@@ -25,7 +25,8 @@ final class MembershipRoute {
     private static final Map<String, String> EVENT_TYPES = Map.of(
             "add", "group.user_membership.add", "remove", "group.user_membership.remove",
             "deactivate", "user.lifecycle.deactivate", "activate", "user.lifecycle.activate",
-            "suspend", "user.lifecycle.suspend", "unsuspend", "user.lifecycle.unsuspend");
+            "suspend", "user.lifecycle.suspend", "unsuspend", "user.lifecycle.unsuspend",
+            "end_session", "user.session.end");
     private final String orgUrl;
     private final Directory directory;
     private final Supplier<EventHookTarget> target;
@@ -66,8 +67,9 @@ final class MembershipRoute {
                 return done(bad(404, "unknown group '" + request.path("group").asText("") + "'"));
             }
         }
+        // Ending a user's sessions changes nothing the directory shows, so it always happens.
         boolean changed = membership ? directory.setMember(user.id(), group, action.equals("add"))
-                : directory.setStatus(user.id(), statusAfter(action));
+                : action.equals("end_session") || directory.setStatus(user.id(), statusAfter(action));
         if (!changed) {
             return done(bad(409, user.user().login() + " is already so; nothing changed, nothing delivered"));
         }

@@ -131,6 +131,16 @@ class DevDirectoryIT {
     }
 
     @Test
+    void endingASessionIsDeliveredEveryTimeAndChangesNothingElse() throws Exception {
+        assertThat(membership("{\"user\":\"alice\",\"action\":\"end_session\"}").statusCode()).isEqualTo(200);
+        assertThat(membership("{\"user\":\"alice\",\"action\":\"end_session\"}").statusCode()).isEqualTo(200);
+
+        assertThat(receiver.posts()).hasSize(2).allSatisfy(p -> assertThat(JSON.readTree(p.body()).path("data")
+                .path("events").get(0).path("eventType").asText()).isEqualTo("user.session.end"));
+        assertThat(get(dev.issuer() + "/v1/dev/token?user=alice").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aFailingReceiverIsRetriedOnceAndAnUnreachableOneIsReported() throws Exception {
         receiver.postStatus = 500;
         JsonNode failed = JSON.readTree(membership("{\"user\":\"bob\",\"group\":\"orders-admins\",\"action\":\"remove\"}")
