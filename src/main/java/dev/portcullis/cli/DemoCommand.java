@@ -5,6 +5,9 @@ import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.demo.DemoUser;
 import dev.portcullis.demo.DemoUsers;
 import dev.portcullis.demo.DevIssuer;
+import dev.portcullis.demo.DevUsers;
+import dev.portcullis.demo.DirectoryOptions;
+import dev.portcullis.demo.EventHookTarget;
 import dev.portcullis.demo.SampleService;
 import dev.portcullis.server.ListenException;
 import dev.portcullis.server.Portcullis;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--services-port", defaultValue = "9001",
             description = "first of three sample-service ports (default: ${DEFAULT-VALUE})")
     int servicesPort;
+    /** Where the proxy receives Okta's Event Hooks. */
+    static final String EVENTS_PATH = "/.portcullis/okta/events";
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +57,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int runDemo(List<AutoCloseable> started) throws Exception {
-        DevIssuer issuer = listening("--issuer-port", issuerPort, started, () -> DevIssuer.start(issuerPort));
+        DemoSecrets secrets = DemoSecrets.write();
+        DevIssuer issuer = listening("--issuer-port", issuerPort, started, () -> DevIssuer.start(issuerPort,
+                DevIssuer.DEFAULT_TOKEN_LIFETIME, DevUsers.demo(),
+                new DirectoryOptions(secrets.apiToken(), DirectoryOptions.DEFAULT_RATE_PER_MINUTE)));
         SampleService orders = listening("--services-port", servicesPort, started,
                 () -> SampleService.start("orders", servicesPort));
         int reportsPort = servicesPort == 0 ? 0 : servicesPort + 1;
@@ -60,13 +69,7 @@ final class DemoCommand implements Callable<Integer> {
         int docsPort = servicesPort == 0 ? 0 : servicesPort + 2;
         SampleService docs = listening("--services-port", docsPort, started,
                 () -> SampleService.start("docs", docsPort));
-        String text = template()
-                .replace("@PROXY_PORT@", Integer.toString(port))
-                .replace("@ADMIN_PORT@", Integer.toString(adminPort))
-                .replace("@ISSUER@", issuer.issuer())
-                .replace("@ORDERS_PORT@", Integer.toString(orders.port()))
-                .replace("@REPORTS_PORT@", Integer.toString(reports.port()))
-                .replace("@DOCS_PORT@", Integer.toString(docs.port()));
+        String text = configText(secrets, issuer, port, adminPort, orders.port(), reports.port(), docs.port());
         ProxyConfig config = new ConfigReader().read("demo.yaml", text);
         Portcullis proxy;
         try {
@@ -76,9 +79,16 @@ final class DemoCommand implements Callable<Integer> {
                     ListenException.describe(e.address(), e.getCause())), e);
         }
         started.add(proxy);
+        registerEventHook(issuer, config, secrets, proxy.port());
         printGuide(System.err, issuer, proxy.port(), proxy.adminPort());
         RunCommand.awaitShutdown(proxy, orders, reports, docs, issuer);
         return 0;
+    }
+
+    /** As an Okta admin registers the hook: the proxy's receiver, with the secret it checks. */
+    static void registerEventHook(DevIssuer issuer, ProxyConfig config, DemoSecrets secrets, int proxyPort) {
+        issuer.eventHook(new EventHookTarget(URI.create("http://127.0.0.1:" + proxyPort + EVENTS_PATH),
+                config.okta().eventHook().secretHeader(), secrets.hookSecret()));
     }
 
     /** Starts one of the demo's own servers; a port in use names the flag that moves it. */
@@ -103,6 +113,19 @@ final class DemoCommand implements Callable<Integer> {
         } catch (Exception ignored) {
             // failing anyway: the start-up failure is what to report
         }
+    }
+
+    /** The demo's config: the template with its ports, issuer, org and secret files filled in. */
+    static String configText(DemoSecrets secrets, DevIssuer issuer, int port, int adminPort, int ordersPort,
+            int reportsPort, int docsPort) throws IOException {
+        return secrets.fill(template())
+                .replace("@ORG_URL@", issuer.orgUrl())
+                .replace("@PROXY_PORT@", Integer.toString(port))
+                .replace("@ADMIN_PORT@", Integer.toString(adminPort))
+                .replace("@ISSUER@", issuer.issuer())
+                .replace("@ORDERS_PORT@", Integer.toString(ordersPort))
+                .replace("@REPORTS_PORT@", Integer.toString(reportsPort))
+                .replace("@DOCS_PORT@", Integer.toString(docsPort));
     }
 
     static String template() throws IOException {
@@ -149,6 +172,16 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  # 204: a browser's CORS preflight from the app's origin, answered at the proxy without a token");
         out.println("  curl -i -X OPTIONS -H 'Origin: http://localhost:5173' -H 'Access-Control-Request-Method: DELETE'"
                 + " -H 'Access-Control-Request-Headers: authorization' " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 200: bob is in orders-admins, so his token may delete");
+        out.println("  BOB=$(curl -s '" + tokenUrl + "bob')");
+        out.println("  curl -i -X DELETE -H \"Authorization: Bearer $BOB\" " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 403: remove bob from orders-admins in the directory (the dev issuer delivers Okta's Event Hook"
+                + " to the proxy), and bob's *same* token may no longer delete, at once (\"action\":\"add\" puts him back)");
+        out.println("  curl -s -X POST -d '{\"user\":\"bob\",\"group\":\"orders-admins\",\"action\":\"remove\"}' "
+                + issuer.membershipEndpoint() + " ; echo");
+        out.println("  curl -i -X DELETE -H \"Authorization: Bearer $BOB\" " + proxy + "/orders/42");
         out.println();
         out.println("  # 200: public route, no token;  404: no route");
         out.println("  curl -i " + proxy + "/public/readme   ;   curl -i " + proxy + "/nowhere");

@@ -4,8 +4,14 @@ import dev.portcullis.config.Durations;
 import dev.portcullis.demo.DemoUser;
 import dev.portcullis.demo.DevIssuer;
 import dev.portcullis.demo.DevUsers;
+import dev.portcullis.demo.DirectoryOptions;
+import dev.portcullis.demo.EventHookTarget;
 import dev.portcullis.demo.UserSpec;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +34,22 @@ final class DevIssuerCommand implements Callable<Integer> {
             description = {"a user to mint tokens for, e.g. 'ann:finance,Everyone:openid orders.read' (repeatable; "
                 + "replaces the demo users; password = login; default scopes openid profile email)"})
     List<String> users = new ArrayList<>();
+    @Option(names = "--api-token-file", paramLabel = "FILE",
+            description = "file holding the SSWS token the /api/v1 directory API accepts (default: a random one, printed)")
+    Path apiTokenFile;
+    @Option(names = "--api-rate-limit", defaultValue = "" + DirectoryOptions.DEFAULT_RATE_PER_MINUTE, paramLabel = "N",
+            description = "directory API requests a minute per resource before 429 (default: ${DEFAULT-VALUE})")
+    int apiRateLimit;
+    @Option(names = "--event-hook-url", paramLabel = "URL",
+            description = "where POST /dev/membership delivers Okta Event Hooks, e.g. "
+                + "http://127.0.0.1:8080/.portcullis/okta/events")
+    URI eventHookUrl;
+    @Option(names = "--event-hook-secret-file", paramLabel = "FILE",
+            description = "file holding the secret sent with every Event Hook request (needed with --event-hook-url)")
+    Path eventHookSecretFile;
+    @Option(names = "--event-hook-secret-header", defaultValue = "Authorization", paramLabel = "NAME",
+            description = "the header the Event Hook secret is sent in (default: ${DEFAULT-VALUE})")
+    String eventHookSecretHeader;
 
     @Override
     public Integer call() throws Exception {
@@ -38,20 +60,61 @@ final class DevIssuerCommand implements Callable<Integer> {
             return 2;
         }
         DevUsers known;
+        DirectoryOptions options;
+        EventHookTarget hook;
         try {
             known = DevUsers.of(parse(users));
+            options = new DirectoryOptions(apiTokenFile == null ? DirectoryOptions.randomToken()
+                    : secret("--api-token-file", apiTokenFile), apiRateLimit);
+            hook = eventHook();
         } catch (IllegalArgumentException e) {
             err.println("dev-issuer: " + e.getMessage());
             return 2;
         }
-        DevIssuer issuer = DevIssuer.start(port, d, known);
+        DevIssuer issuer = DevIssuer.start(port, d, known, options);
+        issuer.eventHook(hook);
         System.err.println("dev issuer " + issuer.issuer() + " (tokens: " + issuer.issuer()
                 + "/v1/dev/token?user=LOGIN[&groups=G1,G2][&scope=S1+S2])");
+        System.err.println("  directory API " + issuer.orgUrl() + "/api/v1/ (Authorization: SSWS "
+                + (apiTokenFile == null ? issuer.apiToken() : "<" + apiTokenFile + ">") + "), "
+                + apiRateLimit + " requests a minute per resource");
+        System.err.println("  membership changes: POST " + issuer.membershipEndpoint()
+                + " {\"user\":\"LOGIN\",\"group\":\"NAME\",\"action\":\"add|remove\"}"
+                + (hook == null ? " (no --event-hook-url: nothing delivered)" : " -> Event Hook " + hook));
         for (DemoUser u : known.all()) {
             System.err.printf("  %-8s %s scopes %s%n", u.login(), u.groups(), u.scopes());
         }
         RunCommand.awaitShutdown(issuer);
         return 0;
+    }
+
+    private EventHookTarget eventHook() {
+        if (eventHookUrl == null) {
+            if (eventHookSecretFile != null) {
+                throw new IllegalArgumentException("--event-hook-secret-file needs --event-hook-url");
+            }
+            return null;
+        }
+        if (eventHookSecretFile == null) {
+            throw new IllegalArgumentException("--event-hook-url needs --event-hook-secret-file (the secret the"
+                    + " receiver checks)");
+        }
+        return new EventHookTarget(eventHookUrl, eventHookSecretHeader,
+                secret("--event-hook-secret-file", eventHookSecretFile));
+    }
+
+    /** The first line of a secret file, trimmed; a missing or empty file is an error naming the flag. */
+    static String secret(String flag, Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException(flag + " " + file + " is empty");
+            }
+            return text.lines().findFirst().orElseThrow().strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(flag + " " + file + ": cannot read it (" + e.getClass().getSimpleName()
+                    + ")");
+        }
     }
 
     /** Each {@code --user}; the first bad one is an error naming it and the syntax. */

@@ -2,6 +2,8 @@ package dev.portcullis.demo;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,13 @@ import java.util.concurrent.ExecutorService;
  * <p>Tokens are RS256 access tokens with Okta's claims ({@link TokenMinter}) for the fixed
  * {@link DemoUsers}, or for the users it is started with ({@link DevUsers}). Keys can be rotated and old keys dropped to exercise a verifier's key
  * handling. For development and tests only: passwords equal logins.
+ *
+ * <p>It also plays the Okta org's directory ({@link Directory}): each user has an Okta id (the
+ * tokens' {@code uid}) and each group one; the management API answers at the org root
+ * {@code http://127.0.0.1:<port>/api/v1/…} ({@link DirectoryApi}, {@code SSWS} token and rate
+ * limits from {@link DirectoryOptions}); and {@code POST /dev/membership} changes a membership or
+ * a user's status and delivers the matching Event Hook to the {@link #eventHook registered} target
+ * ({@link MembershipRoute}). New tokens carry the directory's groups as they are at minting.
  */
 public final class DevIssuer implements AutoCloseable {
     /** The {@code aud} of every token, as on Okta's default authorization server. */
@@ -34,15 +43,28 @@ public final class DevIssuer implements AutoCloseable {
     private final SigningKeys keys = new SigningKeys();
     private final TokenMinter minter;
     private final DevUsers users;
+    private final Directory directory;
+    private final DirectoryOptions options;
+    private final String orgUrl;
+    private final HttpClient hookClient;
+    private volatile EventHookTarget eventHook;
 
-    private DevIssuer(HttpServer server, Duration tokenLifetime, DevUsers users) {
+    private DevIssuer(HttpServer server, Duration tokenLifetime, DevUsers users, DirectoryOptions options) {
         this.server = server;
         this.users = users;
-        this.issuer = "http://" + Exchanges.LOOPBACK + ":" + server.getAddress().getPort() + BASE_PATH;
+        this.options = options;
+        this.orgUrl = "http://" + Exchanges.LOOPBACK + ":" + server.getAddress().getPort();
+        this.issuer = orgUrl + BASE_PATH;
         this.minter = new TokenMinter(issuer, tokenLifetime);
         this.executor = Exchanges.executor("dev-issuer");
+        this.directory = new Directory(users);
+        this.hookClient = HttpClient.newBuilder().connectTimeout(HookDelivery.CONNECT_TIMEOUT).executor(executor).build();
         server.setExecutor(executor);
-        server.createContext("/", new IssuerEndpoints(issuer, keys, minter, users));
+        DirectoryApi api = new DirectoryApi(orgUrl, directory, options.apiToken(), options.ratePerMinute(),
+                Clock.systemUTC());
+        MembershipRoute membership = new MembershipRoute(orgUrl, directory, () -> eventHook,
+                new HookDelivery(hookClient));
+        server.createContext("/", new IssuerEndpoints(issuer, keys, minter, users, directory, api, membership));
     }
 
     /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral) with five-minute tokens. */
@@ -60,12 +82,18 @@ public final class DevIssuer implements AutoCloseable {
      * {@code tokenLifetime} for {@code users} ({@code dev-issuer --user}) instead of the demo users.
      */
     public static DevIssuer start(int port, Duration tokenLifetime, DevUsers users) {
+        return start(port, tokenLifetime, users, DirectoryOptions.defaults());
+    }
+
+    /** As {@link #start(int, Duration, DevUsers)}, with the management API's token and rate limit. */
+    public static DevIssuer start(int port, Duration tokenLifetime, DevUsers users, DirectoryOptions options) {
         Objects.requireNonNull(tokenLifetime, "tokenLifetime");
         Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(options, "options");
         if (tokenLifetime.toSeconds() < 1) {
             throw new IllegalArgumentException("token lifetime must be at least one second: " + tokenLifetime);
         }
-        DevIssuer dev = new DevIssuer(Exchanges.bind(port), tokenLifetime, users);
+        DevIssuer dev = new DevIssuer(Exchanges.bind(port), tokenLifetime, users, options);
         dev.server.start();
         return dev;
     }
@@ -73,6 +101,36 @@ public final class DevIssuer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>/oauth2/default}, exactly as in the tokens' {@code iss}. */
     public String issuer() {
         return issuer;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the org, whose management API is under {@code /api/v1/}. */
+    public String orgUrl() {
+        return orgUrl;
+    }
+
+    /** The token the management API accepts as {@code Authorization: SSWS <token>}. */
+    public String apiToken() {
+        return options.apiToken();
+    }
+
+    /** {@code <org>/dev/membership}: the admin call that changes the directory and delivers the Event Hook. */
+    public String membershipEndpoint() {
+        return orgUrl + "/dev/membership";
+    }
+
+    /** Registers where Event Hooks go from now on (null: nowhere), as an Okta admin would. */
+    public void eventHook(EventHookTarget target) {
+        this.eventHook = target;
+    }
+
+    /** The user's Okta id ({@code 00u…}, the tokens' {@code uid}), by login or e-mail. */
+    public String userId(String user) {
+        return users.require(user).uid();
+    }
+
+    /** The group's Okta id ({@code 00g…}), stable for its name. */
+    public static String groupId(String name) {
+        return OktaIds.group(name);
     }
 
     public int port() {
@@ -98,7 +156,11 @@ public final class DevIssuer implements AutoCloseable {
         return users;
     }
 
-    /** A user access token for one of its users, by login ({@code alice}) or e-mail; unknown users throw. */
+    /**
+     * A user access token for one of its users, by login ({@code alice}) or e-mail, with the groups
+     * the directory has now; unknown users throw. Unlike the token endpoints, this mints for a
+     * deactivated or suspended user too, so that tests can hold such a token.
+     */
     public String mint(String user) {
         return sign(claims(user).build());
     }
@@ -125,7 +187,7 @@ public final class DevIssuer implements AutoCloseable {
 
     /** The claims {@link #mint(String)} would sign, fresh ({@code jti}, {@code iat}), to customize. */
     public JWTClaimsSet.Builder claims(String user) {
-        DemoUser u = users.require(user);
+        DemoUser u = directory.login(user).map(Directory.Entry::user).orElseGet(() -> users.require(user));
         return minter.forUser(u, u.scopes());
     }
 

@@ -14,12 +14,12 @@ import java.util.Set;
  */
 final class DevTokenRoute {
     private static final Set<String> PARAMS = Set.of("user", "groups", "scope");
-    private final DevUsers users;
+    private final Directory directory;
     private final TokenMinter minter;
     private final SigningKeys keys;
 
-    DevTokenRoute(DevUsers users, TokenMinter minter, SigningKeys keys) {
-        this.users = users;
+    DevTokenRoute(Directory directory, TokenMinter minter, SigningKeys keys) {
+        this.directory = directory;
         this.minter = minter;
         this.keys = keys;
     }
@@ -39,11 +39,17 @@ final class DevTokenRoute {
             }
         }
         String name = params.get("user");
-        Optional<DemoUser> known = users.find(name);
+        Optional<Directory.Entry> entry = directory.login(name);
+        if (entry.isPresent() && entry.get().status() != Directory.Status.ACTIVE) {
+            // As in Okta: no token for a user the directory has deactivated or suspended.
+            return Reply.oauthError(400, "invalid_grant", "user '" + name + "' is " + entry.get().status()
+                    + " in the directory");
+        }
+        Optional<DemoUser> known = entry.map(Directory.Entry::user);
         boolean adHoc = params.containsKey("groups") || params.containsKey("scope");
         if (name == null || name.isEmpty() || known.isEmpty() && !adHoc) {
             return Reply.oauthError(400, "invalid_request", (name == null || name.isEmpty() ? "user is required"
-                    : "unknown user '" + name + "'") + "; known: " + users.logins()
+                    : "unknown user '" + name + "'") + "; known: " + directory.logins()
                     + "; or add groups= (and scope=) to mint a token for any user");
         }
         DemoUser user;

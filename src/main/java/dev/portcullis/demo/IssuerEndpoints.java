@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the dev issuer's requests, laid out like an Okta custom authorization server under
- * {@code /oauth2/default}: discovery, keys, token, and a dev-only plain-text token shortcut.
+ * Routes the dev issuer's requests, laid out like an Okta org: a custom authorization server under
+ * {@code /oauth2/default} (discovery, keys, token, and a dev-only plain-text token shortcut), the
+ * org's management API under {@code /api/v1/} ({@link DirectoryApi}), and the dev-only admin call
+ * {@code /dev/membership} ({@link MembershipRoute}), whose answer may complete later.
  */
 final class IssuerEndpoints implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(IssuerEndpoints.class);
@@ -21,33 +24,62 @@ final class IssuerEndpoints implements HttpHandler {
     private final TokenEndpoint tokens;
     private final DevTokenRoute devTokens;
     private final Reply discovery;
+    private final DirectoryApi api;
+    private final MembershipRoute membership;
 
-    IssuerEndpoints(String issuer, SigningKeys keys, TokenMinter minter, DevUsers users) {
+    IssuerEndpoints(String issuer, SigningKeys keys, TokenMinter minter, DevUsers users, Directory directory,
+            DirectoryApi api, MembershipRoute membership) {
         this.keys = keys;
-        this.tokens = new TokenEndpoint(minter, keys, users);
-        this.devTokens = new DevTokenRoute(users, minter, keys);
+        this.tokens = new TokenEndpoint(minter, keys, directory);
+        this.devTokens = new DevTokenRoute(directory, minter, keys);
         this.discovery = Reply.json(200, discoveryDocument(issuer, users));
+        this.api = api;
+        this.membership = membership;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        Reply reply;
+        CompletableFuture<Reply> reply;
         try {
-            reply = route(exchange);
+            reply = routeAsync(exchange);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("dev issuer failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            reply = Reply.json(500, Map.of("error", "server_error"));
+            reply = CompletableFuture.failedFuture(e);
         }
-        try {
-            Exchanges.send(exchange, reply);
-        } finally {
-            exchange.close();
+        // The answer is written by whichever thread completes it: an issuer thread at once, or the
+        // HTTP client's thread once an Event Hook delivery has been answered.
+        reply.whenComplete((r, failure) -> {
+            Reply out = r;
+            if (failure != null) {
+                LOG.warn("dev issuer failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI(), failure);
+                out = Reply.json(500, Map.of("error", "server_error"));
+            }
+            try {
+                Exchanges.send(exchange, out);
+            } catch (IOException e) {
+                LOG.debug("dev issuer could not answer {}", exchange.getRequestURI(), e);
+            } finally {
+                exchange.close();
+            }
+        });
+    }
+
+    private CompletableFuture<Reply> routeAsync(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getRawPath();
+        if (path.equals("/dev/membership")) {
+            byte[] body = Exchanges.readBody(exchange, MAX_BODY);
+            return body == null ? CompletableFuture.completedFuture(Reply.oauthError(413, "invalid_request",
+                    "body larger than " + MAX_BODY + " bytes")) : membership.handle(exchange.getRequestMethod(), body);
         }
+        return CompletableFuture.completedFuture(route(exchange));
     }
 
     private Reply route(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
+        if (path.startsWith(DirectoryApi.PREFIX)) {
+            return api.handle(method, path, exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders().getFirst("Authorization"));
+        }
         String base = DevIssuer.BASE_PATH;
         if (path.equals(base + "/v1/token")) {
             byte[] body = Exchanges.readBody(exchange, MAX_BODY);

@@ -19,12 +19,12 @@ final class TokenEndpoint {
     private static final String FORM = "application/x-www-form-urlencoded";
     private final TokenMinter minter;
     private final SigningKeys keys;
-    private final DevUsers users;
+    private final Directory directory;
 
-    TokenEndpoint(TokenMinter minter, SigningKeys keys, DevUsers users) {
+    TokenEndpoint(TokenMinter minter, SigningKeys keys, Directory directory) {
         this.minter = minter;
         this.keys = keys;
-        this.users = users;
+        this.directory = directory;
     }
 
     Reply handle(String method, String contentType, String authorization, byte[] body) {
@@ -58,9 +58,10 @@ final class TokenEndpoint {
         if (username == null || password == null) {
             return Reply.oauthError(400, "invalid_request", "username and password are required");
         }
-        // Dev only: the password is the login, or the username exactly as sent.
-        Optional<DemoUser> user = users.find(username)
-                .filter(u -> password.equals(u.login()) || password.equals(username));
+        // Dev only: the password is the login, or the username exactly as sent. As in Okta, a user
+        // the directory has deactivated or suspended gets no token; one it has moved gets its new groups.
+        Optional<DemoUser> user = directory.login(username).filter(e -> e.status() == Directory.Status.ACTIVE)
+                .map(Directory.Entry::user).filter(u -> password.equals(u.login()) || password.equals(username));
         if (user.isEmpty()) {
             return Reply.oauthError(400, "invalid_grant", "The credentials provided were invalid.");
         }

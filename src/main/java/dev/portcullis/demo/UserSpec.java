@@ -1,13 +1,8 @@
 package dev.portcullis.demo;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -62,7 +57,7 @@ public final class UserSpec {
             throw new IllegalArgumentException(name.isEmpty() ? "the user name is empty"
                     : "'" + name + "' is not a user name (letters, digits, . _ + -, or an e-mail address)");
         }
-        return new DemoUser(login, email, uid(email), groups, scopes);
+        return new DemoUser(login, email, OktaIds.user(email), groups, scopes);
     }
 
     /** {@code a,b}: groups in order, each trimmed, none blank; an empty text is no groups. */
@@ -104,16 +99,5 @@ public final class UserSpec {
             throw new IllegalArgumentException("more than " + MAX_SCOPES + " scopes");
         }
         return List.copyOf(out);
-    }
-
-    /** A stable fake Okta user id ({@code 00u} and 17 characters) derived from the e-mail. */
-    private static String uid(String email) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(email.toLowerCase(Locale.ROOT)
-                    .getBytes(StandardCharsets.UTF_8));
-            return "00u" + HexFormat.of().formatHex(h).substring(0, 17);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 }

@@ -39,4 +39,24 @@ class DevIssuerCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("dev-issuer: user 'ANN' is given twice");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--event-hook-url=http://127.0.0.1:1/.portcullis/okta/events",
+        "--event-hook-secret-file=/nonexistent/secret"})
+    void anEventHookNeedsBothItsUrlAndItsSecretFile(String flag) {
+        Cli r = Cli.run("dev-issuer", "--port", "0", flag);
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("dev-issuer: --event-hook-").doesNotContain("\n", "Exception");
+    }
+
+    @Test
+    void anUnreadableSecretFileIsOneLineAndExitTwo() {
+        Cli r = Cli.run("dev-issuer", "--port", "0", "--event-hook-url", "http://127.0.0.1:1/x",
+                "--event-hook-secret-file", "/nonexistent/secret");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("dev-issuer: --event-hook-secret-file /nonexistent/secret: cannot read it"
+                + " (NoSuchFileException)");
+    }
 }

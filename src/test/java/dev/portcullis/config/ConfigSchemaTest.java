@@ -124,12 +124,18 @@ class ConfigSchemaTest {
         }).as(name).doesNotThrowAnyException();
     }
 
-    /** The demo's {@code @NAME_PORT@} and {@code @ISSUER@} tokens, as DemoCommand fills them in. */
+    /** The demo's {@code @NAME_PORT@}, {@code @ISSUER@}, {@code @ORG_URL@} and {@code @NAME_FILE@} tokens, as DemoCommand fills them in. */
     private static String withDemoPorts(String text) {
         int[] next = {19001};
         return Pattern.compile("@([A-Z_]+)@").matcher(text).replaceAll(m -> {
             if (m.group(1).equals("ISSUER")) {
                 return "http://127.0.0.1:19000/oauth2/default";
+            }
+            if (m.group(1).equals("ORG_URL")) {
+                return "http://127.0.0.1:19000";
+            }
+            if (m.group(1).endsWith("_FILE")) { // the secret files the demo writes
+                return "/tmp/portcullis-demo/" + m.group(1).toLowerCase(java.util.Locale.ROOT);
             }
             assertThat(m.group(1)).as("a demo placeholder this test knows").endsWith("_PORT");
             return Integer.toString(next[0]++);

@@ -71,6 +71,16 @@ class DevIssuerTest {
         assertThat(doc.has("authorization_endpoint")).as("no browser sign-in is served").isFalse();
     }
 
+    /** The directory API and the admin call are the org's, not the authorization server's: discovery keeps quiet. */
+    @ParameterizedTest
+    @ValueSource(strings = {"openid-configuration", "oauth-authorization-server"})
+    void discoveryDoesNotNameTheOrgEndpoints(String document) {
+        String doc = TestHttp.get(issuer.issuer() + "/.well-known/" + document).body();
+
+        assertThat(doc).doesNotContain("/api/v1", "/dev/membership");
+        assertThat(issuer.orgUrl() + DevIssuer.BASE_PATH).isEqualTo(issuer.issuer());
+    }
+
     @Test
     void keysArePublicRs256SigningKeysWithCacheControl() throws Exception {
         HttpResponse<String> response = TestHttp.get(issuer.jwksUri());
