@@ -13,7 +13,10 @@ import java.util.Set;
 public interface OverlayStore {
     /** What a key names. */
     enum Space {
-        /** A user's revocation of every earlier token; key: a user reference ({@code uid:…}, {@code login:…}, {@code sub:…}). */
+        /**
+         * A user's revocation of every earlier token; key: a user reference ({@code uid:…},
+         * {@code login:…}, {@code sub:…}).
+         */
         REVOKED,
         /** A user's latest group removal (so a user with none costs one lookup); key: a user reference. */
         REMOVED_ANY,

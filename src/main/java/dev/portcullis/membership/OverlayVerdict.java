@@ -32,7 +32,8 @@ public sealed interface OverlayVerdict {
     /**
      * The token is refused: its user was deactivated, suspended, signed out or revoked after it was issued.
      *
-     * @param reason    {@code user_deactivated}, {@code user_suspended}, {@code session_ended} or {@code operator_revoked}
+     * @param reason    {@code user_deactivated}, {@code user_suspended}, {@code session_ended} or
+     *                  {@code operator_revoked}
      * @param eventUuid the event that did it
      */
     record Refused(Reason reason, String eventUuid) implements OverlayVerdict {

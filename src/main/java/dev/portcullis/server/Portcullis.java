@@ -56,6 +56,8 @@ public final class Portcullis implements AutoCloseable {
     private final ProxyServer proxy;
     private final AdminServer admin;
     private final HealthChecks healthChecks;
+    /** The membership overlay, or null when the config does not turn it on. */
+    private final MembershipSetup membership;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
@@ -66,6 +68,9 @@ public final class Portcullis implements AutoCloseable {
     private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
+        // Read before anything is started, so that a missing or weak token stops start-up cleanly.
+        String adminToken = config.admin().tokenFile() == null ? null
+                : MembershipSetup.readToken(config.admin().tokenFile());
         audit = new AuditLog(config.audit().queueCapacity(), metrics);
         tracing = Tracing.start(config.tracing());
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
@@ -85,6 +90,7 @@ public final class Portcullis implements AutoCloseable {
         gate = new Gate(snapshot, audit, metrics, transport, tracing);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
+        membership = MembershipSetup.start(config, adminToken, metrics, gate, keyScheduler, clock);
         reloader = watchFile == null ? null
                 : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
@@ -101,7 +107,8 @@ public final class Portcullis implements AutoCloseable {
         try {
             boundProxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
             admin = AdminServer.bind(config.admin(), gate, keys::all, assertionKeys,
-                    reloader == null ? () -> null : reloader::status, transport, adminGroup);
+                    reloader == null ? () -> null : reloader::status, transport, adminGroup,
+                    membership == null ? null : membership.revocations());
         } catch (RuntimeException | InterruptedException e) {
             // An address in use: release what was started, so that a caller in the same JVM
             // (the demo, a test) is not left with threads and key fetches running.
@@ -150,6 +157,14 @@ public final class Portcullis implements AutoCloseable {
 
     public Gate gate() {
         return gate;
+    }
+
+    /**
+     * Where directory events (the Okta Event Hook's queue) are applied to the membership overlay,
+     * one at a time; null when the config does not turn the overlay on.
+     */
+    public dev.portcullis.membership.EventApplier membershipApplier() {
+        return membership == null ? null : membership.applier();
     }
 
     /**

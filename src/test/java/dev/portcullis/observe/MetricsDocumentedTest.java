@@ -53,6 +53,8 @@ class MetricsDocumentedTest {
         upstream.ejected("http://10.0.0.1:80");
         upstream.retried();
         metrics.upstreams().upSource(sink -> sink.up("orders", "http://10.0.0.1:80", false));
+        metrics.overlay().entries(() -> 3);
+        metrics.overlay().applied(dev.portcullis.membership.DirectoryEvent.Type.MEMBERSHIP_REMOVE);
     }
 
     @Test
