@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         versionProvider = Version.class,
         description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
-            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class,
+            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class, RevokeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec

@@ -64,13 +64,26 @@ public final class PolicyCompiler {
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
                 config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(),
-                RoutePolicy.ruleClaims(config.routes()), metrics.tokenCacheCounter());
+                keptClaims(config), metrics.tokenCacheCounter());
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
                 config.tracing().trustedSources());
         IdentityAssertions assertions = ia.enabled() ? new IdentityAssertions(ia, assertionKeys, clock) : null;
         return new Snapshot(config, table, List.copyOf(routes), authenticator, headers, assertions,
                 metrics.forRoute("-"), hash, clock.millis());
+    }
+
+    /**
+     * The claims a verified identity keeps: those rules ask about and, with the membership overlay
+     * on, {@code uid} and {@code iat}, which it matches directory events by.
+     */
+    static java.util.Set<String> keptClaims(ProxyConfig config) {
+        java.util.Set<String> kept = RoutePolicy.ruleClaims(config.routes());
+        if (config.membershipOverlay()) {
+            kept.add("uid");
+            kept.add("iat");
+        }
+        return kept;
     }
 
     /** The route's target half: its upstreams with their TLS context, timeouts and metric handles. */

@@ -20,6 +20,7 @@ import dev.portcullis.route.MethodOverride;
 import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.route.RouteTable;
+import dev.portcullis.membership.MembershipCheck;
 import java.util.Objects;
 
 /**
@@ -42,7 +43,8 @@ import java.util.Objects;
  *       {@code cors: passthrough}, forwarded as {@code cors_passthrough}; anything else goes on;</li>
  *   <li>a public route forwards here, as {@code public_route};</li>
  *   <li><b>extractToken</b>, <b>authenticate</b> (which may answer {@link Verdict.AwaitKeys}),
- *       <b>blockedSubject</b>, <b>authorize</b> (with the would-be reason of {@code mode: audit} entries);</li>
+ *       <b>blockedSubject</b>, <b>membership</b> (the directory's changes since the token was issued,
+ *       see {@link MembershipStep}), <b>authorize</b> (with the would-be reason of {@code mode: audit} entries);</li>
  *   <li><b>auditMode</b>: on a route in {@code mode: audit}, every 401 and 403 refusal above is
  *       forwarded as {@code audit_mode} with the refusal as its would-be reason (and no identity
  *       after a 401); 503 and the head's refusals never are.</li>
@@ -69,6 +71,12 @@ public final class Decider<R> {
      */
     public Verdict<R> decide(RequestFacts facts, RouteTable<R> routes, ServerConfig limits,
             TokenAuthenticator authenticator, BlockList blocks) {
+        return decide(facts, routes, limits, authenticator, blocks, MembershipCheck.OFF);
+    }
+
+    /** {@link #decide}, with the membership overlay ({@link MembershipCheck#OFF} when it is not on). */
+    public Verdict<R> decide(RequestFacts facts, RouteTable<R> routes, ServerConfig limits,
+            TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership) {
         Blocked client = blockedClient(facts, blocks);
         if (client != null) {
             return new Refuse<>(reasonFor(client), true, client, Step.BLOCKED_CLIENT, null, null, null, null);
@@ -106,7 +114,7 @@ public final class Decider<R> {
         if (token.failure() != null) {
             return auditMode(Step.EXTRACT_TOKEN, token.failure(), route, target, null, null);
         }
-        return authenticate(facts, route, target, token.token(), authenticator, blocks, true);
+        return authenticate(facts, route, target, token.token(), authenticator, blocks, membership, true);
     }
 
     /**
@@ -115,7 +123,14 @@ public final class Decider<R> {
      */
     public Verdict<R> resume(RequestFacts facts, Verdict.AwaitKeys<R> waited, TokenAuthenticator authenticator,
             BlockList blocks) {
-        return authenticate(facts, waited.route(), waited.target(), waited.token(), authenticator, blocks, false);
+        return resume(facts, waited, authenticator, blocks, MembershipCheck.OFF);
+    }
+
+    /** {@link #resume} with the membership overlay. */
+    public Verdict<R> resume(RequestFacts facts, Verdict.AwaitKeys<R> waited, TokenAuthenticator authenticator,
+            BlockList blocks, MembershipCheck membership) {
+        return authenticate(facts, waited.route(), waited.target(), waited.token(), authenticator, blocks,
+                membership, false);
     }
 
     private static Blocked blockedClient(RequestFacts facts, BlockList blocks) {
@@ -214,13 +229,16 @@ public final class Decider<R> {
     }
 
     private Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
-            TokenAuthenticator authenticator, BlockList blocks, boolean mayWait) {
+            TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, boolean mayWait) {
         AuthResult result = authenticator.authenticate(token, view.of(route).acceptedIssuers(), mayWait);
         if (result instanceof AuthResult.Authenticated a) {
             Blocked subject = blockedSubject(facts, a.identity(), blocks);
             if (subject != null) {
                 return new Refuse<>(reasonFor(subject), true, subject, Step.BLOCKED_SUBJECT, route, target,
                         a.identity(), null);
+            }
+            if (membership != MembershipCheck.OFF) {
+                return MembershipStep.decide(this, view, facts, route, target, a.identity(), membership);
             }
             return authorize(facts, route, target, a.identity());
         }
@@ -235,7 +253,7 @@ public final class Decider<R> {
         return blocks.isBlocked(null, who.issuerId(), who.subject(), facts.arrivalMillis());
     }
 
-    private Verdict<R> authorize(RequestFacts facts, R route, RequestTarget target, Identity who) {
+    Verdict<R> authorize(RequestFacts facts, R route, RequestTarget target, Identity who) {
         AccessPolicy policy = view.of(route).access();
         Reason decision = policy.authorize(who, facts.method());
         Reason would = null;
@@ -256,10 +274,17 @@ public final class Decider<R> {
      */
     private Verdict<R> auditMode(Step step, Reason reason, R route, RequestTarget target, Identity who,
             Reason would) {
+        return auditMode(step, reason, route, target, who, would, null);
+    }
+
+    /** {@link #auditMode} naming the directory event that had a part in the refusal, or null. */
+    Verdict<R> auditMode(Step step, Reason reason, R route, RequestTarget target, Identity who, Reason would,
+            String directoryEvent) {
         if (view.of(route).auditOnly() && (reason.status() == 401 || reason.status() == 403)) {
-            return new Forward<>(Reason.AUDIT_MODE, route, target, reason.status() == 401 ? null : who, reason);
+            return new Forward<>(Reason.AUDIT_MODE, route, target, reason.status() == 401 ? null : who, reason,
+                    directoryEvent);
         }
-        return new Refuse<>(reason, false, null, step, route, target, who, would);
+        return new Refuse<>(reason, false, null, step, route, target, who, would, directoryEvent);
     }
 
     /** A refusal that closes the connection: the request is not one we can keep reading after. */

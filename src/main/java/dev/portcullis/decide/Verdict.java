@@ -19,7 +19,7 @@ public sealed interface Verdict<R> {
     /** The step a verdict was reached at, in the order {@link Decider#decide} runs them. */
     enum Step {
         BLOCKED_CLIENT, CHECK_HEAD, NORMALIZE, ROUTE, METHOD_OVERRIDE, EXPECT, PREFLIGHT, EXTRACT_TOKEN,
-        AUTHENTICATE, BLOCKED_SUBJECT, AUTHORIZE;
+        AUTHENTICATE, BLOCKED_SUBJECT, MEMBERSHIP, AUTHORIZE;
 
         /** Whether the head passed its checks: a Host was read and a trace may be continued. */
         public boolean headChecked() {
@@ -39,13 +39,20 @@ public sealed interface Verdict<R> {
      * @param reason      {@code allowed}, {@code public_route}, {@code audit_mode} or {@code cors_passthrough}
      * @param identity    the verified caller, or null (public route; audit mode over a 401)
      * @param wouldReason what enforcing {@code mode: audit} rules or routes would have answered, or null
+     * @param directoryEvent the uuid of the directory event that took something from the caller's
+     *                    token (membership overlay), or null
      */
-    record Forward<R>(Reason reason, R route, RequestTarget target, Identity identity, Reason wouldReason)
-            implements Verdict<R> {
+    record Forward<R>(Reason reason, R route, RequestTarget target, Identity identity, Reason wouldReason,
+            String directoryEvent) implements Verdict<R> {
         public Forward {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(route, "route");
             Objects.requireNonNull(target, "target");
+        }
+
+        /** A forward no directory event touched. */
+        public Forward(Reason reason, R route, RequestTarget target, Identity identity, Reason wouldReason) {
+            this(reason, route, target, identity, wouldReason, null);
         }
     }
 
@@ -59,12 +66,20 @@ public sealed interface Verdict<R> {
      * @param step        the step that refused
      * @param identity    the verified caller, when one was verified
      * @param wouldReason what enforcing the {@code mode: audit} rules would have answered, or null
+     * @param directoryEvent the uuid of the directory event that refused it or took away the group it
+     *                    needed (membership overlay), or null
      */
     record Refuse<R>(Reason reason, boolean close, Blocked blocked, Step step, R route, RequestTarget target,
-            Identity identity, Reason wouldReason) implements Verdict<R> {
+            Identity identity, Reason wouldReason, String directoryEvent) implements Verdict<R> {
         public Refuse {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(step, "step");
+        }
+
+        /** A refusal no directory event had a part in. */
+        public Refuse(Reason reason, boolean close, Blocked blocked, Step step, R route, RequestTarget target,
+                Identity identity, Reason wouldReason) {
+            this(reason, close, blocked, step, route, target, identity, wouldReason, null);
         }
     }
 

@@ -21,6 +21,8 @@ import dev.portcullis.vocab.Reason;
  * @param wouldReason     in {@code mode: audit}, the decision that would have been enforced when it differs; else null
  * @param upstream        the upstream the request was last sent to (scheme, host, port), or null when it was not forwarded
  * @param retried         whether it was sent a second time ({@code retry: once})
+ * @param directoryEvent  the uuid of the directory event (membership overlay) that refused the request or took a
+ *                        group from its token, or null
  */
 public record AuditEvent(
         long timestampMillis,
@@ -36,12 +38,21 @@ public record AuditEvent(
         Reason wouldReason,
         String traceId,
         String upstream,
-        boolean retried) {
+        boolean retried,
+        String directoryEvent) {
+
+    /** An event no directory event had a part in. */
+    public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
+            int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId,
+            String upstream, boolean retried) {
+        this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
+                wouldReason, traceId, upstream, retried, null);
+    }
 
     /** An event of a request that was not forwarded. */
     public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
             int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId) {
         this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
-                wouldReason, traceId, null, false);
+                wouldReason, traceId, null, false, null);
     }
 }

@@ -133,6 +133,9 @@ public final class AuditLog implements AutoCloseable {
                 g.writeStringField("would_decision", decision(e.wouldReason()));
                 g.writeStringField("would_reason", e.wouldReason().code());
             }
+            if (e.directoryEvent() != null) {
+                g.writeStringField("directory_event", e.directoryEvent());
+            }
             if (e.identity() != null) {
                 g.writeStringField("issuer", e.identity().issuerId());
                 g.writeStringField("subject", e.identity().subject());

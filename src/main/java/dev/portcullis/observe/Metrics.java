@@ -68,6 +68,7 @@ public final class Metrics {
             .help("When the running config went live").register(registry);
     private String configHash;
     private final UpstreamMetrics upstreams = new UpstreamMetrics(registry);
+    private final OverlayMetrics overlay = new OverlayMetrics(registry);
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
@@ -153,6 +154,11 @@ public final class Metrics {
         GaugeWithCallback.builder().name("portcullis_blocked_sources")
                 .help("Client addresses and subjects refused by intrusion detection now")
                 .callback(cb -> cb.call(blocked.getAsInt())).register(registry);
+    }
+
+    /** The membership overlay's metrics. */
+    public OverlayMetrics overlay() {
+        return overlay;
     }
 
     /** The metrics of each route's upstreams. */

@@ -28,7 +28,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.function.Supplier;
 
-/** {@code /healthz}, {@code /readyz} and {@code /metrics} on the admin listener. */
+/**
+ * {@code /healthz}, {@code /readyz} and {@code /metrics} on the admin listener, and
+ * {@code /admin/revocations} when {@code admin.token_file} is set ({@link AdminRevocations}).
+ */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +42,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AssertionKeys assertionKeys;
 
     private final Supplier<ConfigReloader.Status> reloads;
+    /** {@code /admin/revocations}, or null when {@code admin.token_file} is not set (then it is not served). */
+    AdminRevocations revocations;
 
     AdminHandler(Gate gate, Supplier<Collection<IssuerKeys>> issuers, AssertionKeys assertionKeys,
             Supplier<ConfigReloader.Status> reloads) {
@@ -58,7 +63,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             path = path.substring(0, q);
         }
         FullHttpResponse res;
-        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+        if (revocations != null && path.equals(AdminRevocations.PATH)) {
+            AdminRevocations.Answer a = revocations.handle(req);
+            res = json(a.status(), a.body());
+            if (a.status().code() == 401) {
+                res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"portcullis-admin\"");
+            }
+        } else if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
             res = json(HttpResponseStatus.METHOD_NOT_ALLOWED, "{\"error\":\"method_not_allowed\"}");
         } else if (path.equals("/healthz")) {
             res = json(HttpResponseStatus.OK, "{\"status\":\"ok\"}");

@@ -32,7 +32,15 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer bind(AdminConfig admin, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
             AssertionKeys assertionKeys, Supplier<ConfigReloader.Status> reloads, Transport transport,
             EventLoopGroup group) throws InterruptedException {
+        return bind(admin, gate, issuers, assertionKeys, reloads, transport, group, null);
+    }
+
+    /** @param revocations {@code /admin/revocations}, or null when {@code admin.token_file} is not set */
+    static AdminServer bind(AdminConfig admin, Gate gate, Supplier<Collection<IssuerKeys>> issuers,
+            AssertionKeys assertionKeys, Supplier<ConfigReloader.Status> reloads, Transport transport,
+            EventLoopGroup group, AdminRevocations revocations) throws InterruptedException {
         AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys, reloads);
+        handler.revocations = revocations;
         ConnectionLimiter connections = new ConnectionLimiter(admin.maxConnections(), "admin.max_connections");
         long headMillis = admin.headerReadTimeout().toMillis();
         long idleMillis = admin.idleTimeout().toMillis();

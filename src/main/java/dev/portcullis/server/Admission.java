@@ -44,7 +44,7 @@ final class Admission {
         generation++;
         RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis);
         Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
-                x.snapshot.authenticator(), gate.detection());
+                x.snapshot.authenticator(), gate.detection(), gate.membership());
         if (v instanceof Verdict.Refuse<Route> refused && !refused.step().headChecked()) {
             act(facts, v); // refused before its Host was read: no trace is continued for it
             return;
@@ -70,10 +70,12 @@ final class Admission {
         if (v instanceof Verdict.Forward<Route> f) {
             x.identity = f.identity();
             x.wouldReason = f.wouldReason();
+            x.directoryEvent = f.directoryEvent();
             forward(f.reason());
         } else if (v instanceof Verdict.Refuse<Route> r) {
             x.identity = r.identity();
             x.wouldReason = r.wouldReason();
+            x.directoryEvent = r.directoryEvent();
             owner.end(r.blocked() != null ? Outcome.blocked(r.blocked()) : Outcome.refused(r.reason(), r.close()));
         } else {
             awaitKeys(facts, (Verdict.AwaitKeys<Route>) v);
@@ -87,7 +89,8 @@ final class Admission {
             if (gen == generation && owner.deciding() && x.timer != null) {
                 x.cancelTimer();
                 try {
-                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection()));
+                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection(),
+                            gate.membership()));
                     owner.drain();
                     owner.demandRead();
                 } catch (RuntimeException e) {

@@ -37,6 +37,8 @@ final class Exchange {
     boolean audited;
     boolean holdsSlot;
     Reason wouldReason;
+    /** The directory event (membership overlay) that refused the request or narrowed its token, or null. */
+    String directoryEvent;
     int methodClass;
     boolean overheadRecorded;
     dev.portcullis.forward.TraceContext trace;
@@ -66,6 +68,7 @@ final class Exchange {
         audited = false;
         holdsSlot = false;
         wouldReason = null;
+        directoryEvent = null;
         methodClass = dev.portcullis.observe.Metrics.methodClass(method);
         overheadRecorded = false;
         trace = null;

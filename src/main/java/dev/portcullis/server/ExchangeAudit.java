@@ -41,13 +41,13 @@ final class ExchangeAudit {
         }
         // Allowed requests may be sampled by configuration; denials never are.
         double rate = x.snapshot.config().audit().allowedSampleRate();
-        boolean write = !reason.allowed() || x.wouldReason != null || rate >= 1
+        boolean write = !reason.allowed() || x.wouldReason != null || x.directoryEvent != null || rate >= 1
                 || ThreadLocalRandom.current().nextDouble() < rate;
         Tracing tracing = gate.tracing();
         if (write || tracing != null) {
             AuditEvent e = new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
                     x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
-                    x.trace == null ? null : x.trace.traceId(), x.upstream, x.retried);
+                    x.trace == null ? null : x.trace.traceId(), x.upstream, x.retried, x.directoryEvent);
             if (write) {
                 gate.audit().record(e);
             }

@@ -3,6 +3,7 @@ package dev.portcullis.server;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.detect.Detection;
 import dev.portcullis.forward.UpstreamPool;
+import dev.portcullis.membership.MembershipCheck;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.Tracing;
@@ -101,6 +102,18 @@ public final class Gate {
         if (previous != null && previous != next) {
             previous.retire(next);
         }
+    }
+
+    /** The membership overlay's request-path check; {@link MembershipCheck#OFF} unless it is configured. */
+    private volatile MembershipCheck membership = MembershipCheck.OFF;
+
+    /** The membership overlay's request-path check: read it once per request. */
+    public MembershipCheck membership() {
+        return membership;
+    }
+
+    void membership(MembershipCheck check) {
+        membership = java.util.Objects.requireNonNull(check, "check");
     }
 
     /** Span export, or null when {@code tracing.otlp_endpoint} is not set. */

@@ -62,6 +62,8 @@ public final class Portcullis implements AutoCloseable {
     private final HealthChecks healthChecks;
     /** The Event Hook receiver's queue to the membership overlay, or null when there is none. */
     private volatile EventQueue directoryEvents;
+    /** The membership overlay, or null when the config does not turn it on. */
+    private final MembershipSetup membership;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Compiles a config into a snapshot with the running process's metrics and assertion keys. */
@@ -72,11 +74,9 @@ public final class Portcullis implements AutoCloseable {
     private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock, EventApplier applier)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
-        if (config.okta().eventHook() != null && applier == null) {
-            // Taking Okta's deliveries with nothing to apply them would answer 200 and change nothing.
-            throw new IllegalStateException("okta.event_hook is set but no membership overlay is wired to apply"
-                    + " its events");
-        }
+        // Read before anything is started, so that a missing or weak token stops start-up cleanly.
+        String adminToken = config.admin().tokenFile() == null ? null
+                : MembershipSetup.readToken(config.admin().tokenFile());
         OktaHook.checkSecret(config);
         audit = new AuditLog(config.audit().queueCapacity(), metrics);
         tracing = Tracing.start(config.tracing());
@@ -97,6 +97,7 @@ public final class Portcullis implements AutoCloseable {
         gate = new Gate(snapshot, audit, metrics, transport, tracing);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
+        membership = MembershipSetup.start(config, adminToken, metrics, gate, keyScheduler, clock);
         reloader = watchFile == null ? null
                 : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()
@@ -107,7 +108,11 @@ public final class Portcullis implements AutoCloseable {
         healthChecks = new HealthChecks(workers, transport.clientChannel(), upstreamStates);
         OktaEventMetrics oktaMetrics = new OktaEventMetrics(metrics.registry(),
                 () -> directoryEvents == null ? 0 : directoryEvents.queued());
-        directoryEvents = applier == null ? null : EventQueue.forConfig(config, applier, oktaMetrics);
+        // Okta's deliveries go, de-duplicated and in order, to the membership overlay (which the
+        // event hook turns on), or to the applier a caller passes in instead.
+        EventApplier target = applier != null ? applier
+                : config.okta().eventHook() == null || membership == null ? null : membership.applier();
+        directoryEvents = target == null ? null : EventQueue.forConfig(config, target, oktaMetrics);
         OktaHook hook = new OktaHook(directoryEvents, oktaMetrics);
         hook.published(snapshot, true);
         gate.oktaHook(hook);
@@ -122,7 +127,8 @@ public final class Portcullis implements AutoCloseable {
         try {
             boundProxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);
             admin = AdminServer.bind(config.admin(), gate, keys::all, assertionKeys,
-                    reloader == null ? () -> null : reloader::status, transport, adminGroup);
+                    reloader == null ? () -> null : reloader::status, transport, adminGroup,
+                    membership == null ? null : membership.revocations());
         } catch (RuntimeException | InterruptedException e) {
             // An address in use: release what was started, so that a caller in the same JVM
             // (the demo, a test) is not left with threads and key fetches running.
@@ -191,6 +197,14 @@ public final class Portcullis implements AutoCloseable {
 
     public Gate gate() {
         return gate;
+    }
+
+    /**
+     * Where directory events (the Okta Event Hook's queue) are applied to the membership overlay,
+     * one at a time; null when the config does not turn the overlay on.
+     */
+    public dev.portcullis.membership.EventApplier membershipApplier() {
+        return membership == null ? null : membership.applier();
     }
 
     /**

@@ -17,9 +17,13 @@ import java.util.Set;
  * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
  * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
  * server-side failures (5xx), {@code client_closed}, {@code okta_event_malformed} and
- * {@code method_not_allowed} (the Event Hook receiver's: a malformed delivery already carried the secret), {@code cors_rejected} (a refused preflight lets
- * nothing through, and a page whose origin is missing would get its own users blocked), and any 403 not listed
- * here — so a future "source blocked" answer can never count towards its own block.
+ * {@code method_not_allowed} (the Event Hook receiver's: a malformed delivery already carried the secret),
+ * {@code cors_rejected} (a refused preflight lets
+ * nothing through, and a page whose origin is missing would get its own users blocked), the membership
+ * overlay's refusals ({@code membership_revoked}, {@code user_deactivated}, {@code user_suspended},
+ * {@code session_ended}, {@code operator_revoked}: the token is genuine and the directory already took access
+ * away, so retrying gains nothing, while blocking the address would lock out colleagues behind one NAT), and any
+ * 403 not listed here — so a future "source blocked" answer can never count towards its own block.
  */
 public final class DenialReasons {
     private static final Set<Reason> COUNTED_NON_401 = EnumSet.of(Reason.DENY_RULE, Reason.GROUP_DENIED,

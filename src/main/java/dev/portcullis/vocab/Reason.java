@@ -38,6 +38,20 @@ public enum Reason {
      */
     CORS_REJECTED("cors_rejected", 403, null),
 
+    /**
+     * The token's group that a rule needed was taken away after the token was issued (a removal
+     * from the group, the group's deletion, or an operator's revocation of it): membership overlay.
+     */
+    MEMBERSHIP_REVOKED("membership_revoked", 403, "insufficient_scope"),
+    /** The token's user was deactivated in the directory after it was issued: membership overlay. */
+    USER_DEACTIVATED("user_deactivated", 403, null),
+    /** The token's user was suspended in the directory after it was issued: membership overlay. */
+    USER_SUSPENDED("user_suspended", 403, null),
+    /** The token's user's sessions were ended ({@code user.session.end}) after it was issued. */
+    SESSION_ENDED("session_ended", 403, null),
+    /** An operator revoked the user's tokens issued before then ({@code portcullis revoke}). */
+    OPERATOR_REVOKED("operator_revoked", 403, null),
+
     NO_ROUTE("no_route", 404, null),
     PATH_REJECTED("path_rejected", 400, null),
     BAD_REQUEST("bad_request", 400, null),

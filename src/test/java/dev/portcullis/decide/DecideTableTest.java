@@ -32,6 +32,11 @@ import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.compile.Route;
 import dev.portcullis.route.RouteSlots;
+import dev.portcullis.membership.DirectoryEvent;
+import dev.portcullis.membership.DirectoryEvent.Type;
+import dev.portcullis.membership.MembershipOverlay;
+import dev.portcullis.membership.MemorySharedState;
+import dev.portcullis.membership.OverlayCounters;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,10 +83,11 @@ class DecideTableTest {
 
     private static final String CONFIG = """
             listen: 127.0.0.1:0
+            admin: { listen: 127.0.0.1:0, token_file: /run/secrets/admin-token }
             server: { max_header_count: 20, max_token_bytes: 2048 }
             issuers:
               - { id: okta, issuer: "%s", audiences: [%s], jwks_uri: "https://keys.test/okta", max_token_lifetime: 1h }
-              - { id: slow, issuer: "%s", audiences: [%s], jwks_uri: "https://keys.test/slow" }
+              - { id: slow, issuer: "%s", audiences: [%s], jwks_uri: "https://keys.test/slow", max_token_lifetime: 1h }
             routes:
               - id: orders
                 match: { host: %s, path: /orders/** }
@@ -267,8 +273,30 @@ class DecideTableTest {
         return Date.from(NOW.plusSeconds(secondsFromNow));
     }
 
+    /**
+     * The membership overlay (admin.token_file turns it on): each of these users had their tokens
+     * taken from them, or lost a group, 30 s ago; every token here is issued 60 s ago, unless it says.
+     */
+    private static final MembershipOverlay OVERLAY = new MembershipOverlay(new MemorySharedState(),
+            Duration.ofHours(1), CLOCK, OverlayCounters.NONE);
+
+    static {
+        Instant at = NOW.minusSeconds(30);
+        OVERLAY.apply(new DirectoryEvent("ev-dora", Type.USER_DEACTIVATE, at, null, "dora", null, null, null));
+        OVERLAY.apply(new DirectoryEvent("ev-sam", Type.USER_SUSPEND, at, null, "sam", null, null, null));
+        OVERLAY.apply(new DirectoryEvent("ev-sean", Type.SESSION_END, at, null, "sean", null, null, null));
+        OVERLAY.apply(new DirectoryEvent("ev-oscar", Type.OPERATOR_REVOKE, at, null, "oscar", null, null, "left"));
+        OVERLAY.apply(new DirectoryEvent("ev-rita", Type.MEMBERSHIP_REMOVE, at, "00u-rita", "rita@x", "00g1", "readers",
+                null));
+        OVERLAY.apply(new DirectoryEvent("ev-rick", Type.MEMBERSHIP_REMOVE, at, null, "rick", "00g2", "interns", null));
+        OVERLAY.apply(new DirectoryEvent("ev-fred", Type.MEMBERSHIP_REMOVE, at, null, "fred", "00g3", "suspended",
+                null));
+        OVERLAY.apply(new DirectoryEvent("ev-bea", Type.MEMBERSHIP_REMOVE, at, null, "bea", "00g4", "beta", null));
+    }
+
     private static Verdict<Route> decide(Req r) {
-        return CORE.decide(r.facts(), snapshot.routes(), snapshot.config().server(), snapshot.authenticator(), BLOCKS);
+        return CORE.decide(r.facts(), snapshot.routes(), snapshot.config().server(), snapshot.authenticator(), BLOCKS,
+                OVERLAY);
     }
 
     // ---- refusals -------------------------------------------------------------------------------
@@ -337,6 +365,20 @@ class DecideTableTest {
                 arguments(Req.get(orders).bearer(token("alice", "writers")), Reason.GROUP_DENIED, false, Step.AUTHORIZE),
                 arguments(Req.get(orders).method("DELETE").bearer(token("alice", "readers")), Reason.GROUP_DENIED,
                         false, Step.AUTHORIZE),
+                // membership: what the directory changed since the token was issued
+                arguments(Req.get(orders).bearer(token("dora", "readers")), Reason.USER_DEACTIVATED, false,
+                        Step.MEMBERSHIP),
+                arguments(Req.get(orders).bearer(token("sam", "readers")), Reason.USER_SUSPENDED, false,
+                        Step.MEMBERSHIP),
+                arguments(Req.get(orders).bearer(token("sean", "readers")), Reason.SESSION_ENDED, false,
+                        Step.MEMBERSHIP),
+                arguments(Req.get(orders).bearer(token("oscar", "readers")), Reason.OPERATOR_REVOKED, false,
+                        Step.MEMBERSHIP),
+                arguments(Req.get(orders).bearer(token("someone", List.of("readers"), b -> b.claim("uid", "00u-rita"))),
+                        Reason.MEMBERSHIP_REVOKED, false, Step.MEMBERSHIP),
+                // a removal never grants: the deny rule on the group taken away still refuses
+                arguments(Req.get(orders).bearer(token("fred", "readers", "suspended")), Reason.DENY_RULE, false,
+                        Step.AUTHORIZE),
                 // blocked sources: closing, with the block for Retry-After
                 arguments(Req.get(orders).from(BLOCKED_CLIENT), Reason.SOURCE_BLOCKED, true, Step.BLOCKED_CLIENT),
                 arguments(Req.get(orders).from(BLOCKED_CLIENT).failure(DecoderFailure.MALFORMED), Reason.SOURCE_BLOCKED,
@@ -379,6 +421,45 @@ class DecideTableTest {
     }
 
     // ---- forwards -------------------------------------------------------------------------------
+
+    @Test
+    void theOverlayNamesItsEventAndLeavesNewerTokensAlone() {
+        Verdict.Refuse<Route> revoked = (Verdict.Refuse<Route>) decide(Req.get("/orders/1").bearer(
+                token("dora", "readers")));
+        assertThat(revoked.directoryEvent()).isEqualTo("ev-dora");
+        Verdict.Refuse<Route> removed = (Verdict.Refuse<Route>) decide(Req.get("/orders/1").bearer(
+                token("x", List.of("readers"), b -> b.claim("uid", "00u-rita"))));
+        assertThat(removed.directoryEvent()).isEqualTo("ev-rita");
+        assertThat(removed.identity().groups()).isEmpty();
+        // issued after the events: trusted as issued
+        for (String who : List.of("dora", "sam", "sean", "oscar", "fred")) {
+            Verdict<Route> v = decide(Req.get("/orders/1").bearer(token(who, List.of("readers"),
+                    b -> b.issueTime(at(-10)))));
+            assertThat(v).as(who).isInstanceOf(Verdict.Forward.class);
+            assertThat(((Verdict.Forward<Route>) v).directoryEvent()).isNull();
+        }
+        // without the overlay (the 5-argument decide), the same token is allowed
+        assertThat(CORE.decide(Req.get("/orders/1").bearer(token("dora", "readers")).facts(), snapshot.routes(),
+                snapshot.config().server(), snapshot.authenticator(), BLOCKS)).isInstanceOf(Verdict.Forward.class);
+    }
+
+    @Test
+    void aTokenThatLostAGroupIsForwardedWithTheGroupsItHasLeft() {
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) decide(Req.get("/orders/1").bearer(
+                token("rick", "readers", "interns")));
+        assertThat(f.reason()).isEqualTo(Reason.ALLOWED);
+        assertThat(f.identity().groups()).containsExactly("readers");
+        assertThat(f.wouldReason()).as("the audit-mode deny on interns no longer matches").isNull();
+        assertThat(f.directoryEvent()).isEqualTo("ev-rick");
+    }
+
+    @Test
+    void anAuditModeRouteForwardsAMembershipRefusalAsItsWouldBeReason() {
+        Verdict.Forward<Route> f = (Verdict.Forward<Route>) decide(Req.get("/beta/1").bearer(token("bea", "beta")));
+        assertThat(f.reason()).isEqualTo(Reason.AUDIT_MODE);
+        assertThat(f.wouldReason()).isEqualTo(Reason.MEMBERSHIP_REVOKED);
+        assertThat(f.directoryEvent()).isEqualTo("ev-bea");
+    }
 
     @Test
     void anAllowedCallerIsForwardedWithItsIdentity() {

@@ -54,6 +54,8 @@ class MetricsDocumentedTest {
         upstream.retried();
         metrics.upstreams().upSource(sink -> sink.up("orders", "http://10.0.0.1:80", false));
         new OktaEventMetrics(metrics.registry(), () -> 0).delivery(Reason.OKTA_EVENT_HOOK); // made by Portcullis
+        metrics.overlay().entries(() -> 3);
+        metrics.overlay().applied(dev.portcullis.membership.DirectoryEvent.Type.MEMBERSHIP_REMOVE);
     }
 
     @Test
