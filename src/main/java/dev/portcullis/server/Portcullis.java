@@ -8,6 +8,7 @@ import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.ShutdownConfig;
 import dev.portcullis.compile.Snapshot;
 import dev.portcullis.detect.Detection;
+import dev.portcullis.directory.Directory;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
@@ -52,6 +53,8 @@ public final class Portcullis implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventLoopGroup adminGroup;
+    /** The Okta Users API client, or null without {@code okta.org_url} and credentials. */
+    private final Directory directory;
     private final Gate gate;
     private final ProxyServer proxy;
     private final AdminServer admin;
@@ -66,6 +69,7 @@ public final class Portcullis implements AutoCloseable {
     private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
+        directory = startDirectory(config, clock); // first: a credentials file it cannot read stops start-up
         audit = new AuditLog(config.audit().queueCapacity(), metrics);
         tracing = Tracing.start(config.tracing());
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
@@ -79,10 +83,14 @@ public final class Portcullis implements AutoCloseable {
         keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
         UpstreamStates upstreamStates = new UpstreamStates();
         PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots(), upstreamStates);
+        if (directory != null) {
+            policyCompiler.withDirectory(directory.groups());
+        }
         Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
         gate = new Gate(snapshot, audit, metrics, transport, tracing);
+        gate.directory(directory);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
         reloader = watchFile == null ? null
@@ -194,6 +202,9 @@ public final class Portcullis implements AutoCloseable {
         keys.closeAll();
         keyScheduler.shutdownNow();
         keyIo.shutdownNow();
+        if (directory != null) {
+            directory.close();
+        }
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
@@ -202,6 +213,21 @@ public final class Portcullis implements AutoCloseable {
             tracing.close();
         }
         gate.detection().close();
+    }
+
+    /**
+     * The Okta directory client when the config can call the Users API; its credentials are read
+     * now, once (a change to them, or to {@code okta}, takes a restart).
+     */
+    private Directory startDirectory(ProxyConfig config, Clock clock) {
+        if (!config.okta().directoryApi()) {
+            return null;
+        }
+        try {
+            return Directory.start(config.okta(), metrics.directory(), clock);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("okta: " + e.getMessage(), e);
+        }
     }
 
     /** {@code portcullis_upstream_up}: the published snapshot's upstreams, read at each scrape. */
