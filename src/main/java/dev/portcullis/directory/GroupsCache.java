@@ -65,6 +65,11 @@ final class GroupsCache implements DirectoryGroups {
     }
 
     @Override
+    public void forget(String userId) {
+        cache.synchronous().invalidate(userId);
+    }
+
+    @Override
     public Lookup lookup(String userId) {
         CompletableFuture<Entry> f = cache.get(userId);
         Entry e = f.isDone() ? f.join() : null;

@@ -39,4 +39,11 @@ public interface DirectoryGroups {
     DirectoryGroups NONE = userId -> UNAVAILABLE;
 
     Lookup lookup(String userId);
+
+    /**
+     * Forgets what is known of one user, so that the next lookup reads the directory again: for a
+     * membership event (an addition applies at once, not after the cache's {@code ttl}).
+     */
+    default void forget(String userId) {
+    }
 }

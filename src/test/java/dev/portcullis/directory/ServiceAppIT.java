@@ -126,6 +126,25 @@ class ServiceAppIT {
     }
 
     @Test
+    void aForgottenUserIsReadAgainWhileOthersStayCached() throws Exception {
+        okta.stubFor(post(urlEqualTo("/oauth2/v1/token")).willReturn(token("at-1")));
+        OktaStub.userGroups(okta, "00ualice", List.of("orders-readers"));
+        OktaStub.userGroups(okta, "00ubob", List.of("analysts"));
+        lookupWhenDone("00ualice");
+        lookupWhenDone("00ubob");
+        OktaStub.userGroups(okta, "00ualice", List.of("orders-readers", "orders-admins"));
+        OktaStub.userGroups(okta, "00ubob", List.of());
+
+        directory.groups().forget("00ualice");
+
+        assertThat(lookupWhenDone("00ualice")).isEqualTo(new DirectoryGroups.Known(java.util.Set.of("orders-readers",
+                "orders-admins")));
+        assertThat(directory.groups().lookup("00ubob")).isEqualTo(new DirectoryGroups.Known(java.util.Set.of(
+                "analysts")));
+        assertThat(listener.hits.get()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void anAccessTokenTheApiRefusesIsRenewedOnceWithAFreshAssertion() throws Exception {
         okta.stubFor(post(urlEqualTo("/oauth2/v1/token")).inScenario("renew").whenScenarioStateIs(Scenario.STARTED)
                 .willSetStateTo("renewed").willReturn(token("at-old")));
