@@ -38,6 +38,8 @@ public final class Authenticator implements TokenAuthenticator {
     private final TokenCache cache;
     private final CacheCounter counter;
     private final Clock clock;
+    /** Which groups a verified caller has; outside the token cache, so a cached token sees fresh groups. */
+    private final GroupsResolver groups;
 
     /** Without a verified-token cache, keeping every claim. */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock) {
@@ -60,6 +62,13 @@ public final class Authenticator implements TokenAuthenticator {
      */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter) {
+        this(issuers, keysById, clock, cacheSize, cacheMaxBytes, keptClaims, counter, GroupsResolver.TOKEN);
+    }
+
+    /** @param groups which groups a verified caller has ({@code groups_source}) */
+    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
+            long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter, GroupsResolver groups) {
+        this.groups = java.util.Objects.requireNonNull(groups, "groups");
         this.counter = counter;
         Map<String, TrustedIssuer> map = new HashMap<>();
         for (IssuerConfig c : issuers) {
@@ -79,6 +88,11 @@ public final class Authenticator implements TokenAuthenticator {
      * @param mayWait  whether a key fetch may be awaited; false on the retry after waiting
      */
     public AuthResult authenticate(String token, Set<String> accepted, boolean mayWait) {
+        AuthResult result = verified(token, accepted, mayWait);
+        return result instanceof Authenticated a ? groups.resolve(a, mayWait) : result;
+    }
+
+    private AuthResult verified(String token, Set<String> accepted, boolean mayWait) {
         TokenCache.TokenHash hash = null;
         if (cache != null) {
             hash = TokenCache.hash(token);

@@ -1,6 +1,7 @@
 package dev.portcullis.compile;
 
 import dev.portcullis.authn.Authenticator;
+import dev.portcullis.authn.GroupsResolver;
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.config.IdentityAssertionConfig;
 import dev.portcullis.config.ProxyConfig;
@@ -14,6 +15,8 @@ import dev.portcullis.forward.TlsContexts;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamSet;
 import dev.portcullis.forward.UpstreamStates;
+import dev.portcullis.membership.DirectoryGroups;
+import dev.portcullis.membership.DirectoryGroupsResolver;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.route.RoutePolicy;
 import dev.portcullis.route.RouteSlots;
@@ -30,6 +33,8 @@ public final class PolicyCompiler {
     private final Clock clock;
     private final RouteSlots slots;
     private final UpstreamStates upstreamStates;
+    /** Users' groups from the Okta directory, outside any snapshot (its cache outlives a reload). */
+    private volatile DirectoryGroups directory = DirectoryGroups.NONE;
 
     /**
      * @param slots in-flight counts by route id, outside any snapshot: every snapshot this compiles
@@ -50,6 +55,12 @@ public final class PolicyCompiler {
         this.upstreamStates = upstreamStates;
     }
 
+    /** Where {@code groups_source: okta_api | both} reads users' groups (none until set: they fail closed). */
+    public PolicyCompiler withDirectory(DirectoryGroups groups) {
+        this.directory = java.util.Objects.requireNonNull(groups, "groups");
+        return this;
+    }
+
     /**
      * @param keys the key sources of the config's issuers, by issuer id; they live outside the
      *             snapshot so that a reload does not flush them
@@ -62,9 +73,15 @@ public final class PolicyCompiler {
             routes.add(new Route(RoutePolicy.compile(r, config), target(r, d), slots.of(r.id())));
         }
         RouteTable<Route> table = RouteTable.build(routes, Route::host, Route::pattern);
+        boolean fromDirectory = DirectoryGroupsResolver.needed(config.issuers());
+        java.util.Set<String> kept = keptClaims(config);
+        if (fromDirectory) {
+            kept.add(DirectoryGroupsResolver.USER_ID_CLAIM); // the user the directory is asked about
+        }
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
-                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(),
-                keptClaims(config), metrics.tokenCacheCounter());
+                config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(), kept,
+                metrics.tokenCacheCounter(), fromDirectory ? new DirectoryGroupsResolver(config.issuers(), directory,
+                        config.okta().groups()) : GroupsResolver.TOKEN);
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
                 config.tracing().trustedSources());

@@ -103,7 +103,8 @@ public final class ConfigReader {
                 Map.entry("/routing", RouteReader.ROUTING_KEYS),
                 Map.entry("/shutdown", ListenerReader.SHUTDOWN_KEYS), Map.entry("/okta", OktaReader.OKTA_KEYS),
                 Map.entry("/okta/service_app", OktaReader.SERVICE_APP_KEYS),
-                Map.entry("/okta/event_hook", OktaReader.EVENT_HOOK_KEYS));
+                Map.entry("/okta/event_hook", OktaReader.EVENT_HOOK_KEYS),
+                Map.entry("/okta/groups_cache", OktaReader.GROUPS_CACHE_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */

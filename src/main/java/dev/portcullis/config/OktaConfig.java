@@ -11,10 +11,22 @@ package dev.portcullis.config;
  * @param apiToken    {@code api_token_file} or {@code api_token_env}: an SSWS API token; null for none
  * @param serviceApp  {@code service_app}: an OAuth 2.0 service app ({@code private_key_jwt}); null for none
  * @param eventHook   {@code event_hook}: the receiver at {@code /.portcullis/okta/events}; null when off
+ * @param groups      how groups are read from the Users API ({@code groups_source: okta_api | both}):
+ *                    the cache, the wait and what an unreachable directory means
  */
-public record OktaConfig(String orgUrl, ApiToken apiToken, ServiceApp serviceApp, EventHook eventHook) {
+public record OktaConfig(String orgUrl, ApiToken apiToken, ServiceApp serviceApp, EventHook eventHook,
+        GroupsApi groups) {
     /** No {@code okta} section. */
     public static final OktaConfig NONE = new OktaConfig(null, null, null, null);
+
+    public OktaConfig {
+        groups = groups == null ? GroupsApi.DEFAULTS : groups;
+    }
+
+    /** With the Users API's defaults ({@link GroupsApi#DEFAULTS}). */
+    public OktaConfig(String orgUrl, ApiToken apiToken, ServiceApp serviceApp, EventHook eventHook) {
+        this(orgUrl, apiToken, serviceApp, eventHook, GroupsApi.DEFAULTS);
+    }
 
     /** Whether Portcullis may call the org's management API: an org and a way to authenticate. */
     public boolean directoryApi() {
@@ -55,5 +67,25 @@ public record OktaConfig(String orgUrl, ApiToken apiToken, ServiceApp serviceApp
         public EventHook(String secretHeader, String secretFile, int maxBodyBytes) {
             this(secretHeader, secretFile, maxBodyBytes, DEFAULT_QUEUE_CAPACITY, DEFAULT_REMEMBER_EVENTS);
         }
+    }
+
+    /**
+     * Reading a user's groups from the Users API.
+     *
+     * @param cacheTtl                 {@code groups_cache.ttl}: a user's groups are forgotten this long after
+     *                                 they were read (a directory outage longer than this fails closed)
+     * @param cacheRefresh             {@code groups_cache.refresh}: a user's groups older than this are read
+     *                                 again in the background on their next use, the old ones serving meanwhile
+     * @param cacheSize                {@code groups_cache.size}: users kept
+     * @param groupsWait               {@code groups_wait}: how long a request for a user not yet cached waits
+     * @param tokenGroupsWhenUnavailable {@code on_directory_unavailable: token_groups}: after the wait, go on
+     *                                 with the token's groups instead of 503 {@code directory_unavailable}
+     * @param timeout                  {@code api_timeout}: one HTTP call to the org (connect and response)
+     */
+    public record GroupsApi(java.time.Duration cacheTtl, java.time.Duration cacheRefresh, long cacheSize,
+            java.time.Duration groupsWait, boolean tokenGroupsWhenUnavailable, java.time.Duration timeout) {
+        public static final GroupsApi DEFAULTS = new GroupsApi(java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofMinutes(1), 100_000, java.time.Duration.ofSeconds(2), false,
+                java.time.Duration.ofSeconds(5));
     }
 }

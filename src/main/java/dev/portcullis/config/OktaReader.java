@@ -2,7 +2,9 @@ package dev.portcullis.config;
 
 import dev.portcullis.config.OktaConfig.ApiToken;
 import dev.portcullis.config.OktaConfig.EventHook;
+import dev.portcullis.config.OktaConfig.GroupsApi;
 import dev.portcullis.config.OktaConfig.ServiceApp;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -10,7 +12,8 @@ import java.util.regex.Pattern;
 /** Reads {@code okta}: the org URL, how to authenticate to its API, and the Event Hook receiver. */
 final class OktaReader {
     static final Set<String> OKTA_KEYS = Set.of("org_url", "api_token_file", "api_token_env", "service_app",
-            "event_hook");
+            "event_hook", "groups_cache", "groups_wait", "on_directory_unavailable", "api_timeout");
+    static final Set<String> GROUPS_CACHE_KEYS = Set.of("ttl", "refresh", "size");
     static final Set<String> SERVICE_APP_KEYS = Set.of("client_id", "private_key_file", "scopes");
     static final Set<String> EVENT_HOOK_KEYS = Set.of("secret_header", "secret_file", "max_body_size",
             "queue_capacity", "remember_events");
@@ -42,7 +45,35 @@ final class OktaReader {
         if (token != null && app != null) {
             n.get("service_app").error("give an API token or a service app, not both");
         }
-        return new OktaConfig(n.text("org_url", null), token, app, eventHook(n.get("event_hook")));
+        return new OktaConfig(n.text("org_url", null), token, app, eventHook(n.get("event_hook")), groupsApi(n));
+    }
+
+    /** {@code groups_cache}, {@code groups_wait}, {@code on_directory_unavailable}, {@code api_timeout}. */
+    private static GroupsApi groupsApi(ConfigNode n) {
+        GroupsApi d = GroupsApi.DEFAULTS;
+        ConfigNode cache = n.get("groups_cache");
+        Duration ttl = d.cacheTtl();
+        Duration refresh = d.cacheRefresh();
+        long size = d.cacheSize();
+        if (!cache.isMissing() && cache.expectObject()) {
+            cache.allowOnly(GROUPS_CACHE_KEYS);
+            ttl = cache.duration("ttl", d.cacheTtl(), Duration.ofSeconds(1));
+            refresh = cache.duration("refresh", ttl.compareTo(d.cacheRefresh()) > 0 ? d.cacheRefresh()
+                    : ttl.dividedBy(2), Duration.ofSeconds(1));
+            if (refresh.compareTo(ttl) >= 0) {
+                cache.get("refresh").error("must be shorter than 'ttl' (" + Durations.format(ttl)
+                        + "): groups are read again before they are forgotten");
+            }
+            size = cache.number("size", d.cacheSize(), 1, 10_000_000);
+        }
+        Duration wait = n.duration("groups_wait", d.groupsWait(), Duration.ofMillis(10));
+        String unavailable = n.text("on_directory_unavailable", "refuse");
+        if (!unavailable.equals("refuse") && !unavailable.equals("token_groups")) {
+            n.get("on_directory_unavailable").error("expected 'refuse' (503 directory_unavailable, the default)"
+                    + " or 'token_groups' (go on with the token's groups)");
+        }
+        Duration timeout = n.duration("api_timeout", d.timeout(), Duration.ofMillis(100));
+        return new GroupsApi(ttl, refresh, size, wait, unavailable.equals("token_groups"), timeout);
     }
 
     private static ServiceApp serviceApp(ConfigNode n) {

@@ -166,6 +166,13 @@ public final class Metrics {
         return upstreams;
     }
 
+    private final DirectoryMetrics directory = new DirectoryMetrics(registry);
+
+    /** The Okta directory client's calls, group-cache lookups and rate-limit waits. */
+    public DirectoryMetrics directory() {
+        return directory;
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -142,6 +142,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             cfg.put("last_reload_error", r.lastError());
         }
         UpstreamReport.addTo(body, snap); // information only: see UpstreamReport
+        if (gate.directory() != null) {
+            // Information only, like the upstreams: on_directory_unavailable decides what requests get.
+            ObjectNode dir = body.putObject("directory");
+            dir.put("status", gate.directory().status());
+            dir.put("last_error", gate.directory().lastError());
+        }
         // A stopping proxy is never ready: load balancers take it out before its listener closes.
         boolean draining = gate.drain().draining();
         body.put("status", draining ? "draining" : ready ? "ready" : "not_ready");

@@ -111,4 +111,11 @@ final class ClientReads {
             ReferenceCountUtil.release(msg);
         }
     }
+
+    /** A request head: the reserved {@code /.portcullis/} prefix goes to the proxy's own endpoints before any route. */
+    void dispatch(HttpRequest r, Admission admission) {
+        if (!own.take(r, this)) {
+            admission.decide(r);
+        }
+    }
 }

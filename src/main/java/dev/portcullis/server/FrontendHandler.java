@@ -24,11 +24,11 @@ import java.util.function.Function;
  * {@code receive → normalize → route → authenticate → authorize → forward | reject → audit}.
  *
  * <p>Reads are demanded explicitly (auto-read is off), so a client is read only as fast as its
- * request can go somewhere: while a decision is pending, while the upstream is connecting, or
- * while the upstream cannot take more, nothing more is read. Messages that arrive in the same
- * read (at most one read buffer) wait in {@link ClientReads}; bodies are never buffered whole.
- * An allowed request goes on through the {@link UpstreamLeg}; every exchange, however it ends,
- * ends in {@link #end}. Every method runs on the connection's event loop.
+ * request can go somewhere: while a decision is pending, the upstream is connecting or cannot take
+ * more, nothing more is read. Messages that arrive in the same read (at most one read buffer) wait
+ * in {@link ClientReads}; bodies are never buffered whole.
+ * An allowed request goes on through the {@link UpstreamLeg}; every exchange ends in {@link #end}.
+ * Every method runs on the connection's event loop.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final Gate gate;
@@ -64,8 +64,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         InetAddress clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         String clientKey = ClientKeys.of(clientAddress); // an IPv6 client: its /64
-        this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress,
-                scheme);
+        this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress, scheme);
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
         this.reads = new ClientReads(this, ctx, body);
@@ -107,9 +106,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         x.clientKeepAlive &= !gate.drain().draining(); // stopping: the response says Connection: close
         reads.state = State.DECIDING;
-        if (!reads.own.take(r, reads)) { // the reserved /.portcullis/ prefix: before any route
-            admission.decide(r);
-        }
+        reads.dispatch(r, admission);
     }
 
     /** True while the exchange's verdict is pending (a key wait may resume it). */

@@ -116,6 +116,17 @@ public final class Gate {
         membership = java.util.Objects.requireNonNull(check, "check");
     }
 
+    /** The Okta directory client, or null: for {@code /readyz}. */
+    private volatile dev.portcullis.directory.Directory directory;
+
+    dev.portcullis.directory.Directory directory() {
+        return directory;
+    }
+
+    void directory(dev.portcullis.directory.Directory d) {
+        directory = d;
+    }
+
     /** Span export, or null when {@code tracing.otlp_endpoint} is not set. */
     public Tracing tracing() {
         return tracing;

@@ -11,6 +11,7 @@ import dev.portcullis.detect.Detection;
 import dev.portcullis.membership.DirectoryEvents;
 import dev.portcullis.membership.EventApplier;
 import dev.portcullis.membership.EventQueue;
+import dev.portcullis.directory.Directory;
 import dev.portcullis.observe.AuditLog;
 import dev.portcullis.forward.AssertionKeys;
 import dev.portcullis.observe.Metrics;
@@ -56,6 +57,8 @@ public final class Portcullis implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventLoopGroup adminGroup;
+    /** The Okta Users API client, or null without {@code okta.org_url} and credentials. */
+    private final Directory directory;
     private final Gate gate;
     private final ProxyServer proxy;
     private final AdminServer admin;
@@ -78,6 +81,7 @@ public final class Portcullis implements AutoCloseable {
         String adminToken = config.admin().tokenFile() == null ? null
                 : MembershipSetup.readToken(config.admin().tokenFile());
         OktaHook.checkSecret(config);
+        directory = DirectorySetup.start(config, metrics, clock); // before the rest: a credentials file it cannot read stops start-up
         audit = new AuditLog(config.audit().queueCapacity(), metrics);
         tracing = Tracing.start(config.tracing());
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
@@ -91,10 +95,14 @@ public final class Portcullis implements AutoCloseable {
         keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
         UpstreamStates upstreamStates = new UpstreamStates();
         PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots(), upstreamStates);
+        if (directory != null) {
+            policyCompiler.withDirectory(directory.groups());
+        }
         Compiler compiler = (c, k, h) -> policyCompiler.compile(c, k, assertionKeys, h);
         Snapshot snapshot = compiler.compile(config, initialKeys.keys(), hash);
         metrics.configLoaded(hash, true);
         gate = new Gate(snapshot, audit, metrics, transport, tracing);
+        gate.directory(directory);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
         membership = MembershipSetup.start(config, adminToken, metrics, gate, keyScheduler, clock);
@@ -111,7 +119,8 @@ public final class Portcullis implements AutoCloseable {
         // Okta's deliveries go, de-duplicated and in order, to the membership overlay (which the
         // event hook turns on), or to the applier a caller passes in instead.
         EventApplier target = applier != null ? applier
-                : config.okta().eventHook() == null || membership == null ? null : membership.applier();
+                : config.okta().eventHook() == null || membership == null ? null
+                : DirectorySetup.applier(membership.applier(), directory);
         directoryEvents = target == null ? null : EventQueue.forConfig(config, target, oktaMetrics);
         OktaHook hook = new OktaHook(directoryEvents, oktaMetrics);
         hook.published(snapshot, true);
@@ -249,6 +258,9 @@ public final class Portcullis implements AutoCloseable {
         keys.closeAll();
         keyScheduler.shutdownNow();
         keyIo.shutdownNow();
+        if (directory != null) {
+            directory.close();
+        }
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);

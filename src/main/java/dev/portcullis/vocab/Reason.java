@@ -70,6 +70,12 @@ public enum Reason {
      */
     RESPONSE_WRITE_TIMEOUT("response_write_timeout", 408, null),
     KEYS_UNAVAILABLE("keys_unavailable", 503, null),
+    /**
+     * The caller's groups come from the Okta Users API ({@code groups_source: okta_api | both}) and
+     * could not be read within {@code okta.groups_wait} ({@code on_directory_unavailable: refuse}).
+     * Our outage, not the caller's doing: not a denial.
+     */
+    DIRECTORY_UNAVAILABLE("directory_unavailable", 503, null),
     UPSTREAM_UNAVAILABLE("upstream_unavailable", 502, null),
     UPSTREAM_TIMEOUT("upstream_timeout", 504, null),
     UPSTREAM_ERROR("upstream_error", 502, null),

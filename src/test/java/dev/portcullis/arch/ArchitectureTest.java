@@ -31,7 +31,7 @@ class ArchitectureTest {
     private static final String[] LOGIC = {"dev.portcullis.route..", "dev.portcullis.authz..",
             "dev.portcullis.authn..", "dev.portcullis.decide..", "dev.portcullis.membership.."};
     private static final String[] IO = {"dev.portcullis.forward..", "dev.portcullis.observe..",
-            "dev.portcullis.detect..", "dev.portcullis.reject.."};
+            "dev.portcullis.detect..", "dev.portcullis.reject..", "dev.portcullis.directory.."};
     private static final String COMPILE = "dev.portcullis.compile..";
     private static final String SERVER = "dev.portcullis.server..";
     private static final String[] TOOLS = {"dev.portcullis.tools..", "dev.portcullis.denials..",

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * from {@code orders-admins} and delivers the Event Hook to the proxy; the same token gets 403
  * within a second; a token minted after he is added back deletes again.
  */
-@Disabled("needs the Event Hook receiver (issue 13 part V) and the membership overlay (part U): enable at merge")
 class DemoMembershipIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

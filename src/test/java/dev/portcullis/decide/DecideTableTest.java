@@ -411,6 +411,7 @@ class DecideTableTest {
         refusals().forEach(a -> covered.add((Reason) a.get()[1]));
         covered.addAll(Set.of(Reason.KEYS_UNAVAILABLE, Reason.KEY_UNKNOWN)); // after a wait: see below
         covered.addAll(Set.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE)); // forwards: see below
+        covered.add(Reason.DIRECTORY_UNAVAILABLE); // groups_source: see below
         preflights().forEach(a -> covered.add((Reason) a.get()[2])); // CORS: see below
         Set<Reason> handlerOnly = EnumSet.of(Reason.OKTA_EVENT_HOOK, Reason.OKTA_HOOK_UNAUTHORIZED,
                 Reason.OKTA_EVENT_MALFORMED, Reason.OKTA_EVENTS_BUSY, Reason.METHOD_NOT_ALLOWED, Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,
@@ -610,6 +611,44 @@ class DecideTableTest {
         assertThat(after.reason()).isEqualTo(Reason.KEYS_UNAVAILABLE);
         assertThat(after.step()).isEqualTo(Step.AUTHENTICATE);
         assertThat(after.close()).isFalse();
+    }
+
+    /**
+     * {@code groups_source: okta_api | both} with a directory that cannot be read: the authenticate
+     * step answers 503 {@code directory_unavailable}, our outage, which audit mode never waves through.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/orders/1", "/beta/x"})
+    void anUnreadableDirectoryIsA503WhichAuditModeNeverWavesThrough(String path) {
+        dev.portcullis.authn.TokenAuthenticator directoryDown = (t, accepted, mayWait) -> {
+            dev.portcullis.authn.AuthResult r = snapshot.authenticator().authenticate(t, accepted, mayWait);
+            return r instanceof dev.portcullis.authn.AuthResult.Authenticated a
+                    ? new dev.portcullis.membership.DirectoryGroupsResolver(snapshot.config().issuers().stream()
+                            .map(i -> new dev.portcullis.config.IssuerConfig(i.id(), i.issuer(), i.audiences(),
+                                    i.jwksUri(), i.groupsClaim(), i.emailClaim(), i.algorithms(), i.clockSkew(),
+                                    i.maxTokenLifetime(), i.jwksRefreshInterval(), i.jwksMinRefetch(),
+                                    dev.portcullis.config.IssuerConfig.GroupsSource.BOTH)).toList(),
+                            dev.portcullis.membership.DirectoryGroups.NONE,
+                            dev.portcullis.config.OktaConfig.GroupsApi.DEFAULTS).resolve(withUid(a), mayWait)
+                    : r;
+        };
+        RequestFacts facts = Req.get(path).bearer(token("alice", "readers", "beta")).facts();
+
+        Verdict<Route> v = CORE.decide(facts, snapshot.routes(), snapshot.config().server(), directoryDown, BLOCKS);
+
+        Verdict.Refuse<Route> r = (Verdict.Refuse<Route>) v;
+        assertThat(r.reason()).isEqualTo(Reason.DIRECTORY_UNAVAILABLE);
+        assertThat(r.reason().status()).isEqualTo(503);
+        assertThat(r.step()).isEqualTo(Step.AUTHENTICATE);
+        assertThat(r.close()).isFalse();
+    }
+
+    /** The caller with Okta's {@code uid} (this snapshot keeps only the claims its rules name). */
+    private static dev.portcullis.authn.AuthResult.Authenticated withUid(dev.portcullis.authn.AuthResult.Authenticated a) {
+        dev.portcullis.vocab.Identity i = a.identity();
+        return new dev.portcullis.authn.AuthResult.Authenticated(new dev.portcullis.vocab.Identity(i.issuerId(),
+                i.subject(), i.groups(), i.scopes(), i.email(), i.tokenId(), i.clientId(), i.expiresAt(),
+                java.util.Map.of("uid", "00ualice")));
     }
 
     @Test
