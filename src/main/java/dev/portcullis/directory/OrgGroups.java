@@ -47,7 +47,7 @@ public final class OrgGroups implements AutoCloseable {
         HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(okta.groups().timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Credentials credentials = Directory.credentials(okta, client, DirectoryListener.NONE, clock);
-        this.api = new OktaUsersApi(client, okta.orgUrl(), credentials, new DirectoryStatus(0),
+        this.api = new OktaUsersApi(client, okta.orgUrl(), credentials, new DirectoryStatus(0, false),
                 DirectoryListener.NONE, executor, okta.groups().timeout(), clock);
     }
 
