@@ -4,7 +4,10 @@ import dev.portcullis.config.ConfigError;
 import dev.portcullis.config.ConfigException;
 import dev.portcullis.tools.AccessMatrix;
 import dev.portcullis.tools.DiffFormat;
+import dev.portcullis.directory.OrgGroups;
 import dev.portcullis.tools.MatrixFormat;
+import dev.portcullis.tools.MemberAccess;
+import dev.portcullis.tools.MemberFormat;
 import dev.portcullis.tools.PolicyDiff;
 import dev.portcullis.tools.PolicyModel;
 import dev.portcullis.tools.ReportFormat;
@@ -47,6 +50,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--fail-on-gain", description = "with --diff: exit 1 when some caller gains access to some request "
             + "(a rule change that widens no one's access does not count)")
     boolean failOnGain;
+    @Option(names = "--members", description = "with --config: who (each member of each group the rules name, read "
+            + "from the config's Okta org) can do what on which route; csv, markdown or html")
+    boolean members;
 
     @Override
     public Integer call() {
@@ -60,6 +66,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         if ((config == null) == (diff == null) || (failOnGain && diff == null)) {
             err.println("report: give either --config FILE, or --diff OLD.yaml NEW.yaml [--fail-on-gain]");
+            return 2;
+        }
+        if (members && (config == null || fmt == ReportFormat.JSON)) {
+            err.println("report: --members needs --config FILE and --format csv, markdown or html");
             return 2;
         }
         List<ConfigError> errors = new ArrayList<>();
@@ -78,7 +88,12 @@ final class ReportCommand implements Callable<Integer> {
         }
         String text;
         boolean gain = false;
-        if (diff == null) {
+        if (members) {
+            text = members(models.get(0), err);
+            if (text == null) {
+                return 2;
+            }
+        } else if (diff == null) {
             text = MatrixFormat.render(AccessMatrix.of(models.get(0)), fmt);
         } else {
             PolicyDiff d = PolicyDiff.of(models.get(0), models.get(1));
@@ -98,5 +113,19 @@ final class ReportCommand implements Callable<Integer> {
             out.flush();
         }
         return failOnGain && gain ? 1 : 0;
+    }
+
+    /** The member report, or null after saying on {@code err} why the org could not be read. */
+    private String members(PolicyModel model, PrintWriter err) {
+        try (OrgGroups org = OrgDirectory.open(model.config(), "report --members", err)) {
+            if (org == null) {
+                return null;
+            }
+            return MemberFormat.render(MemberAccess.of(model, OrgDirectory.members(model.config(), org, err)),
+                    ReportFormat.parse(format));
+        } catch (IOException e) {
+            err.println("report --members: cannot read the org's groups: " + e.getMessage());
+            return null;
+        }
     }
 }

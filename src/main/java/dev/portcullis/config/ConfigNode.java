@@ -63,6 +63,25 @@ final class ConfigNode {
         return node != null && node.booleanValue();
     }
 
+    /**
+     * {@code file:line:column} of each string of the list {@code key} (of the value, when it is a
+     * single string); empty when absent.
+     */
+    List<String> places(String key) {
+        ConfigNode child = get(key);
+        if (child.isMissing()) {
+            return List.of();
+        }
+        if (!child.node.isArray()) {
+            return List.of(problems.place(child.pointer));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < child.node.size(); i++) {
+            out.add(problems.place(child.pointer + "/" + i));
+        }
+        return out;
+    }
+
     ConfigNode get(String key) {
         JsonNode child = node == null ? MissingNode.getInstance() : node.path(key);
         return new ConfigNode(child, pointer + "/" + key, problems);

@@ -57,6 +57,12 @@ final class Problems {
         warnings.add(sourceMap.error(file, pointer, message));
     }
 
+    /** {@code file:line:column} of a pointer, in the file it was read from (an included one's own). */
+    String place(String pointer) {
+        Origin o = origin(pointer);
+        return o != null ? o.file().place(localPointer(pointer, o)) : sourceMap.place(file, pointer);
+    }
+
     /** {@code file:line} of a pointer, for messages that name a place (e.g. duplicate ids). */
     String describe(String pointer) {
         Origin o = origin(pointer);

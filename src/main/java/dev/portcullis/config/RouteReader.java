@@ -78,8 +78,16 @@ final class RouteReader {
             }
             r.allowOnly(RULE_KEYS);
             out.add(new RuleConfig(r.texts("methods"), r.texts("groups_any"), r.texts("groups_all"),
-                    r.texts("scopes_any"), r.texts("scopes_all"), ClaimReader.claims(r), r.location(), r.choice("mode", "enforce", "audit", false)));
+                    r.texts("scopes_any"), r.texts("scopes_all"), ClaimReader.claims(r), r.location(), r.choice("mode", "enforce", "audit", false),
+                    groupPlaces(r)));
         }
+        return out;
+    }
+
+    /** Where each group of {@code groups_any}, then of {@code groups_all}, was written. */
+    private static List<String> groupPlaces(ConfigNode rule) {
+        List<String> out = new ArrayList<>(rule.places("groups_any"));
+        out.addAll(rule.places("groups_all"));
         return out;
     }
 }

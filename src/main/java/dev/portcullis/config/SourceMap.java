@@ -74,6 +74,12 @@ public final class SourceMap {
         return pos[0] > 0 ? file + ":" + pos[0] : file;
     }
 
+    /** {@code file:line:column} of a pointer (or its nearest located ancestor), for a place a tool names. */
+    public String place(String file, String pointer) {
+        int[] pos = locate(pointer);
+        return pos[0] > 0 ? file + ":" + pos[0] + ":" + pos[1] : file;
+    }
+
     /** {@code /routes/2/allow} becomes {@code routes[2].allow}. */
     static String readable(String pointer) {
         StringBuilder sb = new StringBuilder();

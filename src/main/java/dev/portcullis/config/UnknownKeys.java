@@ -25,6 +25,11 @@ public final class UnknownKeys {
         return sb.append(" (expected one of ").append(String.join(", ", sorted)).append(')').toString();
     }
 
+    /** The names nearest to {@code name} as {@link #suggestions} picks them (a group name's typo, too). */
+    public static List<String> nearest(String name, Collection<String> names) {
+        return suggestions(name, names);
+    }
+
     /**
      * The accepted keys nearest to {@code key}, all at the same smallest distance, in name order;
      * none when even the nearest is too far to be a typo: more than two edits, or more than a third

@@ -34,17 +34,7 @@ public final class Directory implements AutoCloseable {
         OktaConfig.GroupsApi cfg = okta.groups();
         HttpClient client = HttpClient.newBuilder().executor(executor).connectTimeout(cfg.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
-        Credentials credentials;
-        if (okta.serviceApp() != null) {
-            OktaConfig.ServiceApp app = okta.serviceApp();
-            ClientAssertion assertion = new ClientAssertion(app.clientId(),
-                    ServiceAppCredentials.tokenEndpoint(okta.orgUrl()).toString(),
-                    ClientAssertion.readKey(Path.of(app.privateKeyFile())), clock);
-            credentials = new ServiceAppCredentials(client, okta.orgUrl(), assertion, app.scopes(), cfg.timeout(),
-                    clock, listener);
-        } else {
-            credentials = Credentials.ssws(apiToken(okta.apiToken()));
-        }
+        Credentials credentials = credentials(okta, client, listener, clock);
         OktaUsersApi api = new OktaUsersApi(client, okta.orgUrl(), credentials, status, listener, executor,
                 cfg.timeout(), clock);
         this.groups = new GroupsCache(cfg, api::userGroups, executor, listener, HOLD_OFF_MILLIS);
@@ -75,6 +65,20 @@ public final class Directory implements AutoCloseable {
     /** The last failure's message, or null. */
     public String lastError() {
         return status.detail();
+    }
+
+    /** The service app's ({@code private_key_jwt}) or the SSWS token's, as {@code okta} names them. */
+    static Credentials credentials(OktaConfig okta, HttpClient client, DirectoryListener listener, Clock clock)
+            throws IOException {
+        if (okta.serviceApp() != null) {
+            OktaConfig.ServiceApp app = okta.serviceApp();
+            ClientAssertion assertion = new ClientAssertion(app.clientId(),
+                    ServiceAppCredentials.tokenEndpoint(okta.orgUrl()).toString(),
+                    ClientAssertion.readKey(Path.of(app.privateKeyFile())), clock);
+            return new ServiceAppCredentials(client, okta.orgUrl(), assertion, app.scopes(),
+                    okta.groups().timeout(), clock, listener);
+        }
+        return Credentials.ssws(apiToken(okta.apiToken()));
     }
 
     private static String apiToken(OktaConfig.ApiToken t) throws IOException {

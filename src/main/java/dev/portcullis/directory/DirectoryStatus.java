@@ -19,10 +19,17 @@ final class DirectoryStatus {
 
     private final AtomicReference<State> state = new AtomicReference<>(new State("unknown", 0, null));
     private final long holdOffMillis;
+    private final boolean logChanges;
 
     /** @param holdOffMillis after a failure, calls are not made again for this long (Okta is not hammered) */
     DirectoryStatus(long holdOffMillis) {
+        this(holdOffMillis, true);
+    }
+
+    /** @param logChanges false for a command-line tool, which says what failed itself */
+    DirectoryStatus(long holdOffMillis, boolean logChanges) {
         this.holdOffMillis = holdOffMillis;
+        this.logChanges = logChanges;
     }
 
     /** {@code unknown} (no call yet), {@code ok}, {@code unreachable} or {@code unauthorized}. */
@@ -48,7 +55,7 @@ final class DirectoryStatus {
 
     void succeeded(long nowMillis) {
         State before = state.getAndSet(new State("ok", nowMillis, null));
-        if (!before.word().equals("ok") && !before.word().equals("unknown")) {
+        if (logChanges && !before.word().equals("ok") && !before.word().equals("unknown")) {
             log.info("okta directory: reachable again (users' groups are read from the Users API)");
         }
     }
@@ -64,7 +71,7 @@ final class DirectoryStatus {
             return;
         }
         State before = state.getAndSet(new State(word, nowMillis, detail));
-        if (!before.word().equals(word)) {
+        if (logChanges && !before.word().equals(word)) {
             log.warn("okta directory: {}: {} (requests whose groups come from the Users API wait for it;"
                     + " see okta.on_directory_unavailable)", word, detail);
         }

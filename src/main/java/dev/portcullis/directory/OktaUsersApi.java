@@ -97,6 +97,24 @@ final class OktaUsersApi {
         });
     }
 
+    /**
+     * One GET of any org API path, with this client's credentials, rate limit and retries (for
+     * {@link OrgGroups}); a 404 is an answer, not a failure.
+     */
+    CompletableFuture<HttpResponse<String>> get(URI uri) {
+        return call(uri, 0, true);
+    }
+
+    /** The {@code rel="next"} page of an answer of {@link #get}, on the org's origin only; null when none. */
+    URI nextPage(HttpResponse<String> r) {
+        return next(r);
+    }
+
+    /** The org URL without a trailing slash. */
+    String base() {
+        return base;
+    }
+
     /** One GET, after the rate limit allows it, retried after a 429 and once after a 401 with a renewed token. */
     private CompletableFuture<HttpResponse<String>> call(URI uri, int retry, boolean mayRenew) {
         long wait = rate.waitMillis(clock.millis());
