@@ -4,10 +4,8 @@ import dev.portcullis.vocab.Reason;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import dev.portcullis.detect.IntrusionEvent;
 import dev.portcullis.detect.IntrusionListener;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.util.function.IntSupplier;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
@@ -116,44 +114,16 @@ public final class Metrics {
         upstreamConnects.inc();
     }
 
-    private final Counter intrusionEvents = Counter.builder().name("portcullis_intrusion_events")
-            .help("Suspected intrusion attempts by kind (threshold_client, threshold_subject, instant)")
-            .labelNames("kind").register(registry);
-    private final Counter intrusionAlerts = Counter.builder().name("portcullis_intrusion_alerts")
-            .help("Intrusion webhook deliveries by result (delivered, rejected, gave_up, dropped)")
-            .labelNames("result").register(registry);
-    private final Counter intrusionLogDropped = Counter.builder().name("portcullis_intrusion_log_dropped")
-            .help("Intrusion event lines dropped because the writer's queue was full").register(registry);
+    private final IntrusionMetrics intrusion = new IntrusionMetrics(registry);
 
     /** Counts intrusion events (an array read and an add on the request thread) and webhook outcomes. */
     public IntrusionListener intrusionListener() {
-        CounterDataPoint[] byKind = new CounterDataPoint[IntrusionEvent.Kind.values().length];
-        for (IntrusionEvent.Kind k : IntrusionEvent.Kind.values()) {
-            byKind[k.ordinal()] = intrusionEvents.labelValues(k.code());
-        }
-        return new IntrusionListener() {
-            @Override
-            public void eventRaised(IntrusionEvent e) {
-                byKind[e.kind().ordinal()].inc();
-            }
-
-            @Override
-            public void logDropped() {
-                intrusionLogDropped.inc();
-            }
-
-            @Override
-            public void alert(AlertOutcome outcome) {
-                intrusionAlerts.labelValues(outcome.code()).inc();
-            }
-        };
+        return intrusion.listener();
     }
 
     /** Registers {@code portcullis_blocked_sources}, read from {@code blocked} at each scrape. */
     public void blockedSources(IntSupplier blocked) {
-        GaugeWithCallback.builder().name("portcullis_blocked_sources")
-                .help("Client addresses and subjects refused by intrusion detection now")
-                .callback(cb -> cb.call(blocked.getAsInt())).register(registry);
+        intrusion.blockedSources(blocked);
     }
 
     /** The membership overlay's metrics. */
