@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
             "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing",
-            "routing", "shutdown", "okta");
+            "routing", "shutdown", "okta", "sessions");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
@@ -104,7 +104,9 @@ public final class ConfigReader {
                 Map.entry("/shutdown", ListenerReader.SHUTDOWN_KEYS), Map.entry("/okta", OktaReader.OKTA_KEYS),
                 Map.entry("/okta/service_app", OktaReader.SERVICE_APP_KEYS),
                 Map.entry("/okta/event_hook", OktaReader.EVENT_HOOK_KEYS),
-                Map.entry("/okta/groups_cache", OktaReader.GROUPS_CACHE_KEYS));
+                Map.entry("/okta/groups_cache", OktaReader.GROUPS_CACHE_KEYS),
+                Map.entry("/issuers/*/client", IssuerReader.CLIENT_KEYS),
+                Map.entry("/sessions", IssuerReader.SESSIONS_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -238,6 +240,7 @@ public final class ConfigReader {
                 IssuerReader.identityAssertion(root.get("identity_assertion")), issuers, routes, List.of(name),
                 ObservabilityReader.detection(root.get("detection")), ObservabilityReader.audit(root.get("audit")),
                 ObservabilityReader.tracing(root.get("tracing")), RouteReader.routing(root.get("routing")),
-                ListenerReader.shutdown(root.get("shutdown")), OktaReader.okta(root.get("okta")));
+                ListenerReader.shutdown(root.get("shutdown")), OktaReader.okta(root.get("okta")),
+                IssuerReader.sessions(root.get("sessions")));
     }
 }

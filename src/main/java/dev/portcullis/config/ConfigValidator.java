@@ -45,6 +45,7 @@ final class ConfigValidator {
         Set<String> issuerIds = new IssuerChecks(problems, endpoints).validateIssuers(config.issuers());
         new RouteChecks(problems, endpoints).validateRoutes(config.routes(), issuerIds, config.routing());
         validateOkta(config);
+        new LoginChecks(problems, endpoints).validate(config);
         for (DetectionChecks.Problem p : DetectionChecks.check(config.detection())) {
             problems.add("/detection/" + p.key(), p.message());
         }

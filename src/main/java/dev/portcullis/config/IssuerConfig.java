@@ -18,6 +18,7 @@ import java.util.List;
  * @param jwksRefreshInterval how often keys are refetched when the response has no max-age
  * @param jwksMinRefetch      minimum time between fetches caused by unknown {@code kid}s
  * @param groupsSource        {@code groups_source}: the token's groups claim, the Okta Users API, or both
+ * @param client              {@code client}: the OIDC client browsers sign in as, or null (bearer tokens only)
  */
 public record IssuerConfig(
         String id,
@@ -31,12 +32,21 @@ public record IssuerConfig(
         Duration maxTokenLifetime,
         Duration jwksRefreshInterval,
         Duration jwksMinRefetch,
-        GroupsSource groupsSource) {
+        GroupsSource groupsSource,
+        ClientConfig client) {
 
     public IssuerConfig {
         audiences = List.copyOf(audiences);
         algorithms = List.copyOf(algorithms);
         groupsSource = groupsSource == null ? GroupsSource.TOKEN : groupsSource;
+    }
+
+    /** An issuer with no browser sign-in client. */
+    public IssuerConfig(String id, String issuer, List<String> audiences, String jwksUri, String groupsClaim,
+            String emailClaim, List<String> algorithms, Duration clockSkew, Duration maxTokenLifetime,
+            Duration jwksRefreshInterval, Duration jwksMinRefetch, GroupsSource groupsSource) {
+        this(id, issuer, audiences, jwksUri, groupsClaim, emailClaim, algorithms, clockSkew, maxTokenLifetime,
+                jwksRefreshInterval, jwksMinRefetch, groupsSource, null);
     }
 
     /** An issuer whose groups come from its tokens alone. */

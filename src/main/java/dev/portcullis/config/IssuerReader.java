@@ -11,7 +11,11 @@ import java.util.Set;
 final class IssuerReader {
     static final Set<String> ISSUER_KEYS = Set.of("id", "issuer", "audiences", "jwks_uri", "groups_claim",
             "email_claim", "algorithms", "clock_skew", "max_token_lifetime", "jwks_refresh_interval",
-            "jwks_min_refetch_interval", "groups_source");
+            "jwks_min_refetch_interval", "groups_source", "client");
+    static final Set<String> CLIENT_KEYS = Set.of("client_id", "client_secret_file", "private_key_file",
+            "refresh_before", "session_max_age", "session_idle_timeout", "redirect_uri", "scopes",
+            "post_logout_redirect_uri");
+    static final Set<String> SESSIONS_KEYS = Set.of("max_sessions", "key_file", "sign_in_timeout", "rotation_grace");
     static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
     static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
             "rotate_every", "cache_size");
@@ -39,7 +43,48 @@ final class IssuerReader {
                 n.duration("max_token_lifetime", null),
                 n.duration("jwks_refresh_interval", Duration.ofHours(1)),
                 n.duration("jwks_min_refetch_interval", Duration.ofSeconds(10)),
-                groupsSource(n));
+                groupsSource(n),
+                client(n.get("client")));
+    }
+
+    /** {@code client}, or null when the issuer signs no browser in. */
+    private static ClientConfig client(ConfigNode n) {
+        if (n.isMissing() || !n.expectObject()) {
+            return null;
+        }
+        n.allowOnly(CLIENT_KEYS);
+        String secret = n.text("client_secret_file", null);
+        String key = n.text("private_key_file", null);
+        if (secret != null && key != null) {
+            n.get("private_key_file").error("give 'client_secret_file' or 'private_key_file', not both");
+        } else if (secret == null && key == null) {
+            n.error("a client needs 'client_secret_file' (client_secret_basic) or 'private_key_file' "
+                    + "(private_key_jwt); a secret is never written in the config itself");
+        }
+        String id = n.text("client_id", null);
+        if (id == null || id.isBlank()) {
+            n.error("a client needs 'client_id'");
+        }
+        List<String> scopes = n.texts("scopes");
+        List<String> asked = new java.util.ArrayList<>(scopes == null ? ClientConfig.DEFAULT_SCOPES : scopes);
+        for (String always : List.of("openid", "offline_access")) {
+            if (!asked.contains(always)) {
+                asked.add(always); // the ID token and the refresh token are what sessions are made of
+            }
+        }
+        return new ClientConfig(id, secret, key,
+                n.duration("refresh_before", ClientConfig.DEFAULT_REFRESH_BEFORE, Duration.ofSeconds(1)),
+                n.duration("session_max_age", ClientConfig.DEFAULT_SESSION_MAX_AGE, Duration.ofMinutes(1)),
+                n.duration("session_idle_timeout", ClientConfig.DEFAULT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1)),
+                n.text("redirect_uri", null), asked, n.text("post_logout_redirect_uri", null));
+    }
+
+    static SessionsConfig sessions(ConfigNode n) {
+        return Sections.read(n, SESSIONS_KEYS, SessionsConfig.defaults(),
+                d -> new SessionsConfig(n.number("max_sessions", d.maxSessions(), 1, 100_000_000),
+                        n.text("key_file", d.keyFile()),
+                        n.duration("sign_in_timeout", d.signInTimeout(), Duration.ofSeconds(10)),
+                        n.duration("rotation_grace", d.rotationGrace(), Duration.ZERO)));
     }
 
     private static IssuerConfig.GroupsSource groupsSource(ConfigNode n) {

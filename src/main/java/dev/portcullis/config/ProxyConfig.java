@@ -24,9 +24,11 @@ public record ProxyConfig(
         TracingConfig tracing,
         RoutingConfig routing,
         ShutdownConfig shutdown,
-        OktaConfig okta) {
+        OktaConfig okta,
+        SessionsConfig sessions) {
 
     public ProxyConfig {
+        sessions = sessions == null ? SessionsConfig.defaults() : sessions;
         trustedProxies = List.copyOf(trustedProxies);
         issuers = List.copyOf(issuers);
         routes = List.copyOf(routes);
@@ -43,10 +45,16 @@ public record ProxyConfig(
         return okta.eventHook() != null || admin.tokenFile() != null;
     }
 
+    /** Whether some route signs browsers in ({@code login: browser}): sessions are then kept. */
+    public boolean browserSessions() {
+        return routes.stream().anyMatch(RouteConfig::browserLogin);
+    }
+
     /** The same config with routes (and the files they came from) replaced. */
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
-                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown, okta);
+                identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown, okta,
+                sessions);
     }
 
     /**

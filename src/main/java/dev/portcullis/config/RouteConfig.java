@@ -33,6 +33,9 @@ import java.util.List;
  *                              or null for none (a preflight is then gated like any request)
  * @param upstreamPolicy        {@code load_balancing}, {@code retry}, {@code outlier_detection} and
  *                              {@code health_check}: what the route says of them (the rest from {@code upstream_defaults})
+ * @param browserLogin          {@code login: browser}: a browser without a session is sent to sign in, and a
+ *                              session cookie is accepted beside bearer tokens; {@code login: bearer} (the default)
+ *                              takes bearer tokens only
  */
 public record RouteConfig(
         String id,
@@ -56,7 +59,8 @@ public record RouteConfig(
         boolean strictTrailingSlash,
         Boolean caseInsensitive,
         CorsConfig cors,
-        UpstreamPolicyConfig upstreamPolicy) {
+        UpstreamPolicyConfig upstreamPolicy,
+        boolean browserLogin) {
 
     public RouteConfig {
         upstreamPolicy = upstreamPolicy == null ? UpstreamPolicyConfig.unset() : upstreamPolicy;
@@ -64,6 +68,17 @@ public record RouteConfig(
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         issuers = List.copyOf(issuers);
+    }
+
+    /** A route that takes bearer tokens only. */
+    public RouteConfig(String id, String host, String path, List<String> upstreams, boolean isPublic,
+            List<RuleConfig> allow, List<RuleConfig> deny, List<String> issuers, boolean forwardToken,
+            boolean preserveHost, Duration connectTimeout, Duration responseTimeout, TlsConfig upstreamTls,
+            long maxBodySize, int maxConcurrentRequests, String location, boolean audit, Boolean methodOverride,
+            boolean strictTrailingSlash, Boolean caseInsensitive, CorsConfig cors, UpstreamPolicyConfig upstreamPolicy) {
+        this(id, host, path, upstreams, isPublic, allow, deny, issuers, forwardToken, preserveHost, connectTimeout,
+                responseTimeout, upstreamTls, maxBodySize, maxConcurrentRequests, location, audit, methodOverride,
+                strictTrailingSlash, caseInsensitive, cors, upstreamPolicy, false);
     }
 
     /** Whether a {@code _method} query parameter is forwarded on this route, with {@code server}'s default. */

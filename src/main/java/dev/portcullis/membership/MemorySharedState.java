@@ -22,9 +22,16 @@ public final class MemorySharedState implements SharedState, OverlayStore {
         }
     }
 
+    private final dev.portcullis.session.SessionStore sessions = new dev.portcullis.session.MemorySessionStore();
+
     @Override
     public OverlayStore overlay() {
         return this;
+    }
+
+    @Override
+    public dev.portcullis.session.SessionStore sessions() {
+        return sessions;
     }
 
     @Override

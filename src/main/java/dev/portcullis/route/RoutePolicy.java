@@ -26,10 +26,12 @@ import java.util.TreeSet;
  * @param maxConcurrentRequests requests in flight at once (503 beyond); 0 means no limit
  * @param methodOverrideAllowed {@code method_override: allow}: a {@code _method} query parameter is forwarded
  * @param cors                  the compiled {@code cors}: preflights answered here, passed through, or gated
+ * @param loginIssuer           {@code login: browser}: the id of the issuer browsers sign in with (the one accepted
+ *                              issuer with a {@code client}); null on a bearer-only route
  */
 public record RoutePolicy(String id, String host, PathPattern pattern, AccessPolicy access,
         Set<String> acceptedIssuers, boolean auditOnly, long maxBodySize, int maxConcurrentRequests,
-        boolean methodOverrideAllowed, CorsPolicy cors) {
+        boolean methodOverrideAllowed, CorsPolicy cors, String loginIssuer) {
 
     public RoutePolicy {
         Objects.requireNonNull(id, "id");
@@ -37,6 +39,19 @@ public record RoutePolicy(String id, String host, PathPattern pattern, AccessPol
         Objects.requireNonNull(pattern, "pattern");
         Objects.requireNonNull(access, "access");
         acceptedIssuers = acceptedIssuers == null ? null : Set.copyOf(acceptedIssuers);
+    }
+
+    /** A bearer-only route. */
+    public RoutePolicy(String id, String host, PathPattern pattern, AccessPolicy access, Set<String> acceptedIssuers,
+            boolean auditOnly, long maxBodySize, int maxConcurrentRequests, boolean methodOverrideAllowed,
+            CorsPolicy cors) {
+        this(id, host, pattern, access, acceptedIssuers, auditOnly, maxBodySize, maxConcurrentRequests,
+                methodOverrideAllowed, cors, null);
+    }
+
+    /** Whether browsers without a session are sent to sign in here ({@code login: browser}). */
+    public boolean browserLogin() {
+        return loginIssuer != null;
     }
 
     /** A route without {@code cors}. */
@@ -52,7 +67,18 @@ public record RoutePolicy(String id, String host, PathPattern pattern, AccessPol
                 r.pattern(config.routing()), AccessPolicy.forRoute(r),
                 r.issuers().isEmpty() ? null : new HashSet<>(r.issuers()), r.audit(),
                 r.maxBodySize() >= 0 ? r.maxBodySize() : config.server().maxBodySize(),
-                r.maxConcurrentRequests(), r.allowsMethodOverride(config.server()), CorsPolicy.compile(r.cors()));
+                r.maxConcurrentRequests(), r.allowsMethodOverride(config.server()), CorsPolicy.compile(r.cors()),
+                loginIssuer(r, config));
+    }
+
+    /** The accepted issuer with a {@code client} a {@code login: browser} route signs in with (validated: exactly one). */
+    private static String loginIssuer(RouteConfig r, ProxyConfig config) {
+        if (!r.browserLogin()) {
+            return null;
+        }
+        return config.issuers().stream()
+                .filter(i -> i.client() != null && (r.issuers().isEmpty() || r.issuers().contains(i.id())))
+                .map(dev.portcullis.config.IssuerConfig::id).findFirst().orElse(null);
     }
 
     /** Names of the claims some rule of these routes asks about: the claims an identity keeps, sorted. */

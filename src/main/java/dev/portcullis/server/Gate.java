@@ -76,6 +76,28 @@ public final class Gate {
         return Set.copyOf(keys);
     }
 
+    /** Browser sessions: started at the callback, ended at sign-out; null unless a route has {@code login: browser}. */
+    private volatile dev.portcullis.session.Sessions sessions;
+
+    public dev.portcullis.session.Sessions sessions() {
+        return sessions;
+    }
+
+    void sessions(dev.portcullis.session.Sessions s) {
+        sessions = s;
+    }
+
+    /** Starts browsers' sign-ins; null unless a route has {@code login: browser}. */
+    private volatile SignIn signIn;
+
+    SignIn signIn() {
+        return signIn;
+    }
+
+    void signIn(SignIn s) {
+        signIn = s;
+    }
+
     /** The Okta Event Hook receiver's shared side; null in a gate made without one (tests). */
     private volatile OktaHook oktaHook;
 

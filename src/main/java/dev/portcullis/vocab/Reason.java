@@ -103,7 +103,19 @@ public enum Reason {
     /** The directory event queue is full: Okta retries a 503 once. */
     OKTA_EVENTS_BUSY("okta_events_busy", 503, null),
     /** A method the proxy's own endpoint does not serve (the Event Hook receiver: GET and POST). */
-    METHOD_NOT_ALLOWED("method_not_allowed", 405, null);
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, null),
+    /**
+     * A browser navigation on a {@code login: browser} route without a usable session: 302 to the
+     * issuer's sign-in. Not a denial: it is how every browser starts.
+     */
+    SIGN_IN_REQUIRED("sign_in_required", 302, null),
+    /** A cookie-authenticated request with an unsafe method from another origin ({@code Sec-Fetch-Site}, {@code Origin}). */
+    CSRF_REJECTED("csrf_rejected", 403, null),
+    /**
+     * A session cookie that names no usable session (ended, idle, past {@code session_max_age}, its
+     * refresh refused) on a request that is not a navigation: 401, the page's script signs in again.
+     */
+    SESSION_EXPIRED("session_expired", 401, null);
 
     private final String code;
     private final int status;

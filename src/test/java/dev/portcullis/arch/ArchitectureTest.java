@@ -29,9 +29,11 @@ class ArchitectureTest {
     private static final String VOCAB = "dev.portcullis.vocab..";
     private static final String CONFIG = "dev.portcullis.config..";
     private static final String[] LOGIC = {"dev.portcullis.route..", "dev.portcullis.authz..",
-            "dev.portcullis.authn..", "dev.portcullis.decide..", "dev.portcullis.membership.."};
+            "dev.portcullis.authn..", "dev.portcullis.decide..", "dev.portcullis.membership..",
+            "dev.portcullis.session.."};
     private static final String[] IO = {"dev.portcullis.forward..", "dev.portcullis.observe..",
-            "dev.portcullis.detect..", "dev.portcullis.reject..", "dev.portcullis.directory.."};
+            "dev.portcullis.detect..", "dev.portcullis.reject..", "dev.portcullis.directory..",
+            "dev.portcullis.oidc.."};
     private static final String COMPILE = "dev.portcullis.compile..";
     private static final String SERVER = "dev.portcullis.server..";
     private static final String[] TOOLS = {"dev.portcullis.tools..", "dev.portcullis.denials..",
