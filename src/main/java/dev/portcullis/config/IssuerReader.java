@@ -74,8 +74,8 @@ final class IssuerReader {
         }
         return new ClientConfig(id, secret, key,
                 n.duration("refresh_before", ClientConfig.DEFAULT_REFRESH_BEFORE, Duration.ofSeconds(1)),
-                n.duration("session_max_age", ClientConfig.DEFAULT_SESSION_MAX_AGE, Duration.ofMinutes(1)),
-                n.duration("session_idle_timeout", ClientConfig.DEFAULT_SESSION_IDLE_TIMEOUT, Duration.ofMinutes(1)),
+                n.duration("session_max_age", ClientConfig.DEFAULT_SESSION_MAX_AGE, Duration.ofSeconds(1)),
+                n.duration("session_idle_timeout", ClientConfig.DEFAULT_SESSION_IDLE_TIMEOUT, Duration.ofSeconds(1)),
                 n.text("redirect_uri", null), asked, n.text("post_logout_redirect_uri", null));
     }
 
