@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import dev.portcullis.config.Durations;
+import dev.portcullis.demo.BrowserClient;
 import dev.portcullis.demo.DemoUser;
 import dev.portcullis.demo.DevIssuer;
 import dev.portcullis.demo.DevUsers;
@@ -47,6 +48,20 @@ final class DevIssuerCommand implements Callable<Integer> {
     @Option(names = "--event-hook-secret-file", paramLabel = "FILE",
             description = "file holding the secret sent with every Event Hook request (needed with --event-hook-url)")
     Path eventHookSecretFile;
+    @Option(names = "--client-id", defaultValue = DevIssuer.CLIENT_ID, paramLabel = "ID",
+            description = "the browser sign-in client's client_id (default: ${DEFAULT-VALUE})")
+    String clientId;
+    @Option(names = "--client-secret-file", paramLabel = "FILE",
+            description = "file holding that client's secret (default: a random one, printed)")
+    Path clientSecretFile;
+    @Option(names = "--redirect-uri", paramLabel = "URI",
+            description = {"a loopback redirect URI registered for that client (repeatable; a URI without a port "
+                + "admits any port; default: http://127.0.0.1/.portcullis/callback and the same on localhost)"})
+    List<URI> redirectUris = new ArrayList<>();
+    @Option(names = "--post-logout-redirect-uri", paramLabel = "URI",
+            description = {"a loopback URI the end-session endpoint may send the browser to (repeatable; "
+                + "default: / and /app/ on 127.0.0.1 and localhost, any port)"})
+    List<URI> postLogoutUris = new ArrayList<>();
     @Option(names = "--event-hook-secret-header", defaultValue = "Authorization", paramLabel = "NAME",
             description = "the header the Event Hook secret is sent in (default: ${DEFAULT-VALUE})")
     String eventHookSecretHeader;
@@ -62,17 +77,20 @@ final class DevIssuerCommand implements Callable<Integer> {
         DevUsers known;
         DirectoryOptions options;
         EventHookTarget hook;
+        BrowserClient client;
         try {
             known = DevUsers.of(parse(users));
             options = new DirectoryOptions(apiTokenFile == null ? DirectoryOptions.randomToken()
                     : secret("--api-token-file", apiTokenFile), apiRateLimit);
             hook = eventHook();
+            client = browserClient();
         } catch (IllegalArgumentException e) {
             err.println("dev-issuer: " + e.getMessage());
             return 2;
         }
         DevIssuer issuer = DevIssuer.start(port, d, known, options);
         issuer.eventHook(hook);
+        issuer.registerClient(client);
         System.err.println("dev issuer " + issuer.issuer() + " (tokens: " + issuer.issuer()
                 + "/v1/dev/token?user=LOGIN[&groups=G1,G2][&scope=S1+S2])");
         System.err.println("  directory API " + issuer.orgUrl() + "/api/v1/ (Authorization: SSWS "
@@ -81,6 +99,10 @@ final class DevIssuerCommand implements Callable<Integer> {
         System.err.println("  membership changes: POST " + issuer.membershipEndpoint()
                 + " {\"user\":\"LOGIN\",\"group\":\"NAME\",\"action\":\"add|remove\"}"
                 + (hook == null ? " (no --event-hook-url: nothing delivered)" : " -> Event Hook " + hook));
+        System.err.println("  browser sign-in: " + issuer.authorizationEndpoint() + " (code flow, PKCE S256), client "
+                + client.clientId() + " secret " + (clientSecretFile == null ? client.secret()
+                : "<" + clientSecretFile + ">") + ", redirect URIs " + client.redirectUris()
+                + "; end session " + issuer.endSessionEndpoint());
         for (DemoUser u : known.all()) {
             System.err.printf("  %-8s %s scopes %s%n", u.login(), u.groups(), u.scopes());
         }
@@ -101,6 +123,15 @@ final class DevIssuerCommand implements Callable<Integer> {
         }
         return new EventHookTarget(eventHookUrl, eventHookSecretHeader,
                 secret("--event-hook-secret-file", eventHookSecretFile));
+    }
+
+    /** The browser sign-in client from the options: the demo's URIs unless others are given. */
+    private BrowserClient browserClient() {
+        String secret = clientSecretFile == null ? DirectoryOptions.randomToken()
+                : secret("--client-secret-file", clientSecretFile);
+        BrowserClient demo = BrowserClient.demo(secret);
+        return new BrowserClient(clientId, secret, redirectUris.isEmpty() ? demo.redirectUris() : redirectUris,
+                postLogoutUris.isEmpty() ? demo.postLogoutRedirectUris() : postLogoutUris);
     }
 
     /** The first line of a secret file, trimmed; a missing or empty file is an error naming the flag. */

@@ -27,6 +27,12 @@ import java.util.concurrent.ExecutorService;
  * limits from {@link DirectoryOptions}); and {@code POST /dev/membership} changes a membership or
  * a user's status and delivers the matching Event Hook to the {@link #eventHook registered} target
  * ({@link MembershipRoute}). New tokens carry the directory's groups as they are at minting.
+ *
+ * <p>For browsers it is an OIDC provider to the {@link #registerClient registered} clients: the
+ * authorization endpoint {@code /v1/authorize} shows a sign-in page that picks one of the users
+ * ({@link AuthorizeEndpoint}; code flow, PKCE S256 required), the token endpoint redeems codes and
+ * rotates refresh tokens with reuse detection ({@link CodeGrant}), and {@code /v1/logout} is the
+ * end-session endpoint ({@link EndSessionEndpoint}).
  */
 public final class DevIssuer implements AutoCloseable {
     /** The {@code aud} of every token, as on Okta's default authorization server. */
@@ -48,6 +54,7 @@ public final class DevIssuer implements AutoCloseable {
     private final String orgUrl;
     private final HttpClient hookClient;
     private volatile EventHookTarget eventHook;
+    private final BrowserClients browserClients = new BrowserClients();
 
     private DevIssuer(HttpServer server, Duration tokenLifetime, DevUsers users, DirectoryOptions options) {
         this.server = server;
@@ -64,7 +71,8 @@ public final class DevIssuer implements AutoCloseable {
                 Clock.systemUTC());
         MembershipRoute membership = new MembershipRoute(orgUrl, directory, () -> eventHook,
                 new HookDelivery(hookClient));
-        server.createContext("/", new IssuerEndpoints(issuer, keys, minter, users, directory, api, membership));
+        server.createContext("/", new IssuerEndpoints(issuer, keys, minter, users, directory, api, membership,
+                browserClients));
     }
 
     /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral) with five-minute tokens. */
@@ -121,6 +129,24 @@ public final class DevIssuer implements AutoCloseable {
     /** Registers where Event Hooks go from now on (null: nowhere), as an Okta admin would. */
     public void eventHook(EventHookTarget target) {
         this.eventHook = target;
+    }
+
+    /**
+     * Registers (or replaces) a client that signs browsers in: {@link #authorizationEndpoint()}, the
+     * code and refresh grants at {@link #tokenEndpoint()}, {@link #endSessionEndpoint()}.
+     */
+    public void registerClient(BrowserClient client) {
+        browserClients.register(client);
+    }
+
+    /** {@code <issuer>/v1/authorize}: the sign-in page (a user picker) of the code flow with PKCE. */
+    public String authorizationEndpoint() {
+        return issuer + "/v1/authorize";
+    }
+
+    /** {@code <issuer>/v1/logout}: the OIDC end-session endpoint. */
+    public String endSessionEndpoint() {
+        return issuer + "/v1/logout";
     }
 
     /** The user's Okta id ({@code 00u…}, the tokens' {@code uid}), by login or e-mail. */

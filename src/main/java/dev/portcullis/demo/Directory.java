@@ -109,6 +109,11 @@ final class Directory {
         return status.put(userId, to) != to;
     }
 
+    /** Every user as they are now, in the order they were given. */
+    synchronized List<Entry> entries() {
+        return users.values().stream().map(this::entry).toList();
+    }
+
     /** The logins, for messages. */
     synchronized List<String> logins() {
         return users.values().stream().map(DemoUser::login).toList();

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -72,6 +73,28 @@ final class SigningKeys {
     /** Signs with the current key. */
     String sign(JWTClaimsSet claims) {
         return sign(state.current(), claims);
+    }
+
+    /**
+     * The claims of a token this issuer signed with one of its published keys (RS256; the {@code
+     * exp} is not checked: an end-session {@code id_token_hint} may have expired), or null.
+     */
+    JWTClaimsSet verified(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+                return null;
+            }
+            for (RSAKey key : state.published()) {
+                if (key.getKeyID().equals(jwt.getHeader().getKeyID())
+                        && jwt.verify(new RSASSAVerifier(key.toRSAPublicKey()))) {
+                    return jwt.getJWTClaimsSet();
+                }
+            }
+            return null;
+        } catch (java.text.ParseException | JOSEException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Signs with the given key, which need not be published (for tests of unknown keys). */

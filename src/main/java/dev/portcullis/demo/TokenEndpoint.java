@@ -12,19 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code POST {issuer}/v1/token}: the password grant for the issuer's users (password = login) and the
- * client-credentials grant for demo clients. Errors follow RFC 6749 §5.2.
+ * {@code POST {issuer}/v1/token}: the password grant for the issuer's users (password = login), the
+ * client-credentials grant for demo clients, and, for browser clients, the authorization-code and
+ * refresh-token grants ({@link CodeGrant}). Errors follow RFC 6749 §5.2.
  */
 final class TokenEndpoint {
     private static final String FORM = "application/x-www-form-urlencoded";
     private final TokenMinter minter;
     private final SigningKeys keys;
     private final Directory directory;
+    private final CodeGrant codeGrant;
 
-    TokenEndpoint(TokenMinter minter, SigningKeys keys, Directory directory) {
+    TokenEndpoint(TokenMinter minter, SigningKeys keys, Directory directory, CodeGrant codeGrant) {
         this.minter = minter;
         this.keys = keys;
         this.directory = directory;
+        this.codeGrant = codeGrant;
     }
 
     Reply handle(String method, String contentType, String authorization, byte[] body) {
@@ -48,7 +51,10 @@ final class TokenEndpoint {
         return switch (grant) {
             case "password" -> password(params);
             case "client_credentials" -> clientCredentials(params, authorization);
-            default -> Reply.oauthError(400, "unsupported_grant_type", "supported: password, client_credentials");
+            case "authorization_code" -> codeGrant.code(params, authorization);
+            case "refresh_token" -> codeGrant.refresh(params, authorization);
+            default -> Reply.oauthError(400, "unsupported_grant_type",
+                    "supported: password, client_credentials, authorization_code, refresh_token");
         };
     }
 
@@ -107,7 +113,7 @@ final class TokenEndpoint {
     }
 
     /** {@code id:secret} from {@code Authorization: Basic …}, or null when absent or malformed. */
-    private static String[] basicCredentials(String authorization) {
+    static String[] basicCredentials(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return null;
         }

@@ -33,9 +33,14 @@ final class TokenMinter {
 
     /** A user token for the demo client, with groups and e-mail. */
     JWTClaimsSet.Builder forUser(DemoUser user, List<String> scopes) {
+        return forUser(user, scopes, DevIssuer.CLIENT_ID);
+    }
+
+    /** A user token issued to the client {@code cid}, with groups and e-mail. */
+    JWTClaimsSet.Builder forUser(DemoUser user, List<String> scopes, String cid) {
         Instant now = now();
         return base(now)
-                .claim("cid", DevIssuer.CLIENT_ID)
+                .claim("cid", cid)
                 .claim("uid", user.uid())
                 .subject(user.subject())
                 .claim("scp", List.copyOf(scopes))
@@ -50,6 +55,28 @@ final class TokenMinter {
                 .claim("cid", client.clientId())
                 .subject(client.clientId())
                 .claim("scp", List.copyOf(scopes));
+    }
+
+    /**
+     * An OIDC ID token for {@code user}, for the client {@code clientId} ({@code aud}), with the
+     * sign-in's {@code nonce} (none on a refresh), {@code auth_time} and Okta's profile claims.
+     */
+    JWTClaimsSet.Builder idToken(DemoUser user, String clientId, String nonce) {
+        Instant now = now();
+        JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
+                .claim("ver", 1)
+                .jwtID(UUID.randomUUID().toString())
+                .issuer(issuer)
+                .audience(clientId)
+                .subject(user.subject())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .claim("auth_time", Date.from(now))
+                .claim("amr", List.of("pwd"))
+                .claim("name", user.login())
+                .claim("preferred_username", user.email())
+                .claim("email", user.email());
+        return nonce == null ? b : b.claim("nonce", nonce);
     }
 
     /**

@@ -59,4 +59,15 @@ class DevIssuerCommandTest {
         assertThat(r.err().strip()).isEqualTo("dev-issuer: --event-hook-secret-file /nonexistent/secret: cannot read it"
                 + " (NoSuchFileException)");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--redirect-uri=https://evil.example/.portcullis/callback",
+        "--post-logout-redirect-uri=http://evil.example/", "--redirect-uri=http://127.0.0.1/cb#frag",
+        "--client-secret-file=/nonexistent/secret"})
+    void aBadBrowserClientOptionIsOneLineAndExitTwo(String flag) {
+        Cli r = Cli.run("dev-issuer", "--port", "0", flag);
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("dev-issuer: ").doesNotContain("\n", "\tat ", "Exception:");
+    }
 }

@@ -67,8 +67,7 @@ class DevIssuerTest {
                 assertThat(status).as("%s %s", f.getKey(), f.getValue().asText()).isNotEqualTo(404);
             }
         });
-        assertThat(named).contains("token_endpoint", "jwks_uri");
-        assertThat(doc.has("authorization_endpoint")).as("no browser sign-in is served").isFalse();
+        assertThat(named).contains("token_endpoint", "jwks_uri", "authorization_endpoint", "end_session_endpoint");
     }
 
     /** The directory API and the admin call are the org's, not the authorization server's: discovery keeps quiet. */
