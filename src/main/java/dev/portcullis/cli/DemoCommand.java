@@ -2,6 +2,8 @@ package dev.portcullis.cli;
 
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.Durations;
+import dev.portcullis.demo.BrowserClient;
 import dev.portcullis.demo.DemoUser;
 import dev.portcullis.demo.DemoUsers;
 import dev.portcullis.demo.DevIssuer;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,8 +40,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--issuer-port", defaultValue = "9000", description = "dev issuer port (default: ${DEFAULT-VALUE})")
     int issuerPort;
     @Option(names = "--services-port", defaultValue = "9001",
-            description = "first of three sample-service ports (default: ${DEFAULT-VALUE})")
+            description = "first of four sample-service ports (default: ${DEFAULT-VALUE})")
     int servicesPort;
+    @Option(names = "--token-lifetime", defaultValue = "2m",
+            description = "access-token lifetime, so that refreshes show in the audit log (default: ${DEFAULT-VALUE})")
+    String tokenLifetime;
+    /** The browser route's path, as the demo prints it. */
+    static final String APP_PATH = "/app/";
     /** Where the proxy receives Okta's Event Hooks. */
     static final String EVENTS_PATH = "/.portcullis/okta/events";
 
@@ -57,10 +65,15 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int runDemo(List<AutoCloseable> started) throws Exception {
+        Duration lifetime = Durations.parse(tokenLifetime);
+        if (lifetime == null || lifetime.toSeconds() < 1) {
+            throw new StartupFailure("--token-lifetime: expected a duration of at least 1s, such as 2m or 20s", null);
+        }
         DemoSecrets secrets = DemoSecrets.write();
         DevIssuer issuer = listening("--issuer-port", issuerPort, started, () -> DevIssuer.start(issuerPort,
-                DevIssuer.DEFAULT_TOKEN_LIFETIME, DevUsers.demo(),
+                lifetime, DevUsers.demo(),
                 new DirectoryOptions(secrets.apiToken(), DirectoryOptions.DEFAULT_RATE_PER_MINUTE)));
+        issuer.registerClient(BrowserClient.demo(secrets.clientSecret()));
         SampleService orders = listening("--services-port", servicesPort, started,
                 () -> SampleService.start("orders", servicesPort));
         int reportsPort = servicesPort == 0 ? 0 : servicesPort + 1;
@@ -69,7 +82,10 @@ final class DemoCommand implements Callable<Integer> {
         int docsPort = servicesPort == 0 ? 0 : servicesPort + 2;
         SampleService docs = listening("--services-port", docsPort, started,
                 () -> SampleService.start("docs", docsPort));
-        String text = configText(secrets, issuer, port, adminPort, orders.port(), reports.port(), docs.port());
+        int appPort = servicesPort == 0 ? 0 : servicesPort + 3;
+        SampleService app = listening("--services-port", appPort, started, () -> SampleService.startPage("app", appPort));
+        String text = configText(secrets, issuer, port, adminPort, orders.port(), reports.port(), docs.port(),
+                app.port());
         ProxyConfig config = new ConfigReader().read("demo.yaml", text);
         Portcullis proxy;
         try {
@@ -81,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         started.add(proxy);
         registerEventHook(issuer, config, secrets, proxy.port());
         printGuide(System.err, issuer, proxy.port(), proxy.adminPort());
-        RunCommand.awaitShutdown(proxy, orders, reports, docs, issuer);
+        RunCommand.awaitShutdown(proxy, orders, reports, docs, app, issuer);
         return 0;
     }
 
@@ -117,8 +133,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The demo's config: the template with its ports, issuer, org and secret files filled in. */
     static String configText(DemoSecrets secrets, DevIssuer issuer, int port, int adminPort, int ordersPort,
-            int reportsPort, int docsPort) throws IOException {
+            int reportsPort, int docsPort, int appPort) throws IOException {
+        // Sign-out goes on to the dev issuer's end-session endpoint and back to the app, when the
+        // proxy's port is known before it listens (--port 0 is not: then sign-out ends at the proxy).
+        String postLogout = port == 0 ? "      # post_logout_redirect_uri: (none: --port 0)"
+                : "      post_logout_redirect_uri: http://127.0.0.1:" + port + APP_PATH;
         return secrets.fill(template())
+                .replace("@POST_LOGOUT@", postLogout)
+                .replace("@APP_PORT@", Integer.toString(appPort))
                 .replace("@ORG_URL@", issuer.orgUrl())
                 .replace("@PROXY_PORT@", Integer.toString(port))
                 .replace("@ADMIN_PORT@", Integer.toString(adminPort))
@@ -144,6 +166,9 @@ final class DemoCommand implements Callable<Integer> {
         for (DemoUser u : DemoUsers.USERS) {
             out.printf("  %-8s %s%n", u.login(), u.groups());
         }
+        out.println();
+        out.println("In a browser: " + proxy + APP_PATH + "  (sign in by picking a user at the dev issuer; access"
+                + " tokens live " + Durations.format(issuer.tokenLifetime()) + " and are refreshed behind the scenes)");
         out.println();
         out.println("Paste these into another terminal (audit lines appear on this one's stdout):");
         out.println();
@@ -182,6 +207,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  curl -s -X POST -d '{\"user\":\"bob\",\"group\":\"orders-admins\",\"action\":\"remove\"}' "
                 + issuer.membershipEndpoint() + " ; echo");
         out.println("  curl -i -X DELETE -H \"Authorization: Bearer $BOB\" " + proxy + "/orders/42");
+        out.println();
+        out.println("  # 302: a browser's navigation to the app without a session is sent to sign in;"
+                + " 401: a script's request is not");
+        out.println("  curl -si -H 'Accept: text/html' " + proxy + APP_PATH + " | grep -iE '^(HTTP|location)'");
+        out.println("  curl -si " + proxy + APP_PATH + " | grep -iE '^(HTTP|www-authenticate)'");
         out.println();
         out.println("  # 200: public route, no token;  404: no route");
         out.println("  curl -i " + proxy + "/public/readme   ;   curl -i " + proxy + "/nowhere");

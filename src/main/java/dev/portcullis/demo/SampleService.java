@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
  * (the {@code X-Auth-Subject}, {@code X-Auth-Groups} and {@code X-Auth-Email} headers, null when
  * absent), {@code headers} (lower-case names; repeated headers joined with {@code ", "}) and
  * {@code body_bytes}. It also keeps the last {@value #KEEP} requests for tests ({@link #received()}).
+ * Started with {@link #startPage}, it answers with an HTML page instead ({@link AppPage}): who is
+ * signed in, the headers received, and a sign-out form, for the demo's browser route.
  */
 public final class SampleService implements AutoCloseable {
     static final int KEEP = 256;
@@ -30,9 +32,11 @@ public final class SampleService implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Deque<ReceivedRequest> received = new ArrayDeque<>();
+    private final boolean page;
 
-    private SampleService(String name, HttpServer server) {
+    private SampleService(String name, HttpServer server, boolean page) {
         this.name = name;
+        this.page = page;
         this.server = server;
         this.executor = Exchanges.executor("sample-" + name);
         server.setExecutor(executor);
@@ -42,7 +46,15 @@ public final class SampleService implements AutoCloseable {
     /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral). */
     public static SampleService start(String name, int port) {
         Objects.requireNonNull(name, "name");
-        SampleService service = new SampleService(name, Exchanges.bind(port));
+        SampleService service = new SampleService(name, Exchanges.bind(port), false);
+        service.server.start();
+        return service;
+    }
+
+    /** Starts on 127.0.0.1 and {@code port} (0 = ephemeral), answering with the {@link AppPage} HTML page. */
+    public static SampleService startPage(String name, int port) {
+        Objects.requireNonNull(name, "name");
+        SampleService service = new SampleService(name, Exchanges.bind(port), true);
         service.server.start();
         return service;
     }
@@ -87,6 +99,10 @@ public final class SampleService implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
             ReceivedRequest request = new ReceivedRequest(exchange.getRequestMethod(), path, headers, bodyBytes);
             record(request);
+            if (page) {
+                Exchanges.send(exchange, AppPage.render(name, request));
+                return;
+            }
             byte[] body = JSON.writeValueAsBytes(describe(request));
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             boolean head = "HEAD".equals(request.method());

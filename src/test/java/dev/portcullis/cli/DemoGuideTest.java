@@ -31,7 +31,7 @@ class DemoGuideTest {
     @Test
     void theDemoConfigTurnsOnTheEventHookAndTheAdminTokenWithTheSecretsItWrites() throws Exception {
         DemoSecrets secrets = DemoSecrets.write();
-        String text = DemoCommand.configText(secrets, issuer, 18080, 19090, 19001, 19002, 19003);
+        String text = DemoCommand.configText(secrets, issuer, 18080, 19090, 19001, 19002, 19003, 19004);
 
         assertThat(text).doesNotContain("@").doesNotContain(secrets.hookSecret(), secrets.adminToken());
         ProxyConfig config = new ConfigReader().read("demo.yaml", text);
@@ -66,5 +66,39 @@ class DemoGuideTest {
         assertThat(second).isGreaterThan(change);
         assertThat(guide.substring(guide.lastIndexOf("# ", first))).startsWith("# 200: bob is in orders-admins");
         assertThat(guide.substring(guide.lastIndexOf("# ", change))).startsWith("# 403: remove bob from orders-admins");
+    }
+
+    @Test
+    void theDemoConfigHasABrowserRouteWhoseClientSecretIsInAFile() throws Exception {
+        DemoSecrets secrets = DemoSecrets.write();
+        String text = DemoCommand.configText(secrets, issuer, 18080, 19090, 19001, 19002, 19003, 19004);
+
+        assertThat(text).doesNotContain(secrets.clientSecret()).contains("client_id: portcullis-demo",
+                "post_logout_redirect_uri: http://127.0.0.1:18080/app/");
+        assertThat(Files.readString(secrets.file(DemoSecrets.CLIENT_SECRET)).strip()).isEqualTo(secrets.clientSecret());
+        assertThat(Files.getPosixFilePermissions(secrets.file(DemoSecrets.CLIENT_SECRET)))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        ProxyConfig config = new ConfigReader().read("demo.yaml", text);
+        var app = config.routes().stream().filter(r -> r.id().equals("app")).findFirst().orElseThrow();
+        assertThat(app.browserLogin()).isTrue();
+        assertThat(app.upstreams()).containsExactly("http://127.0.0.1:19004");
+        var client = config.issuers().get(0).client();
+        assertThat(client.clientId()).isEqualTo(DevIssuer.CLIENT_ID);
+        assertThat(client.refreshBefore()).isEqualTo(java.time.Duration.ofSeconds(60));
+
+        String anyPort = DemoCommand.configText(secrets, issuer, 0, 0, 19001, 19002, 19003, 19004);
+        assertThat(new ConfigReader().read("demo.yaml", anyPort).issuers().get(0).client().postLogoutRedirectUri())
+                .as("--port 0: the proxy's port is unknown, so sign-out ends at the proxy").isNull();
+    }
+
+    @Test
+    void theGuidePrintsTheBrowserUrlAndTheTokenLifetime() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DemoCommand.printGuide(new PrintStream(bytes, true, StandardCharsets.UTF_8), issuer, 8080, 9090);
+        String guide = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(guide).contains("In a browser: http://127.0.0.1:8080/app/", "access tokens live 5m");
+        assertThat(guide).contains("# 302: a browser's navigation to the app",
+                "curl -si -H 'Accept: text/html' http://127.0.0.1:8080/app/");
     }
 }

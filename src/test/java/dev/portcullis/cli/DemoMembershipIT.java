@@ -45,7 +45,7 @@ class DemoMembershipIT {
         orders = SampleService.start("orders", 0);
         reports = SampleService.start("reports", 0);
         docs = SampleService.start("docs", 0);
-        String text = DemoCommand.configText(secrets, issuer, 0, 0, orders.port(), reports.port(), docs.port());
+        String text = DemoCommand.configText(secrets, issuer, 0, 0, orders.port(), reports.port(), docs.port(), 0);
         ProxyConfig config = new ConfigReader().read("demo.yaml", text);
         proxy = Portcullis.start(config, text);
         DemoCommand.registerEventHook(issuer, config, secrets, proxy.port());
