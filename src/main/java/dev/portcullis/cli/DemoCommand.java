@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.config.ClientConfig;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.Durations;
@@ -140,6 +141,7 @@ final class DemoCommand implements Callable<Integer> {
                 : "      post_logout_redirect_uri: http://127.0.0.1:" + port + APP_PATH;
         return secrets.fill(template())
                 .replace("@POST_LOGOUT@", postLogout)
+                .replace("@REFRESH_BEFORE@", Durations.format(refreshBefore(issuer.tokenLifetime())))
                 .replace("@APP_PORT@", Integer.toString(appPort))
                 .replace("@ORG_URL@", issuer.orgUrl())
                 .replace("@PROXY_PORT@", Integer.toString(port))
@@ -148,6 +150,15 @@ final class DemoCommand implements Callable<Integer> {
                 .replace("@ORDERS_PORT@", Integer.toString(ordersPort))
                 .replace("@REPORTS_PORT@", Integer.toString(reportsPort))
                 .replace("@DOCS_PORT@", Integer.toString(docsPort));
+    }
+
+    /**
+     * The client's {@code refresh_before}: 60 s, but at most half the token lifetime (at least 1 s),
+     * so that a short {@code --token-lifetime} refreshes once per half-life rather than on every request.
+     */
+    static Duration refreshBefore(Duration tokenLifetime) {
+        Duration half = Duration.ofSeconds(Math.max(1, tokenLifetime.toSeconds() / 2));
+        return half.compareTo(ClientConfig.DEFAULT_REFRESH_BEFORE) < 0 ? half : ClientConfig.DEFAULT_REFRESH_BEFORE;
     }
 
     static String template() throws IOException {

@@ -84,7 +84,7 @@ class DemoGuideTest {
         assertThat(app.upstreams()).containsExactly("http://127.0.0.1:19004");
         var client = config.issuers().get(0).client();
         assertThat(client.clientId()).isEqualTo(DevIssuer.CLIENT_ID);
-        assertThat(client.refreshBefore()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(client.refreshBefore()).as("5m tokens").isEqualTo(java.time.Duration.ofSeconds(60));
 
         String anyPort = DemoCommand.configText(secrets, issuer, 0, 0, 19001, 19002, 19003, 19004);
         assertThat(new ConfigReader().read("demo.yaml", anyPort).issuers().get(0).client().postLogoutRedirectUri())
@@ -100,5 +100,12 @@ class DemoGuideTest {
         assertThat(guide).contains("In a browser: http://127.0.0.1:8080/app/", "access tokens live 5m");
         assertThat(guide).contains("# 302: a browser's navigation to the app",
                 "curl -si -H 'Accept: text/html' http://127.0.0.1:8080/app/");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"2m, 60s", "5m, 60s", "120s, 60s", "20s, 10s", "3s, 1s", "1s, 1s"})
+    void refreshBeforeIsAtMostHalfTheTokenLifetime(String lifetime, String expected) {
+        assertThat(DemoCommand.refreshBefore(dev.portcullis.config.Durations.parse(lifetime)))
+                .isEqualTo(dev.portcullis.config.Durations.parse(expected));
     }
 }
