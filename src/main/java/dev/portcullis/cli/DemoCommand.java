@@ -46,6 +46,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--token-lifetime", defaultValue = "2m",
             description = "access-token lifetime, so that refreshes show in the audit log (default: ${DEFAULT-VALUE})")
     String tokenLifetime;
+    /** Template lines the demo adjusts: the client's refresh margin, and sign-out's way back. */
+    private static final String REFRESH_BEFORE_LINE = "refresh_before: 60s ";
+    private static final String POST_LOGOUT_LINE = "post_logout_redirect_uri: http://127.0.0.1:@PROXY_PORT@/app/";
     /** The browser route's path, as the demo prints it. */
     static final String APP_PATH = "/app/";
     /** Where the proxy receives Okta's Event Hooks. */
@@ -135,13 +138,14 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo's config: the template with its ports, issuer, org and secret files filled in. */
     static String configText(DemoSecrets secrets, DevIssuer issuer, int port, int adminPort, int ordersPort,
             int reportsPort, int docsPort, int appPort) throws IOException {
-        // Sign-out goes on to the dev issuer's end-session endpoint and back to the app, when the
-        // proxy's port is known before it listens (--port 0 is not: then sign-out ends at the proxy).
-        String postLogout = port == 0 ? "      # post_logout_redirect_uri: (none: --port 0)"
-                : "      post_logout_redirect_uri: http://127.0.0.1:" + port + APP_PATH;
-        return secrets.fill(template())
-                .replace("@POST_LOGOUT@", postLogout)
-                .replace("@REFRESH_BEFORE@", Durations.format(refreshBefore(issuer.tokenLifetime())))
+        String text = template().replace(REFRESH_BEFORE_LINE, "refresh_before: "
+                + Durations.format(refreshBefore(issuer.tokenLifetime())) + " ");
+        if (port == 0) {
+            // Sign-out goes on to the dev issuer's end-session endpoint and back to the app only when
+            // the proxy's port is known before it listens; with --port 0 sign-out ends at the proxy.
+            text = text.replace(POST_LOGOUT_LINE, "# (--port 0) " + POST_LOGOUT_LINE);
+        }
+        return secrets.fill(text)
                 .replace("@APP_PORT@", Integer.toString(appPort))
                 .replace("@ORG_URL@", issuer.orgUrl())
                 .replace("@PROXY_PORT@", Integer.toString(port))
