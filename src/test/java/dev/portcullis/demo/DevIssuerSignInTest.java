@@ -290,4 +290,26 @@ class DevIssuerSignInTest {
             assertThat(r.headers().firstValue("Location")).as("%s", bad).isEmpty();
         }
     }
+
+    @Test
+    void aSuspendedUsersRefreshFailsAndEndsTheFamily() {
+        CodeFlow flow = flow();
+        String refresh = CodeFlow.json(flow.redeem(code(flow, "bob"))).path("refresh_token").asText();
+        assertThat(admin("bob", "suspend").statusCode()).isLessThan(300);
+        try {
+            HttpResponse<String> r = flow.refresh(refresh);
+
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(CodeFlow.json(r).path("error").asText()).isEqualTo("invalid_grant");
+        } finally {
+            admin("bob", "unsuspend");
+        }
+        assertThat(flow.refresh(refresh).statusCode()).as("the family stays revoked").isEqualTo(400);
+    }
+
+    private static HttpResponse<String> admin(String user, String action) {
+        return CodeFlow.send(HttpRequest.newBuilder(URI.create(issuer.membershipEndpoint()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"user\":\"" + user + "\",\"action\":\"" + action + "\"}")));
+    }
 }
