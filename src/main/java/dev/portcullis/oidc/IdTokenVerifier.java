@@ -14,7 +14,9 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,7 +53,8 @@ public final class IdTokenVerifier {
     }
 
     /**
-     * The verified token's claims; completes exceptionally with {@link Invalid}. A {@code kid} the
+     * The verified token's claims; completes exceptionally with {@link Invalid}, or with an
+     * {@link IOException} when the issuer's keys cannot be had. A {@code kid} the
      * key source does not hold yet is refetched once (rate-limited by the key source itself).
      */
     public CompletableFuture<JWTClaimsSet> verify(String idToken, String nonce, IssuerKeys keys) {
@@ -63,16 +66,30 @@ public final class IdTokenVerifier {
         }
         String kid = jwt.getHeader().getKeyID();
         if (keys.find(kid) == null) {
-            CompletableFuture<Void> wait = !keys.isLoaded() ? keys.firstLoad() : keys.refetchForUnknownKid();
+            // Not loaded yet: wait for the first load, unless it already failed (then answer at once).
+            CompletableFuture<Void> wait = !keys.isLoaded() ? (keys.lastFetchFailed() ? null : keys.firstLoad())
+                    : keys.refetchForUnknownKid();
             if (wait != null) {
-                return wait.orTimeout(5, TimeUnit.SECONDS).handle((v, e) -> check(jwt, nonce, keys.find(kid)));
+                return wait.orTimeout(5, TimeUnit.SECONDS).handle((v, e) -> checkWithKeys(jwt, nonce, keys, kid));
             }
         }
         try {
-            return CompletableFuture.completedFuture(check(jwt, nonce, keys.find(kid)));
-        } catch (Invalid e) {
-            return CompletableFuture.failedFuture(e);
+            return CompletableFuture.completedFuture(checkWithKeys(jwt, nonce, keys, kid));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e instanceof CompletionException c ? c.getCause() : e);
         }
+    }
+
+    /**
+     * Blame split as for access tokens: keys we cannot get (never loaded, or the keys endpoint
+     * failing when a kid is unknown) are our outage, an {@link IOException}, not the token's fault.
+     */
+    private JWTClaimsSet checkWithKeys(SignedJWT jwt, String nonce, IssuerKeys keys, String kid) {
+        IssuerKeys.VerificationKey key = keys.find(kid);
+        if (key == null && (!keys.isLoaded() || keys.lastFetchFailed())) {
+            throw new CompletionException(new IOException("the issuer's keys are unavailable"));
+        }
+        return check(jwt, nonce, key);
     }
 
     /** The checks, in order; throws {@link Invalid} at the first that fails. */

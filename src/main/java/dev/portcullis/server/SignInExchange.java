@@ -7,6 +7,7 @@ import dev.portcullis.oidc.TokenEndpointError;
 import dev.portcullis.session.Session;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.Sessions;
+import dev.portcullis.vocab.Identity;
 import dev.portcullis.vocab.Reason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -178,12 +179,18 @@ final class SignInExchange {
         Sessions sessions = gate.sessions();
         String id = sessions.start(st.issuerId(), done.subject(), done.tokens(), previous, flow.clock().millis());
         String set = flow.sessionCookie().set(id, client.config().sessionMaxAge().toSeconds());
+        // The audit line says who signed in (no groups, no claims: those are each request's own).
+        x.identity = new Identity(st.issuerId(), done.subject(), Set.of(), Set.of(), null, null,
+                client.config().clientId(), done.tokens().expiresAtMillis() / 1000, java.util.Map.of());
         send(SignInPages.redirect(302, st.returnTo(), List.of(set, clearSignIn), x.requestId, keepAlive()),
                 Reason.SIGNED_IN, 302);
     }
 
     private Reason failure(Throwable e) {
-        Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable t = e;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
         log.debug("sign-in {} failed: {}", x.requestId, t.toString());
         if (t instanceof IdTokenVerifier.Invalid) {
             return Reason.ID_TOKEN_INVALID;

@@ -140,8 +140,9 @@ class SignInIT {
         assertThat(s.tokens().accessToken()).isNotNull();
         assertThat(s.tokens().refreshToken()).isNotNull();
         assertThat(s.tokens().idToken()).isNotNull();
-        audit.await(l -> "signed_in".equals(l.path("reason").asText()) && l.path("status").asInt() == 302
-                && "/.portcullis/callback".equals(l.path("path").asText()));
+        var line = audit.await(l -> "signed_in".equals(l.path("reason").asText()) && l.path("status").asInt() == 302
+                && "/.portcullis/callback".equals(l.path("path").asText()) && l.path("subject").asText().equals(s.subject()));
+        assertThat(line.path("issuer").asText()).isEqualTo("mock");
         assertThat(audit.lines()).noneMatch(l -> l.path("path").asText().contains("code="));
     }
 

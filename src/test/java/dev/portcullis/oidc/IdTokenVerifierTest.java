@@ -149,6 +149,31 @@ class IdTokenVerifierTest {
         assertRefused("not.a.jwt");
     }
 
+    /** Keys we cannot get are our outage (sign_in_failed), never the token's fault (id_token_invalid). */
+    @Test
+    void keysThatCannotBeHadAreNotAnInvalidToken() throws Exception {
+        IssuerKeys none = new IssuerKeys("okta", ISS, URI.create("https://issuer.example/keys"), Duration.ofHours(1),
+                Duration.ofSeconds(10), new KeyFetcher() {
+                    @Override
+                    public CompletableFuture<URI> discover(String issuer) {
+                        return CompletableFuture.failedFuture(new java.io.IOException("down"));
+                    }
+
+                    @Override
+                    public CompletableFuture<FetchedKeys> fetchKeys(URI jwksUri) {
+                        return CompletableFuture.failedFuture(new java.io.IOException("down"));
+                    }
+                }, scheduler, CLOCK, IssuerKeys.Listener.NONE);
+        none.start();
+        try {
+            String token = sign(good().build(), key, JWSAlgorithm.RS256);
+            assertThatThrownBy(() -> verifier.verify(token, NONCE, none).join())
+                    .hasRootCauseInstanceOf(java.io.IOException.class);
+        } finally {
+            none.close();
+        }
+    }
+
     private void assertRefused(String token) {
         assertThatThrownBy(() -> verifier.verify(token, NONCE, keys).join())
                 .hasRootCauseInstanceOf(IdTokenVerifier.Invalid.class);
