@@ -113,7 +113,11 @@ final class SignInExchange {
         } else if (!read) {
             owner.end(Outcome.refused(Reason.METHOD_NOT_ALLOWED, false));
         } else if (path.equals(CALLBACK)) {
-            callback(new QueryStringDecoder(request.uri()));
+            if (m.equals(HttpMethod.GET)) {
+                callback(new QueryStringDecoder(request.uri()));
+            } else {
+                owner.end(Outcome.refused(Reason.METHOD_NOT_ALLOWED, false)); // a HEAD must not take the state
+            }
         } else {
             startSignIn(new QueryStringDecoder(request.uri()));
         }
