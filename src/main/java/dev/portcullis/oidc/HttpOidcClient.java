@@ -73,7 +73,16 @@ public final class HttpOidcClient implements OidcClient {
         });
     }
 
+    /**
+     * Runs on the HTTP client's executor, never the caller's thread: the caller may be an event loop,
+     * and a {@code private_key_jwt} assertion is an RSA signature.
+     */
     private CompletableFuture<TokenSet> post(String issuerId, Map<String, String> form) {
+        return CompletableFuture.supplyAsync(() -> send(issuerId, form),
+                http.executor().orElse(java.util.concurrent.ForkJoinPool.commonPool())).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<TokenSet> send(String issuerId, Map<String, String> form) {
         Issuer issuer = issuers.get(issuerId);
         OidcEndpoints endpoints = issuer == null ? null : issuer.discovery().endpoints();
         if (endpoints == null) {

@@ -155,12 +155,13 @@ final class SignInExchange {
         String error = one(q, "error");
         String code = one(q, "code");
         SignInFlow.Client client = flow.client(st.issuerId());
+        String back = st.returnTo();
         if (error != null) {
-            fail("access_denied".equals(error) ? Reason.SIGN_IN_DENIED : Reason.SIGN_IN_FAILED, clear);
+            fail("access_denied".equals(error) ? Reason.SIGN_IN_DENIED : Reason.SIGN_IN_FAILED, clear, back);
         } else if (code == null) {
-            fail(Reason.SIGN_IN_CODE_REJECTED, clear);
+            fail(Reason.SIGN_IN_CODE_REJECTED, clear, back);
         } else if (client == null || gate.sessions() == null) {
-            fail(Reason.SIGN_IN_STATE_INVALID, clear); // the issuer's client was removed since
+            fail(Reason.SIGN_IN_STATE_INVALID, clear, back); // the issuer's client was removed since
         } else {
             String requestId = x.requestId;
             String previous = sessionId(cookies);
@@ -170,7 +171,7 @@ final class SignInExchange {
                             return; // the client left meanwhile: its exchange ended as client_closed
                         }
                         if (e != null) {
-                            fail(failure(e), clear);
+                            fail(failure(e), clear, back);
                         } else {
                             signedIn(client, st, done, previous, clear.get(0));
                         }
@@ -243,7 +244,12 @@ final class SignInExchange {
     }
 
     private void fail(Reason reason, List<String> cookies) {
-        send(SignInPages.error(reason, x.requestId, cookies, keepAlive()), reason, reason.status());
+        fail(reason, cookies, null);
+    }
+
+    /** @param returnTo the sign-in's (validated) return path, for the page's "sign in again" link; or null */
+    private void fail(Reason reason, List<String> cookies, String returnTo) {
+        send(SignInPages.error(reason, x.requestId, cookies, keepAlive(), returnTo), reason, reason.status());
     }
 
     private void send(FullHttpResponse res, Reason reason, int status) {

@@ -39,8 +39,16 @@ final class SignInPages {
 
     /** The error page of a sign-in that did not work out. */
     static FullHttpResponse error(Reason reason, String requestId, List<String> cookies, boolean keepAlive) {
+        return error(reason, requestId, cookies, keepAlive, null);
+    }
+
+    /** The same, its "sign in again" link coming back to {@code returnTo} (a validated path), when known. */
+    static FullHttpResponse error(Reason reason, String requestId, List<String> cookies, boolean keepAlive,
+            String returnTo) {
+        String again = SIGN_IN_PATH + (returnTo == null || returnTo.equals("/") ? ""
+                : "?rd=" + java.net.URLEncoder.encode(returnTo, StandardCharsets.UTF_8));
         String body = page(title(reason), "<p>" + message(reason) + "</p>"
-                + "<p><a href=\"" + SIGN_IN_PATH + "\">Sign in again</a></p>"
+                + "<p><a href=\"" + escape(again) + "\">Sign in again</a></p>"
                 + "<p><small>Reason <code>" + reason.code() + "</code>, request id <code>" + escape(requestId)
                 + "</code>: quote them when you ask for help.</small></p>");
         FullHttpResponse res = html(HttpResponseStatus.valueOf(reason.status()), body, requestId, keepAlive);

@@ -288,9 +288,11 @@ class SignInIT {
     @Test
     void declinedConsentIsAnErrorPage() throws Exception {
         Browser b = new Browser(h.port());
-        String state = query(startSignIn(b, "/app/")).get("state");
-        HttpResponse<String> r = b.get("/.portcullis/callback?error=access_denied&state=" + state);
+        String state = query(startSignIn(b, "/app/denied")).get("state");
+        HttpResponse<String> r = b.get("/.portcullis/callback?error=access_denied&state=" + state
+                + "&error_description=%3Cscript%3Ealert(1)%3C/script%3E");
         assertErrorPage(r, 403, "sign_in_denied");
+        assertThat(r.body()).contains("href=\"/.portcullis/sign_in?rd=%2Fapp%2Fdenied\"").doesNotContain("<script");
         assertThat(b.cookies).isEmpty(); // the sign-in cookie is cleared
     }
 
