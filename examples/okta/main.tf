@@ -169,7 +169,8 @@ resource "okta_auth_server_policy" "portcullis" {
   name             = "portcullis clients"
   description      = "The console (people) and the reporting service (client credentials)."
   priority         = 1
-  client_whitelist = [okta_app_oauth.console.client_id, okta_app_oauth.reporting_service.client_id]
+  client_whitelist = concat([okta_app_oauth.console.client_id, okta_app_oauth.reporting_service.client_id],
+  okta_app_oauth.gate[*].client_id)
 }
 
 resource "okta_auth_server_policy_rule" "people" {

@@ -161,6 +161,19 @@ public final class Authenticator implements TokenAuthenticator {
         return ok;
     }
 
+    /**
+     * The key source of the issuer with this id, or null: the ID tokens of browser sign-ins are
+     * verified with the same keys as its access tokens.
+     */
+    public IssuerKeys keys(String issuerId) {
+        for (TrustedIssuer t : byIss.values()) {
+            if (t.config().id().equals(issuerId)) {
+                return t.keys();
+            }
+        }
+        return null;
+    }
+
     private static AuthResult missingKey(IssuerKeys keys, boolean mayWait) {
         if (!keys.isLoaded()) {
             return mayWait ? new AwaitKeys(keys.firstLoad()) : new Refused(Reason.KEYS_UNAVAILABLE);

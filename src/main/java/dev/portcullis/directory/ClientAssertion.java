@@ -25,10 +25,11 @@ import java.util.UUID;
 /**
  * The {@code private_key_jwt} client assertion (RFC 7523) a service app authenticates with at
  * {@code {org}/oauth2/v1/token}: {@code iss} = {@code sub} = the client id, {@code aud} = the token
- * endpoint, a fresh {@code jti}, and a short {@code exp}. Signed by Nimbus with the PEM key
+ * endpoint, a fresh {@code jti}, and a short {@code exp}. Also the browser sign-in client's
+ * ({@code oidc/ClientAuthentication}). Signed by Nimbus with the PEM key
  * (PKCS#8, {@code BEGIN PRIVATE KEY}; RSA: RS256, EC P-256: ES256) read once at start.
  */
-final class ClientAssertion {
+public final class ClientAssertion {
     /** Okta accepts assertions valid for at most an hour; a short one is useless to whoever copies it. */
     static final long LIFETIME_SECONDS = 60;
 
@@ -38,7 +39,7 @@ final class ClientAssertion {
     private final JWSAlgorithm algorithm;
     private final Clock clock;
 
-    ClientAssertion(String clientId, String tokenEndpoint, PrivateKey key, Clock clock) {
+    public ClientAssertion(String clientId, String tokenEndpoint, PrivateKey key, Clock clock) {
         this.clientId = clientId;
         this.audience = tokenEndpoint;
         this.clock = clock;
@@ -56,7 +57,7 @@ final class ClientAssertion {
     }
 
     /** A new signed assertion (each with its own {@code jti}: Okta refuses one it has seen). */
-    String next() {
+    public String next() {
         long now = clock.millis();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
                 .jwtID(UUID.randomUUID().toString()).issueTime(new Date(now))
@@ -71,7 +72,7 @@ final class ClientAssertion {
     }
 
     /** Reads a PKCS#8 PEM private key (RSA or EC); the JDK decodes it, nothing hand-made. */
-    static PrivateKey readKey(Path file) throws IOException {
+    public static PrivateKey readKey(Path file) throws IOException {
         String pem = Files.readString(file, StandardCharsets.US_ASCII);
         int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
         int end = pem.indexOf("-----END PRIVATE KEY-----");

@@ -98,6 +98,17 @@ public final class Gate {
         signIn = s;
     }
 
+    /** The sign-in flow's callback and sign-out side; null unless a route has {@code login: browser}. */
+    private volatile SignInFlow signInFlow;
+
+    SignInFlow signInFlow() {
+        return signInFlow;
+    }
+
+    void signInFlow(SignInFlow f) {
+        signInFlow = f;
+    }
+
     /** The Okta Event Hook receiver's shared side; null in a gate made without one (tests). */
     private volatile OktaHook oktaHook;
 

@@ -25,8 +25,10 @@ import java.util.Map;
 /**
  * The proxy's own endpoints under the reserved {@code /.portcullis/} prefix, on the client
  * listener: taken before the decision core, so no route can shadow them. Today one: the Okta Event
- * Hook receiver at {@code /.portcullis/okta/events} ({@link OktaHook}); any other path under the
- * prefix, and the receiver while it is off, is 404 {@code no_route}.
+ * Hook receiver at {@code /.portcullis/okta/events} ({@link OktaHook}), and with browser sign-in on
+ * {@code /.portcullis/sign_in}, {@code /.portcullis/callback} and {@code /.portcullis/sign_out}
+ * ({@link SignInExchange}); any other path under the prefix, and each of them while it is off, is 404
+ * {@code no_route}.
  *
  * <p>The receiver: {@code GET} with {@code X-Okta-Verification-Challenge} answers Okta's one-time
  * verification; {@code POST} takes a delivery. Both need the secret header (Okta sends it on the
@@ -49,6 +51,8 @@ final class OwnEndpoint {
     private int max;
     /** The verification challenge of a GET, answered once its (empty) body is over; else null. */
     private String challenge;
+    /** A request to the sign-in endpoints ({@link SignInExchange}), or null. */
+    private SignInExchange signIn;
 
     /** @param clientKey the key intrusion detection counts this client under */
     OwnEndpoint(FrontendHandler owner, ChannelHandlerContext ctx, Gate gate, Exchange x, ClientReads reads,
@@ -75,6 +79,8 @@ final class OwnEndpoint {
         reads.state = ClientReads.State.OWN;
         release();
         challenge = null;
+        signIn = null;
+        SignInFlow flow = gate.signInFlow();
         EventHook config = hook == null ? null : hook.config();
         Blocked blocked = gate.detection().isBlocked(clientKey, null, null, x.startMillis);
         if (blocked != null) {
@@ -82,6 +88,9 @@ final class OwnEndpoint {
             owner.end(Outcome.blocked(blocked));
         } else if (r.decoderResult().isFailure()) {
             owner.end(Outcome.refused(Reason.BAD_REQUEST, true));
+        } else if (flow != null && SignInExchange.serves(path)) {
+            signIn = new SignInExchange(owner, ctx, gate, x, flow, r, path);
+            signIn.begin();
         } else if (config == null || !path.equals(OktaHook.EVENTS_PATH)) {
             owner.end(Outcome.refused(Reason.NO_ROUTE, false));
         } else if (!r.method().equals(HttpMethod.GET) && !r.method().equals(HttpMethod.POST)) {
@@ -122,6 +131,10 @@ final class OwnEndpoint {
     /** A piece of the delivery's body: gathered up to {@code max_body_size}, then the delivery is taken. */
     void content(HttpContent c) {
         try {
+            if (signIn != null) {
+                signIn.content(c);
+                return;
+            }
             if (body == null) {
                 return; // the exchange ended already
             }

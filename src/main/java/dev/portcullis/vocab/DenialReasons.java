@@ -24,6 +24,10 @@ import java.util.Set;
  * {@code session_ended}, {@code operator_revoked}: the token is genuine and the directory already took access
  * away, so retrying gains nothing, while blocking the address would lock out colleagues behind one NAT), and any
  * 403 not listed here — so a future "source blocked" answer can never count towards its own block.
+ * Of browser sign-in's answers only {@code id_token_invalid} counts (a 401: an ID token that does not
+ * match this browser's sign-in is a tampered authorization request or an injected code); not
+ * {@code sign_in_denied}, {@code sign_in_state_invalid}, {@code sign_in_code_rejected} (a user's
+ * declined consent, back button, or sign-in left open too long), nor the issuer's failures.
  */
 public final class DenialReasons {
     private static final Set<Reason> COUNTED_NON_401 = EnumSet.of(Reason.DENY_RULE, Reason.GROUP_DENIED,

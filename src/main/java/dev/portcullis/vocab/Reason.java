@@ -115,7 +115,25 @@ public enum Reason {
      * A session cookie that names no usable session (ended, idle, past {@code session_max_age}, its
      * refresh refused) on a request that is not a navigation: 401, the page's script signs in again.
      */
-    SESSION_EXPIRED("session_expired", 401, null);
+    SESSION_EXPIRED("session_expired", 401, null),
+    /** The sign-in callback established a session: 302 back to where the browser started. */
+    SIGNED_IN("signed_in", 302, null),
+    /** The issuer answered the callback with {@code error=access_denied}: the user declined (or may not use the app). */
+    SIGN_IN_DENIED("sign_in_denied", 403, null),
+    /** The callback's {@code state} names no sign-in of this browser's: no cookie, another state, tampered, expired. */
+    SIGN_IN_STATE_INVALID("sign_in_state_invalid", 400, null),
+    /** The token endpoint refused the code ({@code invalid_grant}: a replayed code, a PKCE verifier that does not match). */
+    SIGN_IN_CODE_REJECTED("sign_in_code_rejected", 400, null),
+    /** The issuer could not be reached, answered something unusable, or answered the callback with another error. */
+    SIGN_IN_FAILED("sign_in_failed", 502, null),
+    /** The code exchange's ID token failed verification (signature, {@code iss}, {@code aud}, {@code nonce}, {@code exp}). */
+    ID_TOKEN_INVALID("id_token_invalid", 401, null),
+    /** A sign-in cannot start yet: the issuer's discovery document has not been read. */
+    SIGN_IN_UNAVAILABLE("sign_in_unavailable", 503, null),
+    /** Sign-out ended the session: 303 to the issuer's {@code end_session_endpoint}, or the "signed out" page. */
+    SIGNED_OUT("signed_out", 303, null),
+    /** {@code GET /.portcullis/sign_out}: the page with the sign-out button (sign-out itself is a POST). */
+    SIGN_OUT_PAGE("sign_out_page", 200, null);
 
     private final String code;
     private final int status;
