@@ -115,7 +115,12 @@ public enum Reason {
      * A session cookie that names no usable session (ended, idle, past {@code session_max_age}, its
      * refresh refused) on a request that is not a navigation: 401, the page's script signs in again.
      */
-    SESSION_EXPIRED("session_expired", 401, null);
+    SESSION_EXPIRED("session_expired", 401, null),
+    /**
+     * A session's access token expired and its refresh could not reach the issuer: never the
+     * expired token; the session stays, and a later request tries again. Not a denial (5xx).
+     */
+    REFRESH_UNAVAILABLE("refresh_unavailable", 503, null);
 
     private final String code;
     private final int status;
