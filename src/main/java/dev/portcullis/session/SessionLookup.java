@@ -15,8 +15,10 @@ public sealed interface SessionLookup {
      *                within the grace), or null
      * @param event   the {@code session_event} for the audit line ({@code refreshed},
      *                {@code rotated_cookie}), or null
+     * @param remainingMillis what is left of its {@code session_max_age}
      */
-    record Usable(String key, Session session, String newId, String event) implements SessionLookup {
+    record Usable(String key, Session session, String newId, String event, long remainingMillis)
+            implements SessionLookup {
         public Usable {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(session, "session");

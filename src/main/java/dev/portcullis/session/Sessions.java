@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * </ul>
  * Expired sessions are also dropped by {@link #sweep}, run on a scheduled thread, never on the request path.
  */
-public final class Sessions implements SessionControl {
+public final class Sessions implements SessionControl, SessionCheck {
     /** How many aliases a lookup follows (a cookie two rotations behind, both within the grace). */
     private static final int MAX_HOPS = 3;
 
@@ -110,6 +110,7 @@ public final class Sessions implements SessionControl {
      *
      * @param mayWait false when resuming after a refresh: whatever it came to is final now
      */
+    @Override
     public SessionLookup lookup(String id, long nowMillis, boolean mayWait) {
         Resolved r = resolve(id, nowMillis);
         if (r == null) {
@@ -142,7 +143,8 @@ public final class Sessions implements SessionControl {
         if (nowMillis - s.lastSeenMillis() >= life.touchEveryMillis()) {
             store.touch(r.key, nowMillis);
         }
-        return new SessionLookup.Usable(r.key, s, r.newId, r.newId != null ? "rotated_cookie" : null);
+        return new SessionLookup.Usable(r.key, s, r.newId, r.newId != null ? "rotated_cookie" : null,
+                life.maxAgeMillis() - (nowMillis - s.createdAtMillis()));
     }
 
     /** The outcome's {@code session_event} after a wait: {@code refreshed} or {@code refresh_failed}, else null. */
