@@ -136,6 +136,12 @@ public final class AuditLog implements AutoCloseable {
             if (e.directoryEvent() != null) {
                 g.writeStringField("directory_event", e.directoryEvent());
             }
+            if (e.credential() != null) {
+                g.writeStringField("credential", e.credential());
+            }
+            if (e.sessionEvent() != null) {
+                g.writeStringField("session_event", e.sessionEvent());
+            }
             if (e.identity() != null) {
                 g.writeStringField("issuer", e.identity().issuerId());
                 g.writeStringField("subject", e.identity().subject());

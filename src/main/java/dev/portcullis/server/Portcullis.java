@@ -105,7 +105,7 @@ public final class Portcullis implements AutoCloseable {
         gate.directory(directory);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
-        membership = MembershipSetup.start(config, adminToken, metrics, gate, keyScheduler, clock);
+        membership = SessionSetup.start(config, adminToken, metrics, gate, keyScheduler, clock, SessionSetup.UNWIRED);
         reloader = watchFile == null ? null
                 : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()

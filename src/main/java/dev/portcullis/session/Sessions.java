@@ -30,7 +30,7 @@ public final class Sessions implements SessionControl, SessionCheck {
     private static final int MAX_HOPS = 3;
 
     private final SessionStore store;
-    private final OidcClient client;
+    private volatile OidcClient client;
     private final SessionEvents events;
     private final SessionRefresh refresh;
     private volatile SessionSettings settings;
@@ -54,6 +54,11 @@ public final class Sessions implements SessionControl, SessionCheck {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
         this.refresh = new SessionRefresh(store, clock);
+    }
+
+    /** Uses this token endpoint client for refreshes from now on (the server's wiring: the issuers' HTTP client). */
+    public void useClient(OidcClient next) {
+        client = Objects.requireNonNull(next, "next");
     }
 
     /** Where the sessions are kept. */
