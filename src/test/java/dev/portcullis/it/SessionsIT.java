@@ -296,6 +296,46 @@ class SessionsIT {
     }
 
     @Test
+    void theAuditLineNamesTheCredentialAndTheSessionEventAndTheMetricsCount() throws Exception {
+        try (AuditCapture audit = new AuditCapture()) {
+            String id = seed("hana", System.currentTimeMillis() + 1_000);
+            HttpResponse<String> r = send(request("GET", "/app/audited", COOKIE + "=" + id)
+                    .header("Sec-Fetch-Mode", "cors"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            h.upstream.take();
+            var line = audit.await(l -> "/app/audited".equals(l.path("path").asText()));
+            assertThat(line.path("credential").asText()).isEqualTo("session");
+            assertThat(line.path("session_event").asText()).isEqualTo("refreshed");
+            assertThat(line.path("subject").asText()).isEqualTo("hana");
+            send(request("GET", "/app/audited-bearer", null).header("Authorization", "Bearer "
+                    + h.token("hana", List.of("engineering"))));
+            h.upstream.take();
+            var bearer = audit.await(l -> "/app/audited-bearer".equals(l.path("path").asText()));
+            assertThat(bearer.path("credential").asText()).isEqualTo("bearer");
+            assertThat(bearer.has("session_event")).isFalse();
+            send(request("GET", "/app/audited-unknown", COOKIE + "=" + SessionIds.next()).header("Sec-Fetch-Mode", "cors"));
+            var unknown = audit.await(l -> "/app/audited-unknown".equals(l.path("path").asText()));
+            assertThat(unknown.path("reason").asText()).isEqualTo("session_expired");
+            assertThat(unknown.path("session_event").asText()).isEqualTo("unknown");
+        }
+        String metrics = h.metricsOnce("portcullis_session_refreshes_total{outcome=\"refreshed\"}");
+        assertThat(metrics).contains("portcullis_sessions ").contains("portcullis_session_refreshes_total{outcome=\"refreshed\"}");
+    }
+
+    @Test
+    void aDeactivationFromTheDirectoryEndsTheUsersSessions() throws Exception {
+        String id = seed("00u-gina", System.currentTimeMillis() + 3_600_000);
+        h.proxy().membershipApplier().apply(new dev.portcullis.membership.DirectoryEvent("ev-gina",
+                dev.portcullis.membership.DirectoryEvent.Type.USER_DEACTIVATE, java.time.Instant.now(), "00u-gina",
+                "gina@example.com", null, null, null));
+        HttpResponse<String> r = send(request("GET", "/app/x", COOKIE + "=" + id).header("Sec-Fetch-Mode", "navigate"));
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(COOKIE + "=;");
+        assertThat(sessions.store().get(SessionIds.key(id))).isNull();
+        assertThat(h.upstream.poll()).isNull();
+    }
+
+    @Test
     void anOperatorRevocationEndsTheUsersSessions() throws Exception {
         String id = seed("frank", System.currentTimeMillis() + 3_600_000);
         assertThat(send(request("GET", "/app/x", COOKIE + "=" + id).header("Sec-Fetch-Mode", "cors")).statusCode())
