@@ -80,7 +80,9 @@ final class SessionRefresh {
         store.put(newKey, new Session(current.issuerId(), current.subject(), merged, current.createdAtMillis(),
                 Math.max(now, current.lastSeenMillis())));
         store.alias(key, new SessionAlias(newKey, SessionIds.seal(newId, id), now + settings.graceMillis()));
-        store.remove(key, current);
+        // unconditionally: a request's touch may have replaced the record meanwhile, and a session left
+        // under the old key would be refreshed again with the old refresh token (reuse: the issuer ends it)
+        store.remove(key);
         failedAt.remove(key);
         return RefreshOutcome.REFRESHED;
     }

@@ -189,6 +189,20 @@ class SessionsTest {
     }
 
     @Test
+    void aTouchDuringTheRotationLeavesNoSessionUnderTheOldKey() {
+        TouchingStore touchy = new TouchingStore(now::get);
+        Sessions s = new Sessions(touchy, oidc, new SessionSettings(Map.of("okta", LIFE), 30_000, 10), events, now::get);
+        String old = s.start("okta", "alice", tokens("a1", "r1", T0 + 30_000), null, T0);
+        SessionLookup.Refreshing r = (SessionLookup.Refreshing) s.lookup(old, T0, true);
+        oidc.answer(tokens("a2", "r2", T0 + 600_000));
+        r.done().join();
+        assertThat(touchy.get(SessionIds.key(old))).isNull();
+        assertThat(((SessionLookup.Usable) s.lookup(old, T0 + 10, true)).session().tokens().refreshToken())
+                .isEqualTo("r2");
+        assertThat(oidc.calls.get()).isEqualTo(1);
+    }
+
+    @Test
     void anIssuerThatDoesNotRotateTheRefreshTokenLeavesTheOldOneInPlace() {
         Sessions s = sessions(10);
         String id = s.start("okta", "alice", tokens("a1", "r1", T0 + 30_000), null, T0);
