@@ -1,6 +1,5 @@
 package dev.portcullis.session;
 
-import dev.portcullis.session.SessionEvents.RefreshOutcome;
 import dev.portcullis.session.SessionSettings.Lifetimes;
 import java.util.Map;
 import java.util.Objects;
@@ -150,11 +149,6 @@ public final class Sessions implements SessionControl, SessionCheck {
         }
         return new SessionLookup.Usable(r.key, s, r.newId, r.newId != null ? "rotated_cookie" : null,
                 life.maxAgeMillis() - (nowMillis - s.createdAtMillis()));
-    }
-
-    /** The outcome's {@code session_event} after a wait: {@code refreshed} or {@code refresh_failed}, else null. */
-    public static String eventOf(RefreshOutcome outcome) {
-        return outcome == RefreshOutcome.REFRESHED ? "refreshed" : "refresh_failed";
     }
 
     /**
