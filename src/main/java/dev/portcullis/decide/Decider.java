@@ -8,7 +8,6 @@ import dev.portcullis.vocab.Identity;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.ServerConfig;
 import dev.portcullis.decide.RequestFacts.Expect;
-import dev.portcullis.decide.RequestFacts.Version;
 import dev.portcullis.decide.Verdict.Forward;
 import dev.portcullis.decide.Verdict.Refuse;
 import dev.portcullis.decide.Verdict.Step;
@@ -21,6 +20,7 @@ import dev.portcullis.route.PathNormalizer;
 import dev.portcullis.route.RequestTarget;
 import dev.portcullis.route.RouteTable;
 import dev.portcullis.membership.MembershipCheck;
+import dev.portcullis.session.SessionCheck;
 import java.util.Objects;
 
 /**
@@ -42,6 +42,10 @@ import java.util.Objects;
  *       answered without a token (204 {@code cors_preflight} or 403 {@code cors_rejected}), or, with
  *       {@code cors: passthrough}, forwarded as {@code cors_passthrough}; anything else goes on;</li>
  *   <li>a public route forwards here, as {@code public_route};</li>
+ *   <li><b>session</b>: on a {@code login: browser} route, a request without {@code Authorization}
+ *       is judged by its session cookie ({@link SessionStep}): sign-in, 401, a refresh wait
+ *       ({@link Verdict.AwaitSession}), a CSRF refusal, or the session's access token on to
+ *       authenticate, exactly as a bearer token;</li>
  *   <li><b>extractToken</b>, <b>authenticate</b> (which may answer {@link Verdict.AwaitKeys}),
  *       <b>blockedSubject</b>, <b>membership</b> (the directory's changes since the token was issued,
  *       see {@link MembershipStep}), <b>authorize</b> (with the would-be reason of {@code mode: audit} entries);</li>
@@ -77,11 +81,17 @@ public final class Decider<R> {
     /** {@link #decide}, with the membership overlay ({@link MembershipCheck#OFF} when it is not on). */
     public Verdict<R> decide(RequestFacts facts, RouteTable<R> routes, ServerConfig limits,
             TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership) {
+        return decide(facts, routes, limits, authenticator, blocks, membership, SessionCheck.OFF);
+    }
+
+    /** {@link #decide}, with the membership overlay and browser sessions ({@link SessionCheck#OFF}: none). */
+    public Verdict<R> decide(RequestFacts facts, RouteTable<R> routes, ServerConfig limits,
+            TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, SessionCheck sessions) {
         Blocked client = blockedClient(facts, blocks);
         if (client != null) {
             return new Refuse<>(reasonFor(client), true, client, Step.BLOCKED_CLIENT, null, null, null, null);
         }
-        Reason head = checkHead(facts, limits);
+        Reason head = HeadCheck.check(facts, limits);
         if (head != null) {
             return refuse(Step.CHECK_HEAD, head, null, null);
         }
@@ -110,6 +120,9 @@ public final class Decider<R> {
         if (view.of(route).access().isPublic()) {
             return new Forward<>(Reason.PUBLIC_ROUTE, route, target, null, null);
         }
+        if (facts.authorization().isEmpty() && view.of(route).browserLogin()) {
+            return SessionStep.decide(this, facts, route, target, authenticator, blocks, membership, sessions, null);
+        }
         BearerToken.Extracted token = extractToken(facts, limits);
         if (token.failure() != null) {
             return auditMode(Step.EXTRACT_TOKEN, token.failure(), route, target, null, null);
@@ -129,52 +142,19 @@ public final class Decider<R> {
     /** {@link #resume} with the membership overlay. */
     public Verdict<R> resume(RequestFacts facts, Verdict.AwaitKeys<R> waited, TokenAuthenticator authenticator,
             BlockList blocks, MembershipCheck membership) {
-        return authenticate(facts, waited.route(), waited.target(), waited.token(), authenticator, blocks,
-                membership, false);
+        return SessionStep.attach(authenticate(facts, waited.route(), waited.target(), waited.token(), authenticator,
+                blocks, membership, false), waited.session());
+    }
+
+    /** Continues a request that waited for its session's refresh: the session is looked up once more, without waiting. */
+    public Verdict<R> resumeSession(RequestFacts facts, Verdict.AwaitSession<R> waited,
+            TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, SessionCheck sessions) {
+        return SessionStep.decide(this, facts, waited.route(), waited.target(), authenticator, blocks, membership,
+                sessions, waited.done());
     }
 
     private static Blocked blockedClient(RequestFacts facts, BlockList blocks) {
         return blocks.isBlocked(facts.clientKey(), null, null, facts.arrivalMillis());
-    }
-
-    /** The head's own refusals, all closing: what follows such a head cannot be trusted. */
-    private static Reason checkHead(RequestFacts facts, ServerConfig limits) {
-        switch (facts.failure()) {
-            case LINE_TOO_LONG:
-                return Reason.URI_TOO_LONG;
-            case HEADERS_TOO_LARGE:
-                return Reason.HEADERS_TOO_LARGE;
-            case MALFORMED:
-                return Reason.BAD_REQUEST;
-            default:
-                break;
-        }
-        if (facts.version() == Version.OTHER || !plainMethod(facts.method()) || !facts.plainTransferCoding()) {
-            return Reason.BAD_REQUEST;
-        }
-        if (facts.headerCount() > limits.maxHeaderCount()) {
-            return Reason.HEADERS_TOO_LARGE;
-        }
-        int hosts = facts.hosts().size();
-        if (hosts > 1 || (hosts == 0 && facts.version() == Version.HTTP_1_1)) {
-            return Reason.BAD_REQUEST;
-        }
-        return null;
-    }
-
-    /**
-     * Methods are case-sensitive (RFC 9110 §9.1), but many servers upper-case them: {@code delete}
-     * would slip past a deny rule on {@code DELETE} and then be served as one. Only upper-case
-     * letters (and {@code -}, {@code _}) are accepted.
-     */
-    static boolean plainMethod(String method) {
-        for (int i = 0; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (!(c >= 'A' && c <= 'Z') && c != '-' && c != '_') {
-                return false;
-            }
-        }
-        return !method.isEmpty();
     }
 
     /** The normalized origin-form target, or null when it is refused. */
@@ -228,7 +208,7 @@ public final class Decider<R> {
         return BearerToken.extract(facts.authorization(), limits.maxTokenBytes());
     }
 
-    private Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
+    Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
             TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, boolean mayWait) {
         AuthResult result = authenticator.authenticate(token, view.of(route).acceptedIssuers(), mayWait);
         if (result instanceof AuthResult.Authenticated a) {

@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param clientKey           the key intrusion detection counts the client under, or null
  * @param arrivalMillis       epoch millis at which the head arrived
  * @param cors                {@code Origin} and what a preflight asks for ({@link CorsFacts#NONE} without {@code Origin})
+ * @param browser             the session cookie and fetch metadata ({@link BrowserFacts#NONE} when sessions are off)
  */
 public record RequestFacts(String method, Version version, DecoderFailure failure, String rawTarget,
         List<String> hosts, Expect expect, int headerCount, boolean plainTransferCoding, List<String> authorization,
-        String clientKey, long arrivalMillis, CorsFacts cors) {
+        String clientKey, long arrivalMillis, CorsFacts cors, BrowserFacts browser) {
 
     /** The versions the gate tells apart: 1.1 requires a Host, anything else than 1.0 or 1.1 is refused. */
     public enum Version { HTTP_1_0, HTTP_1_1, OTHER }
@@ -46,6 +47,15 @@ public record RequestFacts(String method, Version version, DecoderFailure failur
         Objects.requireNonNull(expect, "expect");
         Objects.requireNonNull(authorization, "authorization");
         Objects.requireNonNull(cors, "cors");
+        Objects.requireNonNull(browser, "browser");
+    }
+
+    /** A request without browser facts (sessions off). */
+    public RequestFacts(String method, Version version, DecoderFailure failure, String rawTarget, List<String> hosts,
+            Expect expect, int headerCount, boolean plainTransferCoding, List<String> authorization, String clientKey,
+            long arrivalMillis, CorsFacts cors) {
+        this(method, version, failure, rawTarget, hosts, expect, headerCount, plainTransferCoding, authorization,
+                clientKey, arrivalMillis, cors, BrowserFacts.NONE);
     }
 
     /** A request without {@code Origin}. */
@@ -59,7 +69,13 @@ public record RequestFacts(String method, Version version, DecoderFailure failur
     /** The same request with these CORS facts (a tool's stated {@code Origin} or preflight). */
     public RequestFacts withCors(CorsFacts c) {
         return new RequestFacts(method, version, failure, rawTarget, hosts, expect, headerCount, plainTransferCoding,
-                authorization, clientKey, arrivalMillis, c);
+                authorization, clientKey, arrivalMillis, c, browser);
+    }
+
+    /** The same request with these browser facts (a session cookie, fetch metadata). */
+    public RequestFacts withBrowser(BrowserFacts b) {
+        return new RequestFacts(method, version, failure, rawTarget, hosts, expect, headerCount, plainTransferCoding,
+                authorization, clientKey, arrivalMillis, cors, b);
     }
 
     /**

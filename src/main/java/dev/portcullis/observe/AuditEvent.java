@@ -23,6 +23,9 @@ import dev.portcullis.vocab.Reason;
  * @param retried         whether it was sent a second time ({@code retry: once})
  * @param directoryEvent  the uuid of the directory event (membership overlay) that refused the request or took a
  *                        group from its token, or null
+ * @param credential      {@code bearer} or {@code session} (a browser session's cookie) on authenticated requests, or null
+ * @param sessionEvent    what happened to the request's session ({@code refreshed}, {@code refresh_failed},
+ *                        {@code idle_timeout}, {@code max_age}, {@code unknown}, {@code rotated_cookie}, …), or null
  */
 public record AuditEvent(
         long timestampMillis,
@@ -39,7 +42,17 @@ public record AuditEvent(
         String traceId,
         String upstream,
         boolean retried,
-        String directoryEvent) {
+        String directoryEvent,
+        String credential,
+        String sessionEvent) {
+
+    /** An event without a credential or session event recorded. */
+    public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
+            int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId,
+            String upstream, boolean retried, String directoryEvent) {
+        this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
+                wouldReason, traceId, upstream, retried, directoryEvent, null, null);
+    }
 
     /** An event no directory event had a part in. */
     public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,

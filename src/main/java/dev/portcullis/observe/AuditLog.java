@@ -100,10 +100,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     static String decision(Reason r) {
-        if (r.allowed()) {
-            return "allow";
-        }
-        return r.status() >= 500 ? "error" : "deny";
+        return r.decision();
     }
 
     void write(AuditEvent e, StringWriter out) throws IOException {
@@ -135,6 +132,12 @@ public final class AuditLog implements AutoCloseable {
             }
             if (e.directoryEvent() != null) {
                 g.writeStringField("directory_event", e.directoryEvent());
+            }
+            if (e.credential() != null) {
+                g.writeStringField("credential", e.credential());
+            }
+            if (e.sessionEvent() != null) {
+                g.writeStringField("session_event", e.sessionEvent());
             }
             if (e.identity() != null) {
                 g.writeStringField("issuer", e.identity().issuerId());

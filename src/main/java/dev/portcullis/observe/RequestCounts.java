@@ -58,9 +58,6 @@ final class RequestCounts {
 
     /** {@code allow} for a forwarded request, {@code error} for a failure of the proxy or its upstream, else {@code deny}. */
     static String decision(Reason r) {
-        if (r.allowed()) {
-            return "allow";
-        }
-        return r.status() >= 500 ? "error" : "deny";
+        return r.decision();
     }
 }

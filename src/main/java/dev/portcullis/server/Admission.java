@@ -28,9 +28,17 @@ final class Admission {
     private final String clientKey;
     /** Counts exchanges and their abandonment, so that a late key-wait resume knows it is stale. */
     private int generation;
+    private final String scheme;
 
     Admission(FrontendHandler owner, ChannelHandlerContext ctx, Gate gate, Exchange x, InetAddress clientAddress,
             String clientKey) {
+        this(owner, ctx, gate, x, clientAddress, clientKey, "http");
+    }
+
+    /** @param scheme the client listener's scheme: with Host, the request's own origin (CSRF) */
+    Admission(FrontendHandler owner, ChannelHandlerContext ctx, Gate gate, Exchange x, InetAddress clientAddress,
+            String clientKey, String scheme) {
+        this.scheme = scheme;
         this.owner = owner;
         this.ctx = ctx;
         this.gate = gate;
@@ -42,9 +50,11 @@ final class Admission {
     /** Decides the exchange's request head (already in {@code x}) and acts on the verdict. */
     void decide(HttpRequest r) {
         generation++;
-        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis);
+        x.sessionCookie = gate.sessionCookie();
+        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis,
+                x.sessionCookie == null ? null : x.sessionCookie.name(), scheme);
         Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
-                x.snapshot.authenticator(), gate.detection(), gate.membership());
+                x.snapshot.authenticator(), gate.detection(), gate.membership(), gate.sessionCheck());
         if (v instanceof Verdict.Refuse<Route> refused && !refused.step().headChecked()) {
             act(facts, v); // refused before its Host was read: no trace is continued for it
             return;
@@ -67,6 +77,7 @@ final class Admission {
         x.route = v.route();
         x.target = v.target();
         x.corsOrigin = x.cors().allowOrigin(facts.cors().origin());
+        x.session = v.session() != null ? v.session() : x.session;
         if (v instanceof Verdict.Forward<Route> f) {
             x.identity = f.identity();
             x.wouldReason = f.wouldReason();
@@ -77,6 +88,9 @@ final class Admission {
             x.wouldReason = r.wouldReason();
             x.directoryEvent = r.directoryEvent();
             owner.end(r.blocked() != null ? Outcome.blocked(r.blocked()) : Outcome.refused(r.reason(), r.close()));
+        } else if (v instanceof Verdict.AwaitSession<Route> s) {
+            await(s.done(), () -> FactsReader.DECIDER.resumeSession(facts, s, x.snapshot.authenticator(),
+                    gate.detection(), gate.membership(), gate.sessionCheck()), facts);
         } else {
             awaitKeys(facts, (Verdict.AwaitKeys<Route>) v);
         }
@@ -84,13 +98,22 @@ final class Admission {
 
     /** Waits, off the loop and bounded, for an issuer's keys, then decides once more without waiting. */
     private void awaitKeys(RequestFacts facts, Verdict.AwaitKeys<Route> wait) {
+        await(wait.keys().ready(), () -> FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(),
+                gate.detection(), gate.membership()), facts);
+    }
+
+    /**
+     * Waits, off the loop and bounded by {@code key_wait_timeout}, for {@code ready} (an issuer's
+     * keys, a session's refresh), then decides once more with {@code again}, back on the loop.
+     */
+    private void await(java.util.concurrent.CompletableFuture<?> ready,
+            java.util.function.Supplier<Verdict<Route>> again, RequestFacts facts) {
         int gen = generation;
         Runnable retry = () -> {
             if (gen == generation && owner.deciding() && x.timer != null) {
                 x.cancelTimer();
                 try {
-                    act(facts, FactsReader.DECIDER.resume(facts, wait, x.snapshot.authenticator(), gate.detection(),
-                            gate.membership()));
+                    act(facts, again.get());
                     owner.drain();
                     owner.demandRead();
                 } catch (RuntimeException e) {
@@ -100,7 +123,7 @@ final class Admission {
         };
         x.timer = ctx.executor().schedule(retry, x.snapshot.config().server().keyWaitTimeout().toMillis(),
                 TimeUnit.MILLISECONDS);
-        wait.keys().ready().whenComplete((v, e) -> ctx.executor().execute(retry));
+        ready.whenComplete((v, e) -> ctx.executor().execute(retry));
     }
 
     private void forward(Reason decision) {

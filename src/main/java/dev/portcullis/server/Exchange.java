@@ -48,6 +48,9 @@ final class Exchange {
     /** The upstream the request was last sent to (its metric label), or null; whether it was retried. */
     String upstream;
     boolean retried;
+    /** How a session cookie took part (login: browser), or null; and the cookie the request was read with. */
+    dev.portcullis.decide.SessionUse session;
+    dev.portcullis.session.SessionCookie sessionCookie;
 
     void reset(HttpRequest r, String id, Snapshot s) {
         request = r;
@@ -75,6 +78,8 @@ final class Exchange {
         corsOrigin = null;
         upstream = null;
         retried = false;
+        session = null;
+        sessionCookie = null;
         cancelTimer();
     }
 
@@ -94,5 +99,6 @@ final class Exchange {
     void stampRelayed(HttpHeaders headers) {
         headers.set("X-Request-Id", requestId);
         CorsHeaders.onRelayed(headers, cors(), corsOrigin);
+        SessionAnswers.onRelayed(headers, this);
     }
 }

@@ -47,7 +47,9 @@ final class ExchangeAudit {
         if (write || tracing != null) {
             AuditEvent e = new AuditEvent(x.startMillis, x.requestId, reason, x.route == null ? null : x.route.id(),
                     x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
-                    x.trace == null ? null : x.trace.traceId(), x.upstream, x.retried, x.directoryEvent);
+                    x.trace == null ? null : x.trace.traceId(), x.upstream, x.retried, x.directoryEvent,
+                    x.identity == null ? null : x.session != null && x.session.accessToken() != null ? "session"
+                    : "bearer", x.session == null ? null : x.session.event());
             if (write) {
                 gate.audit().record(e);
             }

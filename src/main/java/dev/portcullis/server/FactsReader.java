@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.decide.BrowserFacts;
 import dev.portcullis.decide.CorsFacts;
 import dev.portcullis.decide.Decider;
 import dev.portcullis.decide.RequestFacts;
@@ -9,6 +10,8 @@ import dev.portcullis.decide.RequestFacts.Version;
 import dev.portcullis.compile.Route;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -32,6 +35,46 @@ final class FactsReader {
         return new RequestFacts(method, version(r.protocolVersion()), failure(r), r.uri(), h.getAll(HttpHeaderNames.HOST),
                 expect(r), h.size(), RequestChecks.plainTransferCoding(h), h.getAll(HttpHeaderNames.AUTHORIZATION),
                 clientKey, arrivalMillis, cors(r, method));
+    }
+
+    /**
+     * {@link #read}, with the session cookie and fetch metadata when sessions are on.
+     *
+     * @param cookieName the running config's session cookie name, or null: sessions are off and
+     *                   nothing more is read
+     * @param scheme     the client listener's scheme
+     */
+    static RequestFacts read(HttpRequest r, String method, String clientKey, long arrivalMillis, String cookieName,
+            String scheme) {
+        RequestFacts facts = read(r, method, clientKey, arrivalMillis);
+        return cookieName == null ? facts : facts.withBrowser(browser(r.headers(), method, cookieName, scheme));
+    }
+
+    /** Cheap header lookups; the Cookie header is decoded only when there is one. */
+    static BrowserFacts browser(HttpHeaders h, String method, String cookieName, String scheme) {
+        String site = single(h.getAll(SEC_FETCH_SITE));
+        String mode = single(h.getAll(SEC_FETCH_MODE));
+        String sessionId = null;
+        if (h.contains(HttpHeaderNames.COOKIE)) {
+            for (String header : h.getAll(HttpHeaderNames.COOKIE)) {
+                for (Cookie c : ServerCookieDecoder.STRICT.decode(header)) {
+                    if (c.name().equals(cookieName)) {
+                        // the same cookie twice with different values: neither is believed
+                        sessionId = sessionId == null || sessionId.equals(c.value()) ? c.value() : "";
+                    }
+                }
+            }
+        }
+        return new BrowserFacts(sessionId, site, mode,
+                BrowserFacts.isNavigation(method, mode, h.get(HttpHeaderNames.ACCEPT)), scheme);
+    }
+
+    private static final String SEC_FETCH_SITE = "sec-fetch-site";
+    private static final String SEC_FETCH_MODE = "sec-fetch-mode";
+
+    /** One value, or null; sent twice: {@code ""}, which matches nothing (fail closed). */
+    private static String single(List<String> values) {
+        return values.isEmpty() ? null : values.size() == 1 ? values.get(0) : "";
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.portcullis.server.ClientReads.State;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.ClientKeys;
 import dev.portcullis.observe.Metrics.ClientTimeout;
-import dev.portcullis.reject.Rejections;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -69,7 +68,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
         this.reads = new ClientReads(this, ctx, body);
         new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
-        this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey);
+        this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey, scheme);
         gate.metrics().connectionOpened();
         ctx.read();
     }
@@ -165,7 +164,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             reads.state = State.DISCARDING;
         }
-        FullHttpResponse res = Rejections.response(o.reason(), keepAlive, x.requestId);
+        FullHttpResponse res = SessionAnswers.response(o.reason(), keepAlive, x, gate, scheme);
         dev.portcullis.forward.CorsHeaders.onAnswer(res.headers(), o.reason(), x.cors(), x.corsOrigin);
         if (o.blocked() != null) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, o.blocked().retryAfterSeconds(System.currentTimeMillis()));

@@ -60,6 +60,9 @@ public final class Gate {
         upstreamKeys = upstreamKeys(next);
         snapshot.set(next);
         pools.values().forEach(UpstreamPool::retire);
+        if (sessions != null) {
+            sessions.configure(dev.portcullis.session.SessionSettings.of(next.config())); // a reload keeps sessions
+        }
         published.accept(next);
     }
 
@@ -85,6 +88,23 @@ public final class Gate {
 
     void sessions(dev.portcullis.session.Sessions s) {
         sessions = s;
+    }
+
+    /** The session cookie of the running listener, or null while sessions are off. */
+    private volatile dev.portcullis.session.SessionCookie sessionCookie;
+
+    dev.portcullis.session.SessionCookie sessionCookie() {
+        return sessionCookie;
+    }
+
+    void sessionCookie(dev.portcullis.session.SessionCookie c) {
+        sessionCookie = c;
+    }
+
+    /** The request path's view of the sessions: {@link dev.portcullis.session.SessionCheck#OFF} while they are off. */
+    dev.portcullis.session.SessionCheck sessionCheck() {
+        dev.portcullis.session.Sessions s = sessions;
+        return s == null ? dev.portcullis.session.SessionCheck.OFF : s;
     }
 
     /** Starts browsers' sign-ins; null unless a route has {@code login: browser}. */

@@ -37,16 +37,28 @@ record MembershipSetup(MembershipOverlay overlay, EventApplier applier, AdminRev
      */
     static MembershipSetup start(ProxyConfig config, String adminToken, Metrics metrics, Gate gate,
             ScheduledExecutorService scheduler, Clock clock) {
+        return start(config, adminToken, metrics, gate, scheduler, clock, new MemorySharedState(), null);
+    }
+
+    /**
+     * {@link #start}, over the given shared state, and ending the sessions of the users that
+     * events and revocations concern ({@link SessionSetup#endSessions}) when {@code sessions} is not null.
+     */
+    static MembershipSetup start(ProxyConfig config, String adminToken, Metrics metrics, Gate gate,
+            ScheduledExecutorService scheduler, Clock clock, dev.portcullis.membership.SharedState shared,
+            dev.portcullis.session.Sessions sessions) {
         if (!config.membershipOverlay()) {
             return null;
         }
-        MembershipOverlay overlay = new MembershipOverlay(new MemorySharedState(), window(config), clock,
-                metrics.overlay());
+        MembershipOverlay overlay = new MembershipOverlay(shared, window(config), clock, metrics.overlay());
         metrics.overlay().entries(overlay::size);
         EventApplier serial = new EventApplier() {
             @Override
             public synchronized void apply(DirectoryEvent event) {
                 overlay.apply(event);
+                if (sessions != null) {
+                    SessionSetup.endSessions(sessions, config, event);
+                }
             }
         };
         long sweep = sweepMillis(window(config));

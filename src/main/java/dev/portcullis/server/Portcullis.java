@@ -105,8 +105,8 @@ public final class Portcullis implements AutoCloseable {
         gate.directory(directory);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
-        membership = MembershipSetup.start(config, adminToken, metrics, gate, keyScheduler, clock);
-        SignInSetup.start(config, gate, keyScheduler, keyIo, clock); // browser sign-in; stops with keyScheduler/keyIo
+        membership = SessionSetup.start(config, adminToken, metrics, gate, keyScheduler, clock, SessionSetup.UNWIRED);
+        SignInSetup.start(config, gate, keyScheduler, keyIo, clock); // browser sign-in; its token client refreshes sessions
         reloader = watchFile == null ? null
                 : new ConfigReloader(watchFile, hash, config, compiler, gate, keys, Duration.ofSeconds(1));
         int threads = config.server().ioThreads() > 0 ? config.server().ioThreads()

@@ -20,4 +20,13 @@ interface SignIn {
      */
     FullHttpResponse start(String issuerId, String scheme, String host, String returnTo, String requestId,
             boolean keepAlive);
+
+    /**
+     * The same, seeing the request's {@code Cookie} header (null when none), so that a browser piling
+     * up abandoned sign-ins has them cleared.
+     */
+    default FullHttpResponse start(String issuerId, String scheme, String host, String returnTo, String requestId,
+            boolean keepAlive, String cookieHeader) {
+        return start(issuerId, scheme, host, returnTo, requestId, keepAlive);
+    }
 }

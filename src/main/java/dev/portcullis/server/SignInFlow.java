@@ -96,7 +96,8 @@ final class SignInFlow implements SignIn {
      * The same, seeing the request's {@code Cookie} header: a browser that already holds
      * {@link SignInCookies#MAX_PENDING} sign-in cookies (abandoned tabs) has them cleared.
      */
-    FullHttpResponse start(String issuerId, String scheme, String host, String returnTo, String requestId,
+    @Override
+    public FullHttpResponse start(String issuerId, String scheme, String host, String returnTo, String requestId,
             boolean keepAlive, String cookieHeader) {
         Client c = clients.get(issuerId);
         OidcEndpoints endpoints = c == null ? null : c.discovery().endpoints();

@@ -50,11 +50,9 @@ final class SignInSetup {
             return null;
         }
         SessionsConfig sc = config.sessions();
-        boolean secure = config.tls() != null || !HostName.isLoopback(config.listen().host());
-        if (!secure) {
-            log.warn("browser sign-in on plain HTTP on loopback ({}): the session and sign-in cookies are not"
-                    + " Secure and have no __Host- prefix; use TLS anywhere else", config.listen().host());
-        }
+        // the session cookie's choice (SessionSetup, which says so at start-up) holds for the sign-in cookies too
+        boolean secure = gate.sessionCookie() != null ? gate.sessionCookie().secure()
+                : config.tls() != null || !HostName.isLoopback(config.listen().host());
         HttpClient http = HttpClient.newBuilder().executor(io).connectTimeout(TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         Map<String, SignInFlow.Client> clients = new HashMap<>();
@@ -87,6 +85,7 @@ final class SignInSetup {
         if (gate.sessions() == null) {
             gate.sessions(new Sessions(new MemorySessionStore()));
         }
+        gate.sessions().useClient(flow.tokenEndpoints()); // sessions refresh through the same token endpoints
         gate.signIn(flow);
         gate.signInFlow(flow);
         clients.values().forEach(c -> c.discovery().start());

@@ -20,6 +20,14 @@ final class UpstreamRequestHead {
         RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
                 client, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
                 x.requestId, assertionHeader(x), assertion(x), x.trace));
+        if (x.sessionCookie != null) {
+            dev.portcullis.forward.SessionCookieFilter.strip(r.headers(), x.sessionCookie.name());
+        }
+        // A session's tokens reach the upstream only with forward_token, and then as a bearer caller's would.
+        if (x.session != null && x.session.accessToken() != null && x.identity != null && x.route.forwardToken()) {
+            r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.AUTHORIZATION,
+                    "Bearer " + x.session.accessToken());
+        }
         r.setUri(x.target.toUri());
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
     }

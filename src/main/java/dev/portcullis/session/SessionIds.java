@@ -41,6 +41,34 @@ public final class SessionIds {
         return true;
     }
 
+    /**
+     * The new id of a rotation, sealed with the old one for its {@link SessionAlias}: XOR with
+     * HMAC-SHA256(old id, "portcullis session alias"), so only whoever holds the old id can open it.
+     */
+    public static String seal(String newId, String oldId) {
+        byte[] id = Base64.getUrlDecoder().decode(newId);
+        byte[] pad = pad(oldId);
+        for (int i = 0; i < id.length; i++) {
+            id[i] ^= pad[i];
+        }
+        return B64.encodeToString(id);
+    }
+
+    /** Opens {@link #seal}: the new id, given the old one. */
+    public static String unseal(String sealed, String oldId) {
+        return seal(sealed, oldId); // XOR is its own inverse
+    }
+
+    private static byte[] pad(String oldId) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(oldId.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+            return mac.doFinal("portcullis session alias".getBytes(StandardCharsets.US_ASCII));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
+    }
+
     /** The store's key for an id: its SHA-256, base64url. */
     public static String key(String id) {
         try {

@@ -1,5 +1,7 @@
 package dev.portcullis.session;
 
+import java.util.function.BiConsumer;
+
 /**
  * Where sessions are kept, by key ({@link SessionIds#key}): in this process
  * ({@link MemorySessionStore}), or shared by a fleet behind the same contract. Lookups are local
@@ -21,4 +23,29 @@ public interface SessionStore {
 
     /** How many sessions are held. */
     long size();
+
+    /**
+     * Records a request of the session under this key at {@code nowMillis}: its
+     * {@link Session#lastSeenMillis} moves forward (never back), atomically with any replacement.
+     * The caller throttles it ({@link Sessions}), so it costs a write at most once in a while per session.
+     */
+    void touch(String key, long nowMillis);
+
+    /** Ends the session under this key only if it is still this one; true when it ended. */
+    boolean remove(String key, Session expected);
+
+    /**
+     * Keeps a rotated-away key working until {@code alias.untilMillis()}: it leads to
+     * {@code alias.newKey()} (see {@link SessionAlias}).
+     */
+    void alias(String oldKey, SessionAlias alias);
+
+    /** The alias under this key, or null (expired ones may still be returned until swept). */
+    SessionAlias alias(String key);
+
+    /** Every session with its key, for the sweep (a scheduled thread, never the request path). */
+    void forEachSession(BiConsumer<String, Session> action);
+
+    /** Forgets aliases that expired by {@code nowMillis}; returns how many. */
+    int sweepAliases(long nowMillis);
 }

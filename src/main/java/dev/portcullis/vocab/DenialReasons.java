@@ -22,7 +22,10 @@ import java.util.Set;
  * nothing through, and a page whose origin is missing would get its own users blocked), the membership
  * overlay's refusals ({@code membership_revoked}, {@code user_deactivated}, {@code user_suspended},
  * {@code session_ended}, {@code operator_revoked}: the token is genuine and the directory already took access
- * away, so retrying gains nothing, while blocking the address would lock out colleagues behind one NAT), and any
+ * away, so retrying gains nothing, while blocking the address would lock out colleagues behind one NAT),
+ * browser sessions' {@code sign_in_required} (302: how every browser starts) and {@code csrf_rejected}
+ * (another site's page makes the victim's browser send it: counting it would let an attacker get its
+ * victims blocked; a 401 {@code session_expired} does count, as every 401: a forged cookie is probing), and any
  * 403 not listed here — so a future "source blocked" answer can never count towards its own block.
  * Of browser sign-in's answers only {@code id_token_invalid} counts (a 401: an ID token that does not
  * match this browser's sign-in is a tampered authorization request or an injected code); not

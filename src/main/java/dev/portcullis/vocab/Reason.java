@@ -133,7 +133,12 @@ public enum Reason {
     /** Sign-out ended the session: 303 to the issuer's {@code end_session_endpoint}, or the "signed out" page. */
     SIGNED_OUT("signed_out", 303, null),
     /** {@code GET /.portcullis/sign_out}: the page with the sign-out button (sign-out itself is a POST). */
-    SIGN_OUT_PAGE("sign_out_page", 200, null);
+    SIGN_OUT_PAGE("sign_out_page", 200, null),
+    /**
+     * A session's access token expired and its refresh could not reach the issuer: never the
+     * expired token; the session stays, and a later request tries again. Not a denial (5xx).
+     */
+    REFRESH_UNAVAILABLE("refresh_unavailable", 503, null);
 
     private final String code;
     private final int status;
@@ -157,6 +162,18 @@ public enum Reason {
     /** RFC 6750 {@code error} value for the {@code WWW-Authenticate} header, or null. */
     public String bearerError() {
         return bearerError;
+    }
+
+    /**
+     * The audit line's and the request counter's {@code decision}: {@code allow} for what was let
+     * through or answered as asked (a sign-in or sign-out that succeeded among them), {@code error}
+     * for a failure of the proxy or its upstream (5xx), else {@code deny}.
+     */
+    public String decision() {
+        if (allowed() || this == SIGNED_IN || this == SIGNED_OUT) {
+            return "allow";
+        }
+        return status >= 500 ? "error" : "deny";
     }
 
     /** Let through, or answered as asked: a forward (200 here, the upstream's status on the wire) or an answered preflight (204). */

@@ -412,6 +412,8 @@ class DecideTableTest {
         covered.addAll(Set.of(Reason.KEYS_UNAVAILABLE, Reason.KEY_UNKNOWN)); // after a wait: see below
         covered.addAll(Set.of(Reason.ALLOWED, Reason.PUBLIC_ROUTE, Reason.AUDIT_MODE)); // forwards: see below
         covered.add(Reason.DIRECTORY_UNAVAILABLE); // groups_source: see below
+        covered.addAll(Set.of(Reason.SIGN_IN_REQUIRED, Reason.SESSION_EXPIRED, Reason.CSRF_REJECTED,
+                Reason.REFRESH_UNAVAILABLE)); // login: browser: SessionDecideTest
         preflights().forEach(a -> covered.add((Reason) a.get()[2])); // CORS: see below
         Set<Reason> handlerOnly = EnumSet.of(Reason.OKTA_EVENT_HOOK, Reason.OKTA_HOOK_UNAUTHORIZED,
                 Reason.OKTA_EVENT_MALFORMED, Reason.OKTA_EVENTS_BUSY, Reason.METHOD_NOT_ALLOWED, Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,

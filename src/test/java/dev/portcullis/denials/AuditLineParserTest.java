@@ -31,6 +31,17 @@ class AuditLineParserTest {
     }
 
     @Test
+    void readsASessionLineWithItsCredentialAndSessionEvent() {
+        String line = "{\"ts\":\"" + TS + "\",\"event\":\"decision\",\"request_id\":\"304u944fg-4\",\"decision\":\"deny\","
+                + "\"reason\":\"session_expired\",\"route\":\"app\",\"method\":\"GET\",\"path\":\"/app/x\","
+                + "\"status\":401,\"duration_us\":210,\"client\":\"127.0.0.1\",\"credential\":\"session\","
+                + "\"session_event\":\"refresh_failed\"}";
+
+        assertThat(parse(new AuditLineParser(), line)).isEqualTo(new AuditLine.Decision(MILLIS, AuditLine.Outcome.DENY,
+                "session_expired", "app", "127.0.0.1", null));
+    }
+
+    @Test
     void absentRouteAndSubjectAndAnyFieldOrderAndUnknownNestedFields() {
         String line = "{\"client\":\"10.0.0.9\",\"route\":null,\"extra\":{\"decision\":\"allow\",\"a\":[1,{\"b\":2}]},"
                 + "\"reason\":\"no_route\",\"decision\":\"deny\",\"event\":\"decision\",\"ts\":\"" + TS + "\"}";

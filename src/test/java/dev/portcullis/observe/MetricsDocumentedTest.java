@@ -56,6 +56,9 @@ class MetricsDocumentedTest {
         new OktaEventMetrics(metrics.registry(), () -> 0).delivery(Reason.OKTA_EVENT_HOOK); // made by Portcullis
         metrics.overlay().entries(() -> 3);
         metrics.overlay().applied(dev.portcullis.membership.DirectoryEvent.Type.MEMBERSHIP_REMOVE);
+        SessionMetrics sessions = new SessionMetrics(metrics.registry(), () -> 2); // made by SessionSetup
+        sessions.refreshed(dev.portcullis.session.SessionEvents.RefreshOutcome.REFRESHED);
+        sessions.ended(dev.portcullis.session.SessionEnd.IDLE_TIMEOUT, 1);
     }
 
     @Test

@@ -17,4 +17,17 @@ class DenialReasonsTest {
         assertThat(DenialReasons.counts(r)).isEqualTo(r.status() == 401 || COUNTED_OTHERS.contains(r));
         assertThat(DenialReasons.byCode(r.code())).isNotNull();
     }
+
+    /**
+     * Browser sessions: a forged or stale cookie (401 session_expired) is probing and counts; a CSRF
+     * refusal must not (another site's page makes the victim's browser send it, so counting it would
+     * let an attacker get victims blocked); a sign-in redirect and an unreachable issuer are no denials.
+     */
+    @org.junit.jupiter.api.Test
+    void sessionReasons() {
+        assertThat(DenialReasons.counts(Reason.SESSION_EXPIRED)).isTrue();
+        assertThat(DenialReasons.counts(Reason.CSRF_REJECTED)).isFalse();
+        assertThat(DenialReasons.counts(Reason.SIGN_IN_REQUIRED)).isFalse();
+        assertThat(DenialReasons.counts(Reason.REFRESH_UNAVAILABLE)).isFalse();
+    }
 }

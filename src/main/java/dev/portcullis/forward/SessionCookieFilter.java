@@ -1,0 +1,45 @@
+package dev.portcullis.forward;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the upstream never receives of a browser session: the session cookie. It is cut out of
+ * every {@code Cookie} header (the other cookies are kept as sent, byte for byte; a header left
+ * empty is dropped), on every route, so no upstream ever holds a session id it could replay.
+ */
+public final class SessionCookieFilter {
+    private SessionCookieFilter() {
+    }
+
+    /** Removes cookie {@code name} from the {@code Cookie} headers. */
+    public static void strip(HttpHeaders headers, String name) {
+        if (!headers.contains(HttpHeaderNames.COOKIE)) {
+            return;
+        }
+        List<String> kept = new ArrayList<>(1);
+        boolean changed = false;
+        for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
+            StringBuilder out = new StringBuilder(header.length());
+            for (String pair : header.split(";")) {
+                String p = pair.trim();
+                int eq = p.indexOf('=');
+                String n = (eq < 0 ? p : p.substring(0, eq)).trim();
+                if (n.equals(name)) {
+                    changed = true;
+                } else if (!p.isEmpty()) {
+                    out.append(out.length() == 0 ? "" : "; ").append(p);
+                }
+            }
+            if (out.length() > 0) {
+                kept.add(out.toString());
+            }
+        }
+        if (changed) {
+            headers.remove(HttpHeaderNames.COOKIE);
+            kept.forEach(v -> headers.add(HttpHeaderNames.COOKIE, v));
+        }
+    }
+}
