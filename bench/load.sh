@@ -7,6 +7,8 @@
 #   allow_distinct  as allow, every request a different token (no cache help)         200
 #   deny401         wrk → Portcullis, no token                                        401 (no upstream contact)
 #   deny403         wrk → Portcullis, valid token, wrong group                        403 (no upstream contact)
+#   session         wrk → Portcullis → upstream, a signed-in browser's session cookie  200
+#                   (a `login: browser` route; the same user and rules as allow)
 #   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
 # Prints requests/s, latency p50/p99/p99.9, CPU µs per request and peak RSS of the process under
 # test, and the ratio of each case to `direct` and to the `nginx` hop. Statuses are checked: a case
@@ -15,7 +17,7 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow allow_distinct deny401 deny403 allow_noaudit"
+#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit"
 #        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
 #        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
@@ -28,7 +30,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow allow_distinct deny401 deny403 allow_noaudit}"
+CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
 PROFILER="${PROFILER:-}"
@@ -84,7 +86,9 @@ NGX
 if has nginx; then start hop nginx -c "$OUT/hop.conf" -p "$OUT"; HOP_PID=$LAST_PID; wait_http "http://127.0.0.1:$HOP_PORT/"; fi
 
 # --- issuer: the project's dev issuer, tokens valid for 2 hours
-start issuer java -Xmx64m -jar "$JAR" dev-issuer --port "$IDP_PORT" --token-lifetime 2h
+echo "bench-client-secret-$STAMP" >"$OUT/client-secret"
+start issuer java -Xmx64m -jar "$JAR" dev-issuer --port "$IDP_PORT" --token-lifetime 2h \
+  --client-id bench --client-secret-file "$OUT/client-secret"
 ISSUER="http://127.0.0.1:$IDP_PORT/oauth2/default"
 wait_http "$ISSUER/v1/keys"
 ALLOW_TOKEN="$(curl -s "$ISSUER/v1/dev/token?user=alice")"
@@ -95,12 +99,22 @@ cat >"$OUT/portcullis.yaml" <<YAML
 listen: 127.0.0.1:$PROXY_PORT
 admin: { listen: 127.0.0.1:$ADMIN_PORT }
 issuers:
-  - { id: dev, issuer: $ISSUER, audiences: [api://default], max_token_lifetime: 3h }
+  - id: dev
+    issuer: $ISSUER
+    audiences: [api://default]
+    max_token_lifetime: 3h
+    client: { client_id: bench, client_secret_file: $OUT/client-secret }
   - { id: minted, issuer: $SELF_ISSUER, audiences: [api://default], jwks_uri: $SELF_ISSUER/keys, max_token_lifetime: 169h }
 routes:
   - id: orders
     match: { path: /orders/** }
     upstream: http://127.0.0.1:$UP_PORT
+    deny: [ { groups_any: [suspended] } ]
+    allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
+  - id: app
+    match: { path: /app/** }
+    upstream: http://127.0.0.1:$UP_PORT
+    login: browser
     deny: [ { groups_any: [suspended] } ]
     allow: [ { methods: [GET, HEAD], groups_any: [orders-readers, orders-admins] } ]
   - id: public
@@ -120,6 +134,21 @@ warm() { # seconds [wrk args...]
 }
 cache_count() { # result (hit|miss): the proxy's token cache lookups so far
   curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v r="$1" '/^portcullis_token_cache_requests_total/ && $0 ~ "result=\""r"\"" {printf "%.0f", $NF}'
+}
+
+# A signed-in browser's session, as a browser gets one: the route's redirect to the dev issuer, its
+# sign-in page (the picker's form: the request handle and the user), the callback, the cookie.
+session_cookie() { # user
+  local jar="$OUT/session.jar" loc page handle action
+  rm -f "$jar"
+  loc="$(curl -s -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" -H 'Accept: text/html' "http://127.0.0.1:$PROXY_PORT/app/")"
+  page="$(curl -s "$loc")"
+  handle="$(printf '%s' "$page" | sed -n 's/.*name="request" value="\([^"]*\)".*/\1/p' | head -1)"
+  action="$(printf '%s' "$page" | sed -n 's/.*<form method="post" action="\([^"]*\)".*/\1/p' | head -1 | sed 's/&amp;/\&/g')"
+  case "$action" in http*) ;; *) action="http://127.0.0.1:$IDP_PORT$action";; esac
+  loc="$(curl -s -o /dev/null -w '%{redirect_url}' --data-urlencode "request=$handle" --data-urlencode "user=$1" "$action")"
+  curl -s -o /dev/null -c "$jar" -b "$jar" "$loc"
+  awk '$6 == "portcullis" {print $7}' "$jar"
 }
 
 json() { sed -n 's/^WRKJSON //p' "$1" | tail -1 | tr -d '{}"' | tr ',' '\n' | awk -F: -v k="$2" '$1==k{print $2}'; }
@@ -166,16 +195,24 @@ if has nginx; then
   stop "$HOP_PID"
 fi
 
-if has public || has allow || has allow_distinct || has deny401 || has deny403; then
+if has public || has allow || has session || has allow_distinct || has deny401 || has deny403; then
   start_proxy proxy "${AUDIT_LEVEL:-INFO}"
+  SURL="http://127.0.0.1:$PROXY_PORT/app/123"
+  if has session; then SESSION_ID="$(session_cookie alice)"; [ -n "$SESSION_ID" ] || log "session: sign-in failed (no cookie)"; fi
   log "warm-up through the proxy: ${WARMUP}s"
   # every path first, then the allowed one for the rest of the warm-up: code that first meets a new
   # kind of request is recompiled, and that should happen before the measurement, not in it
   warm 3 "$PURL"
   warm 3 -H "Authorization: Bearer $WRONG_TOKEN" "$PURL"
   warm 3 "http://127.0.0.1:$PROXY_PORT/public/123"
+  if has session; then warm 3 -H "Cookie: portcullis=$SESSION_ID" "$SURL"; fi
   warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
   if has allow; then CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN"); run_case allow "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"; fi
+  # the same user and rules through a session cookie: a session lookup in front of the same cached token
+  if has session; then
+    warm 5 -H "Cookie: portcullis=$SESSION_ID" "$SURL"
+    CHECK_HDR=(-H "Cookie: portcullis=$SESSION_ID"); run_case session "$PROXY_PID" "$SURL" 200 -H "Cookie: portcullis=$SESSION_ID"
+  fi
   if has public; then
     warm 5 "http://127.0.0.1:$PROXY_PORT/public/123"
     CHECK_HDR=(); run_case public "$PROXY_PID" "http://127.0.0.1:$PROXY_PORT/public/123" 200
@@ -215,7 +252,7 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow allow_distinct deny401 deny403 allow_noaudit; do
+  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
