@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the upstream never receives of a browser session: the session cookie. It is cut out of
- * every {@code Cookie} header (the other cookies are kept as sent, byte for byte; a header left
+ * What the upstream never receives of a browser session: the session cookie, and the sign-in
+ * cookies of sign-ins under way. They are cut out of every {@code Cookie} header (the other cookies are kept as sent, byte for byte; a header left
  * empty is dropped), on every route, so no upstream ever holds a session id it could replay.
  */
 public final class SessionCookieFilter {
@@ -16,6 +16,11 @@ public final class SessionCookieFilter {
 
     /** Removes cookie {@code name} from the {@code Cookie} headers. */
     public static void strip(HttpHeaders headers, String name) {
+        strip(headers, name, null);
+    }
+
+    /** Removes cookie {@code name}, and every cookie whose name starts with {@code prefix} (when not null). */
+    public static void strip(HttpHeaders headers, String name, String prefix) {
         if (!headers.contains(HttpHeaderNames.COOKIE)) {
             return;
         }
@@ -27,7 +32,7 @@ public final class SessionCookieFilter {
                 String p = pair.trim();
                 int eq = p.indexOf('=');
                 String n = (eq < 0 ? p : p.substring(0, eq)).trim();
-                if (n.equals(name)) {
+                if (n.equals(name) || (prefix != null && n.startsWith(prefix))) {
                     changed = true;
                 } else if (!p.isEmpty()) {
                     out.append(out.length() == 0 ? "" : "; ").append(p);

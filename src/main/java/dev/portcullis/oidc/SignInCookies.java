@@ -65,7 +65,7 @@ public final class SignInCookies {
             throw new IllegalStateException(e);
         }
         this.secure = secure;
-        this.prefix = (secure ? "__Host-" : "") + "portcullis-sign-in-";
+        this.prefix = new dev.portcullis.session.SessionCookie(secure).signInPrefix();
         this.maxAgeSeconds = Math.max(1, timeout.toSeconds());
     }
 

@@ -21,7 +21,8 @@ final class UpstreamRequestHead {
                 client, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
                 x.requestId, assertionHeader(x), assertion(x), x.trace));
         if (x.sessionCookie != null) {
-            dev.portcullis.forward.SessionCookieFilter.strip(r.headers(), x.sessionCookie.name());
+            dev.portcullis.forward.SessionCookieFilter.strip(r.headers(), x.sessionCookie.name(),
+                    x.sessionCookie.signInPrefix());
         }
         // A session's tokens reach the upstream only with forward_token, and then as a bearer caller's would.
         if (x.session != null && x.session.accessToken() != null && x.identity != null && x.route.forwardToken()) {

@@ -18,6 +18,14 @@ public record SessionCookie(boolean secure) {
         return secure ? SECURE_NAME : LOOPBACK_NAME;
     }
 
+    /**
+     * The name prefix of the sign-in cookies (one per sign-in under way, holding its state, nonce and
+     * PKCE verifier), which carry the same {@code __Host-} prefix as the session cookie or none.
+     */
+    public String signInPrefix() {
+        return (secure ? "__Host-" : "") + "portcullis-sign-in-";
+    }
+
     /** A {@code Set-Cookie} value carrying a session id, kept for {@code maxAgeSeconds}. */
     public String set(String id, long maxAgeSeconds) {
         return name() + "=" + id + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"

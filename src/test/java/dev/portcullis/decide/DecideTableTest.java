@@ -419,7 +419,11 @@ class DecideTableTest {
                 Reason.OKTA_EVENT_MALFORMED, Reason.OKTA_EVENTS_BUSY, Reason.METHOD_NOT_ALLOWED, Reason.BODY_TOO_LARGE, Reason.HEADER_TIMEOUT, Reason.BODY_TIMEOUT,
                 Reason.RESPONSE_WRITE_TIMEOUT, Reason.UPSTREAM_UNAVAILABLE, Reason.UPSTREAM_TIMEOUT,
                 Reason.UPSTREAM_ERROR, Reason.UPSTREAM_BUSY, Reason.INTERNAL_ERROR, Reason.CLIENT_CLOSED,
-                Reason.SHUTDOWN);
+                Reason.SHUTDOWN,
+                // the sign-in endpoints under /.portcullis/ (server/SignInFlow, SignInExchange): SignInIT
+                Reason.SIGNED_IN, Reason.SIGN_IN_DENIED, Reason.SIGN_IN_STATE_INVALID, Reason.SIGN_IN_CODE_REJECTED,
+                Reason.SIGN_IN_FAILED, Reason.ID_TOKEN_INVALID, Reason.SIGN_IN_UNAVAILABLE, Reason.SIGNED_OUT,
+                Reason.SIGN_OUT_PAGE);
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.copyOf(handlerOnly)));
     }
 

@@ -34,4 +34,22 @@ class SessionCookieFilterTest {
         SessionCookieFilter.strip(h, "portcullis");
         assertThat(h.getAll("Cookie")).containsExactlyElementsOf(forwarded);
     }
+
+    static Stream<Arguments> signInCookies() {
+        return Stream.of(
+                arguments(List.of("a=1; portcullis-sign-in-abc=JWE; portcullis=SECRET"), List.of("a=1")),
+                arguments(List.of("portcullis-sign-in-x=1; portcullis-sign-in-y=2"), List.of()),
+                arguments(List.of("my-portcullis-sign-in-x=1"), List.of("my-portcullis-sign-in-x=1")),
+                arguments(List.of("portcullis-sign-i=1"), List.of("portcullis-sign-i=1")));
+    }
+
+    /** Sign-ins under way: their cookies (state, nonce, PKCE verifier) are the gate's alone too. */
+    @ParameterizedTest
+    @MethodSource
+    void signInCookies(List<String> sent, List<String> forwarded) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        sent.forEach(v -> h.add("Cookie", v));
+        SessionCookieFilter.strip(h, "portcullis", "portcullis-sign-in-");
+        assertThat(h.getAll("Cookie")).containsExactlyElementsOf(forwarded);
+    }
 }

@@ -153,7 +153,8 @@ class SessionsIT {
     void theUpstreamReceivesTheIdentityButNeitherTheSessionCookieNorItsTokens() throws Exception {
         long later = System.currentTimeMillis() + 3_600_000;
         String id = seed("alice", later);
-        HttpResponse<String> r = send(request("GET", "/app/x", "theme=dark; " + COOKIE + "=" + id + "; lang=en")
+        HttpResponse<String> r = send(request("GET", "/app/x", "theme=dark; " + COOKIE + "=" + id
+                + "; portcullis-sign-in-AbCd=SIGN-IN-JWE; lang=en")
                 .header("Sec-Fetch-Mode", "cors").header("Sec-Fetch-Site", "same-origin"));
         assertThat(r.statusCode()).isEqualTo(200);
         RecordingUpstream.Received got = h.upstream.take();
