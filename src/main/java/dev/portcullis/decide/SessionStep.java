@@ -7,6 +7,7 @@ import dev.portcullis.decide.Verdict.Refuse;
 import dev.portcullis.decide.Verdict.Step;
 import dev.portcullis.membership.MembershipCheck;
 import dev.portcullis.route.RequestTarget;
+import dev.portcullis.session.SameOrigin;
 import dev.portcullis.session.SessionCheck;
 import dev.portcullis.session.SessionEvents.RefreshOutcome;
 import dev.portcullis.session.SessionLookup;
@@ -85,14 +86,9 @@ final class SessionStep {
             return true;
         }
         BrowserFacts b = facts.browser();
-        if (b.secFetchSite() != null) {
-            return b.secFetchSite().equals("same-origin");
-        }
-        String origin = facts.cors().origin();
         String host = facts.hosts().size() == 1 ? facts.hosts().get(0) : null;
-        return origin != null && host != null && b.scheme() != null
-                && origin.length() == b.scheme().length() + 3 + host.length()
-                && origin.regionMatches(true, 0, b.scheme() + "://" + host, 0, origin.length());
+        // the same rule as sign-out's: one class, so the two can never drift apart
+        return b.scheme() != null && SameOrigin.allowed(b.secFetchSite(), facts.cors().origin(), b.scheme(), host);
     }
 
     private static String refreshEvent(CompletableFuture<?> waited) {

@@ -1,7 +1,7 @@
 package dev.portcullis.server;
 
 import dev.portcullis.oidc.IdTokenVerifier;
-import dev.portcullis.oidc.SameOrigin;
+import dev.portcullis.session.SameOrigin;
 import dev.portcullis.oidc.SignInState;
 import dev.portcullis.oidc.TokenEndpointError;
 import dev.portcullis.session.Session;

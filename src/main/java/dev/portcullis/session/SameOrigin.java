@@ -1,4 +1,4 @@
-package dev.portcullis.oidc;
+package dev.portcullis.session;
 
 import java.util.Locale;
 
