@@ -82,10 +82,22 @@ final class SessionSetup {
      * refreshed token its groups back). A session's subject is its ID token's {@code sub} (for Okta,
      * the user id): it is matched against the event's user id and its login (an operator's
      * {@code uid} and {@code sub}), for every issuer with a client. Membership changes do not end
-     * sessions: the overlay narrows the current token and the next refresh brings the new groups.
+     * sessions: the overlay narrows the current token at once, and the user's sessions refresh at
+     * their next request, so their tokens carry the directory's groups (an added group too).
      */
     static void endSessions(Sessions sessions, ProxyConfig config, DirectoryEvent e) {
         switch (e.type()) {
+            case MEMBERSHIP_ADD, MEMBERSHIP_REMOVE -> {
+                long now = System.currentTimeMillis();
+                for (IssuerConfig i : config.issuers()) {
+                    if (i.client() != null && e.userId() != null) {
+                        sessions.refreshSubject(i.id(), e.userId(), now);
+                    }
+                    if (i.client() != null && e.userLogin() != null) {
+                        sessions.refreshSubject(i.id(), e.userLogin(), now);
+                    }
+                }
+            }
             case USER_DEACTIVATE, USER_SUSPEND, SESSION_END, OPERATOR_REVOKE -> {
                 for (IssuerConfig i : config.issuers()) {
                     if (i.client() == null) {

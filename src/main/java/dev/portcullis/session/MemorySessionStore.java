@@ -67,6 +67,27 @@ public final class MemorySessionStore implements SessionStore {
     }
 
     @Override
+    public int expireAccessBy(String issuerId, String subject, long expiresAtMillis) {
+        Set<String> keys = bySubject.get(subjectKey(issuerId, subject));
+        int[] n = {0};
+        if (keys != null) {
+            for (String key : keys) {
+                sessions.computeIfPresent(key, (k, s) -> {
+                    TokenSet t = s.tokens();
+                    if (!s.issuerId().equals(issuerId) || !s.subject().equals(subject)
+                            || t.expiresAtMillis() <= expiresAtMillis) {
+                        return s;
+                    }
+                    n[0]++;
+                    return new Session(s.issuerId(), s.subject(), new TokenSet(t.accessToken(), t.refreshToken(),
+                            t.idToken(), expiresAtMillis), s.createdAtMillis(), s.lastSeenMillis());
+                });
+            }
+        }
+        return n[0];
+    }
+
+    @Override
     public long size() {
         return sessions.size();
     }

@@ -21,6 +21,13 @@ public interface SessionStore {
     /** Ends every session of a subject (a directory event, an operator's revocation); returns how many. */
     int removeSubject(String issuerId, String subject);
 
+    /**
+     * Brings the access-token expiry of every session of a subject forward to at most
+     * {@code expiresAtMillis}, atomically with any replacement, so that its next request refreshes it
+     * (a membership change: the issuer's next token carries the new groups); returns how many.
+     */
+    int expireAccessBy(String issuerId, String subject, long expiresAtMillis);
+
     /** How many sessions are held. */
     long size();
 

@@ -109,6 +109,17 @@ public final class Sessions implements SessionControl, SessionCheck {
     }
 
     /**
+     * A user's groups changed in the directory: each of their sessions refreshes at its next
+     * request, so it carries the issuer's current groups (a group added works at once too, not only
+     * a group taken away, which the membership overlay already refuses). The access token stays
+     * usable for {@code refresh_before} in case the issuer cannot be reached. Returns how many.
+     */
+    public int refreshSubject(String issuerId, String subject, long nowMillis) {
+        Lifetimes life = settings.of(issuerId);
+        return life == null ? 0 : store.expireAccessBy(issuerId, subject, nowMillis + life.refreshBeforeMillis());
+    }
+
+    /**
      * What a session cookie's value comes to at {@code nowMillis}. Runs on the event loop: no I/O,
      * no lock; a due refresh is started (or joined) and returned as {@link SessionLookup.Refreshing}.
      *

@@ -336,6 +336,29 @@ class SessionsIT {
         assertThat(h.upstream.poll()).isNull();
     }
 
+    /**
+     * A membership change in the directory does not end the session: its next request refreshes it
+     * at the issuer (so an added group works at once too) and goes on with the new token.
+     */
+    @Test
+    void aMembershipChangeFromTheDirectoryRefreshesTheSessionAtItsNextRequest() throws Exception {
+        String id = seed("00u-hank", System.currentTimeMillis() + 3_600_000);
+        tokenRequests(); // the seeding's own
+        assertThat(send(request("GET", "/app/x", COOKIE + "=" + id).header("Sec-Fetch-Mode", "cors")).statusCode())
+                .isEqualTo(200);
+        h.upstream.take();
+        assertThat(tokenRequests()).as("an hour to go: no refresh").isZero();
+        h.proxy().membershipApplier().apply(new dev.portcullis.membership.DirectoryEvent("ev-hank",
+                dev.portcullis.membership.DirectoryEvent.Type.MEMBERSHIP_ADD, java.time.Instant.now(), "00u-hank",
+                "hank@example.com", "00g-eng", "engineering", null));
+        HttpResponse<String> r = send(request("GET", "/app/y", COOKIE + "=" + id).header("Sec-Fetch-Mode", "cors"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Set-Cookie").orElseThrow()).startsWith(COOKIE + "=")
+                .doesNotStartWith(COOKIE + "=" + id);
+        assertThat(h.upstream.take().header("X-Auth-Subject")).isEqualTo("00u-hank");
+        assertThat(tokenRequests()).as("one refresh at the token endpoint").isEqualTo(1);
+    }
+
     @Test
     void anOperatorRevocationEndsTheUsersSessions() throws Exception {
         String id = seed("frank", System.currentTimeMillis() + 3_600_000);

@@ -93,6 +93,28 @@ class SessionsTest {
         assertThat(ended.get("max_age").get()).isEqualTo(1);
     }
 
+    /** A membership change: the user's sessions refresh at their next request; other users' do not. */
+    @Test
+    void aMembershipChangeRefreshesTheUsersSessionsAtTheirNextRequest() {
+        Sessions s = sessions(10);
+        String a1 = s.start("okta", "alice", tokens("a1", "r1", T0 + 3_600_000), null, T0);
+        String a2 = s.start("okta", "alice", tokens("a2", "r2", T0 + 3_600_000), null, T0);
+        String bob = s.start("okta", "bob", tokens("b1", "r3", T0 + 3_600_000), null, T0);
+        assertThat(s.lookup(a1, T0 + 1_000, true)).isInstanceOf(SessionLookup.Usable.class);
+        assertThat(s.refreshSubject("okta", "alice", T0 + 2_000)).isEqualTo(2);
+        assertThat(s.refreshSubject("other-issuer", "bob", T0 + 2_000)).isZero();
+        SessionLookup l = s.lookup(a1, T0 + 3_000, true);
+        assertThat(l).isInstanceOf(SessionLookup.Refreshing.class);
+        oidc.answer(tokens("a1-new", "r1-new", T0 + 3_600_000));
+        assertThat(((SessionLookup.Refreshing) l).done().join()).isEqualTo(RefreshOutcome.REFRESHED);
+        assertThat(s.lookup(a2, T0 + 3_000, true)).isInstanceOf(SessionLookup.Refreshing.class);
+        assertThat(s.lookup(bob, T0 + 3_000, true)).isInstanceOf(SessionLookup.Usable.class);
+        // a token that expires sooner than the margin keeps its own expiry
+        String soon = s.start("okta", "carol", tokens("c1", "r4", T0 + 4_000), null, T0);
+        s.refreshSubject("okta", "carol", T0);
+        assertThat(store.get(SessionIds.key(soon)).tokens().expiresAtMillis()).isEqualTo(T0 + 4_000);
+    }
+
     @Test
     void anIdleSessionEndsAndUseKeepsItAlive() {
         Sessions s = sessions(10);

@@ -33,6 +33,11 @@ final class TouchingStore implements SessionStore {
     }
 
     @Override
+    public int expireAccessBy(String issuerId, String subject, long expiresAtMillis) {
+        return inner.expireAccessBy(issuerId, subject, expiresAtMillis);
+    }
+
+    @Override
     public long size() {
         return inner.size();
     }
