@@ -41,6 +41,16 @@ final class SessionRefresh {
         if (running != null) {
             return running;
         }
+        Session current = store.get(key);
+        if (current == null || !java.util.Objects.equals(current.tokens().refreshToken(),
+                session.tokens().refreshToken())) {
+            // Read before a refresh that has finished since rotated it away: that refresh is this
+            // request's too. Refreshing again would present the spent refresh token (reuse: the
+            // issuer ends the family); the resumed lookup follows the alias to the new session.
+            inFlight.remove(key, mine);
+            mine.complete(RefreshOutcome.REFRESHED);
+            return mine;
+        }
         CompletableFuture<TokenSet> call;
         try {
             call = client.refresh(session.issuerId(), session.tokens().refreshToken());

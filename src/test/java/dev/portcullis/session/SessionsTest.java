@@ -224,6 +224,30 @@ class SessionsTest {
         assertThat(oidc.calls.get()).isEqualTo(1);
     }
 
+    /**
+     * A request read the session just before a refresh that was under way finished and rotated it:
+     * it must not refresh again (with the spent refresh token, which an issuer with reuse detection
+     * answers by ending the whole family), but go on with the new session.
+     */
+    @Test
+    void aRequestThatReadTheSessionBeforeARefreshFinishedDoesNotRefreshAgain() {
+        RacingStore racing = new RacingStore();
+        Sessions s = new Sessions(racing, oidc, new SessionSettings(Map.of("okta", LIFE), 30_000, 10), events, now::get);
+        String old = s.start("okta", "alice", tokens("a1", "r1", T0 + 30_000), null, T0);
+        SessionLookup.Refreshing first = (SessionLookup.Refreshing) s.lookup(old, T0, true);
+        // the second request reads the old session; then the first refresh lands and rotates it
+        racing.afterNextGet = () -> oidc.answer(tokens("a2", "r2", T0 + 600_000));
+        SessionLookup second = s.lookup(old, T0 + 1, true);
+        assertThat(first.done().join()).isEqualTo(RefreshOutcome.REFRESHED);
+        assertThat(oidc.calls.get()).as("one refresh, with r1 only").isEqualTo(1);
+        assertThat(oidc.refreshTokens).containsExactly("r1");
+        if (second instanceof SessionLookup.Refreshing r) {
+            assertThat(r.done().getNow(null)).isEqualTo(RefreshOutcome.REFRESHED);
+        }
+        SessionLookup.Usable u = (SessionLookup.Usable) s.lookup(old, T0 + 2, false);
+        assertThat(u.session().tokens().accessToken()).isEqualTo("a2");
+    }
+
     @Test
     void anIssuerThatDoesNotRotateTheRefreshTokenLeavesTheOldOneInPlace() {
         Sessions s = sessions(10);
