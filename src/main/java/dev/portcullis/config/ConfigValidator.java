@@ -31,6 +31,7 @@ final class ConfigValidator {
             }
         }
         validateHeaders(config.identityHeaders(), config.identityAssertion());
+        AssertionKeyChecks.check(config.identityAssertion(), problems);
         for (int i = 0; i < config.tracing().trustedSources().size(); i++) {
             if (!Cidr.isValid(config.tracing().trustedSources().get(i))) {
                 problems.add("/tracing/trusted_sources/" + i, "expected an IP address or CIDR block, e.g. 10.0.0.0/8");

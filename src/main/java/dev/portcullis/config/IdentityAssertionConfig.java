@@ -1,6 +1,7 @@
 package dev.portcullis.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The signed identity assertion sent upstream beside the plain identity headers: a short-lived
@@ -14,9 +15,22 @@ import java.time.Duration;
  * @param rotateEvery how often the signing key is replaced (the previous one stays published)
  * @param cacheSize   signed assertions kept for reuse (one per caller token and route); a caller
  *                    beyond it gets a fresh signature (≈75 µs) instead of a cached one
+ * @param keyFiles    PEM PKCS#8 EC P-256 keys shared by a fleet: the first signs, all are published
+ *                    (the next one ahead of rotation); empty for a per-instance generated key
+ *                    rotated every {@code rotateEvery}
  */
 public record IdentityAssertionConfig(boolean enabled, String header, String issuer, Duration lifetime,
-        Duration rotateEvery, long cacheSize) {
+        Duration rotateEvery, long cacheSize, List<String> keyFiles) {
+
+    public IdentityAssertionConfig {
+        keyFiles = List.copyOf(keyFiles);
+    }
+
+    /** Without key files: a per-instance generated key. */
+    public IdentityAssertionConfig(boolean enabled, String header, String issuer, Duration lifetime,
+            Duration rotateEvery, long cacheSize) {
+        this(enabled, header, issuer, lifetime, rotateEvery, cacheSize, List.of());
+    }
 
     public static IdentityAssertionConfig defaults() {
         return new IdentityAssertionConfig(true, "X-Portcullis-Assertion", "portcullis", Duration.ofSeconds(60),

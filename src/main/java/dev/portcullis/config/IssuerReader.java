@@ -18,7 +18,7 @@ final class IssuerReader {
     static final Set<String> SESSIONS_KEYS = Set.of("max_sessions", "key_file", "sign_in_timeout", "rotation_grace");
     static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
     static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
-            "rotate_every", "cache_size");
+            "rotate_every", "cache_size", "key_files");
 
     private IssuerReader() {
     }
@@ -108,6 +108,28 @@ final class IssuerReader {
         return Sections.read(n, IDENTITY_ASSERTION_KEYS, IdentityAssertionConfig.defaults(),
                 d -> new IdentityAssertionConfig(n.bool("enabled", d.enabled()), n.text("header", d.header()),
                         n.text("issuer", d.issuer()), n.duration("lifetime", d.lifetime()),
-                        n.duration("rotate_every", d.rotateEvery()), n.number("cache_size", d.cacheSize(), 0, 10_000_000)));
+                        n.duration("rotate_every", d.rotateEvery()), n.number("cache_size", d.cacheSize(), 0, 10_000_000),
+                        assertionKeyFiles(n)));
+    }
+
+    /**
+     * {@code key_files}: absent for a generated key. With key files, the operator rotates by editing
+     * the list (the next key is published ahead), so {@code rotate_every}, which would replace a
+     * shared key with one only this instance knows, is refused rather than silently ignored.
+     */
+    private static List<String> assertionKeyFiles(ConfigNode n) {
+        List<String> files = n.texts("key_files");
+        if (files == null) {
+            return List.of();
+        }
+        if (files.isEmpty()) {
+            n.get("key_files").error("list at least one key file (the first signs), or leave 'key_files' out for a"
+                    + " generated key");
+        }
+        if (!files.isEmpty() && !n.get("rotate_every").isMissing()) {
+            n.get("rotate_every").error("not with 'key_files': rotate by editing the list (the first key signs,"
+                    + " all are published), so every instance of the fleet rotates alike");
+        }
+        return files;
     }
 }

@@ -20,7 +20,6 @@ import dev.portcullis.observe.Tracing;
 import dev.portcullis.route.RouteSlots;
 import dev.portcullis.forward.UpstreamStates;
 import dev.portcullis.observe.UpstreamMetrics;
-import java.util.concurrent.TimeUnit;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -90,9 +89,7 @@ public final class Portcullis implements AutoCloseable {
         keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics);
         KeyRegistry.Prepared initialKeys = keys.prepare(config.issuers());
         keys.commit(initialKeys);
-        assertionKeys = new AssertionKeys(clock, config.identityAssertion().lifetime());
-        long rotate = config.identityAssertion().rotateEvery().toMillis();
-        keyScheduler.scheduleAtFixedRate(assertionKeys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
+        assertionKeys = AssertionKeyWatch.keys(config.identityAssertion(), clock, keyScheduler);
         UpstreamStates upstreamStates = new UpstreamStates();
         PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots(), upstreamStates);
         if (directory != null) {
@@ -103,6 +100,7 @@ public final class Portcullis implements AutoCloseable {
         metrics.configLoaded(hash, true);
         gate = new Gate(snapshot, audit, metrics, transport, tracing);
         gate.directory(directory);
+        AssertionKeyWatch.watch(assertionKeys, gate, keyScheduler);
         gate.publishDetection(Detection.start(config.detection(), metrics.intrusionListener()));
         metrics.blockedSources(() -> gate.detection().blockedSources(System.currentTimeMillis()));
         membership = SessionSetup.start(config, adminToken, metrics, gate, keyScheduler, clock, SessionSetup.UNWIRED);
