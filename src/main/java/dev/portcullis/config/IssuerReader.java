@@ -122,7 +122,7 @@ final class IssuerReader {
         if (files == null) {
             return List.of();
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && n.get("key_files").isArray()) { // not a list at all: asTexts said so
             n.get("key_files").error("list at least one key file (the first signs), or leave 'key_files' out for a"
                     + " generated key");
         }

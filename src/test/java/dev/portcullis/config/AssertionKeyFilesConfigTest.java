@@ -67,5 +67,7 @@ class AssertionKeyFilesConfigTest {
                 .startsWith("p.yaml:3:3: identity_assertion.rotate_every: not with 'key_files'");
         assertThat(errors("identity_assertion:\n  key_files: []\n")).extracting(ConfigError::toString)
                 .singleElement().asString().startsWith("p.yaml:2:3: identity_assertion.key_files: list at least one");
+        assertThat(errors("identity_assertion:\n  key_files: { a: 1 }\n")).extracting(ConfigError::toString)
+                .singleElement().asString().endsWith("identity_assertion.key_files: expected a string or a list of strings");
     }
 }
