@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class ConfigReader {
     private static final Set<String> TOP_KEYS = Set.of("listen", "tls", "admin", "server", "upstream_defaults",
             "trusted_proxies", "identity_headers", "identity_assertion", "issuers", "routes", "include", "detection", "audit", "tracing",
-            "routing", "shutdown", "okta", "sessions");
+            "routing", "shutdown", "okta", "sessions", "shared_state");
     private static final Set<String> INCLUDED_FILE_KEYS = Set.of("routes");
     /** The key of {@link #acceptedKeys()} for the top level of an included route file. */
     static final String INCLUDED_FILE = "include:/";
@@ -106,7 +106,9 @@ public final class ConfigReader {
                 Map.entry("/okta/event_hook", OktaReader.EVENT_HOOK_KEYS),
                 Map.entry("/okta/groups_cache", OktaReader.GROUPS_CACHE_KEYS),
                 Map.entry("/issuers/*/client", IssuerReader.CLIENT_KEYS),
-                Map.entry("/sessions", IssuerReader.SESSIONS_KEYS));
+                Map.entry("/sessions", IssuerReader.SESSIONS_KEYS),
+                Map.entry("/shared_state", SharedStateReader.SHARED_STATE_KEYS),
+                Map.entry("/shared_state/redis", SharedStateReader.REDIS_KEYS));
     }
 
     /** Reads a config file, the route files it includes, and substitutes environment variables. */
@@ -241,6 +243,6 @@ public final class ConfigReader {
                 ObservabilityReader.detection(root.get("detection")), ObservabilityReader.audit(root.get("audit")),
                 ObservabilityReader.tracing(root.get("tracing")), RouteReader.routing(root.get("routing")),
                 ListenerReader.shutdown(root.get("shutdown")), OktaReader.okta(root.get("okta")),
-                IssuerReader.sessions(root.get("sessions")));
+                IssuerReader.sessions(root.get("sessions")), SharedStateReader.sharedState(root.get("shared_state")));
     }
 }

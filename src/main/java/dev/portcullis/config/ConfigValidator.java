@@ -47,6 +47,7 @@ final class ConfigValidator {
         new RouteChecks(problems, endpoints).validateRoutes(config.routes(), issuerIds, config.routing());
         validateOkta(config);
         new LoginChecks(problems, endpoints).validate(config);
+        new SharedStateChecks(problems).validate(config);
         for (DetectionChecks.Problem p : DetectionChecks.check(config.detection())) {
             problems.add("/detection/" + p.key(), p.message());
         }

@@ -25,10 +25,12 @@ public record ProxyConfig(
         RoutingConfig routing,
         ShutdownConfig shutdown,
         OktaConfig okta,
-        SessionsConfig sessions) {
+        SessionsConfig sessions,
+        SharedStateConfig sharedState) {
 
     public ProxyConfig {
         sessions = sessions == null ? SessionsConfig.defaults() : sessions;
+        sharedState = sharedState == null ? SharedStateConfig.NONE : sharedState;
         trustedProxies = List.copyOf(trustedProxies);
         issuers = List.copyOf(issuers);
         routes = List.copyOf(routes);
@@ -54,7 +56,7 @@ public record ProxyConfig(
     public ProxyConfig withRoutes(List<RouteConfig> newRoutes, List<String> newFiles) {
         return new ProxyConfig(source, listen, tls, admin, server, upstreamDefaults, trustedProxies, identityHeaders,
                 identityAssertion, issuers, newRoutes, newFiles, detection, audit, tracing, routing, shutdown, okta,
-                sessions);
+                sessions, sharedState);
     }
 
     /**

@@ -148,6 +148,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             dir.put("status", gate.directory().status());
             dir.put("last_error", gate.directory().lastError());
         }
+        if (gate.shared() != null) {
+            // Information only: without Redis the gate serves on (sessions not known here sign in again).
+            body.putObject("shared_state").put("status", gate.shared().health().status());
+        }
         // A stopping proxy is never ready: load balancers take it out before its listener closes.
         boolean draining = gate.drain().draining();
         body.put("status", draining ? "draining" : ready ? "ready" : "not_ready");

@@ -180,6 +180,25 @@ public final class Gate {
         directory = d;
     }
 
+    /** The shared state's Redis connection, or null (state in memory): for {@code /readyz}; closed at stop. */
+    private volatile dev.portcullis.shared.RedisConnection shared;
+
+    dev.portcullis.shared.RedisConnection shared() {
+        return shared;
+    }
+
+    void shared(dev.portcullis.shared.RedisConnection c) {
+        shared = c;
+    }
+
+    /** At stop: ends what outlives the snapshots, detection and the shared state's connection. */
+    void closeState() {
+        detection().close();
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
     /** Span export, or null when {@code tracing.otlp_endpoint} is not set. */
     public Tracing tracing() {
         return tracing;

@@ -267,7 +267,7 @@ public final class Portcullis implements AutoCloseable {
         if (tracing != null) {
             tracing.close();
         }
-        gate.detection().close();
+        gate.closeState();
         if (directoryEvents != null) {
             directoryEvents.close();
         }

@@ -33,7 +33,7 @@ class ArchitectureTest {
             "dev.portcullis.session.."};
     private static final String[] IO = {"dev.portcullis.forward..", "dev.portcullis.observe..",
             "dev.portcullis.detect..", "dev.portcullis.reject..", "dev.portcullis.directory..",
-            "dev.portcullis.oidc.."};
+            "dev.portcullis.oidc..", "dev.portcullis.shared.."};
     private static final String COMPILE = "dev.portcullis.compile..";
     private static final String SERVER = "dev.portcullis.server..";
     private static final String[] TOOLS = {"dev.portcullis.tools..", "dev.portcullis.denials..",

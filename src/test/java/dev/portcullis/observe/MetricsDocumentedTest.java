@@ -59,6 +59,7 @@ class MetricsDocumentedTest {
         SessionMetrics sessions = new SessionMetrics(metrics.registry(), () -> 2); // made by SessionSetup
         sessions.refreshed(dev.portcullis.session.SessionEvents.RefreshOutcome.REFRESHED);
         sessions.ended(dev.portcullis.session.SessionEnd.IDLE_TIMEOUT, 1);
+        new SharedStateMetrics(metrics.registry()).failed(dev.portcullis.shared.SharedStateListener.Op.GET); // SharedSetup
     }
 
     @Test
