@@ -272,6 +272,24 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theReadmeDescribesTheseManifests() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int at = readme.indexOf("### Running on Kubernetes");
+        assertThat(at).as("README: Running on Kubernetes").isPositive();
+        assertThat(readme.lastIndexOf("\n## ", at)).as("in Operations").isEqualTo(readme.indexOf("\n## Operations"));
+        String section = readme.substring(at, readme.indexOf("\n## ", at));
+        PodSpec pod = one(typed(Kustomize.render(overlay("single-instance"))), Deployment.class, "portcullis")
+                .getSpec().getTemplate().getSpec();
+        assertThat(section).contains("podman build -f deploy/Containerfile",
+                "kubectl create secret generic portcullis-admin --from-file=admin-token",
+                "kubectl apply -k deploy/kubernetes/overlays/single-instance",
+                "terminationGracePeriodSeconds: " + pod.getTerminationGracePeriodSeconds(),
+                "user " + ContainerfileTest.runtimeUser(), "`" + CONFIG + "`", "[deploy/README.md](deploy/README.md)");
+        assertThat(Files.readString(Path.of("deploy/README.md"))).contains("../README.md#running-on-kubernetes",
+                "kubectl apply -k deploy/kubernetes/overlays/single-instance");
+    }
+
+    @Test
     void theRenderingIsWhatKubectlKustomizeRenders() throws Exception {
         assumeTrue(onPath("kubectl"), "kubectl is not on the PATH");
         YAMLMapper yaml = new YAMLMapper();
