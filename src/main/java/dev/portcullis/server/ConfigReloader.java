@@ -219,8 +219,8 @@ final class ConfigReloader implements AutoCloseable {
         }
     }
 
-    /** Modification times of the config's files and of the directories they are in. */
-    private static Map<Path, FileTime> stamps(ProxyConfig config) {
+    /** Modification times of the config's files and of the directories they are in (what a poll compares). */
+    static Map<Path, FileTime> stamps(ProxyConfig config) {
         List<Path> paths = new ArrayList<>();
         for (String f : config.files()) {
             Path p = Path.of(f).toAbsolutePath();

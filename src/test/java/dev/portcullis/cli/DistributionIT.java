@@ -86,6 +86,8 @@ class DistributionIT {
         assertThat(home.resolve("schema/portcullis.schema.json")).isRegularFile();
         assertThat(home.resolve("deploy/prometheus/portcullis-alerts.yml")).isRegularFile();
         assertThat(home.resolve("deploy/grafana/portcullis-dashboard.json")).isRegularFile();
+        assertThat(home.resolve("deploy/Containerfile")).isRegularFile();
+        assertThat(home.resolve("deploy/kubernetes/overlays/single-instance/kustomization.yaml")).isRegularFile();
         assertThat(home.resolve("pom.xml")).doesNotExist();
         assertThat(home.resolve("src")).doesNotExist();
         assertThat(javaBin().resolve("mvn")).doesNotExist();

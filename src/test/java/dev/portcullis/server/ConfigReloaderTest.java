@@ -8,6 +8,8 @@ import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -139,6 +141,44 @@ class ConfigReloaderTest {
         ConfigException e = catchThrowableOfType(() -> new ConfigReader(Map.of(), settled.source()).read(main),
                 ConfigException.class);
         assertThat(e).hasMessageContaining("portcullis.yaml").hasMessageContaining("cannot read file");
+    }
+
+    /**
+     * A Kubernetes ConfigMap (or Secret) volume: the kubelet writes the new version into a new
+     * timestamped directory and renames a {@code ..data} symlink over the old one; the config file
+     * itself is a symlink through {@code ..data} that never changes. The watcher follows the links:
+     * the file's stamp and the directory's change, and the new bytes are what is read.
+     */
+    @Test
+    void aConfigMapUpdateBySymlinkSwapIsSeen() throws Exception {
+        String v1 = FULL.replace("include: routes.d\n", "");
+        Path old = Files.createDirectory(dir.resolve("..2026_12_02_10_00_00.1"));
+        Files.writeString(old.resolve("portcullis.yaml"), v1);
+        Files.setLastModifiedTime(old.resolve("portcullis.yaml"), FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Files.createSymbolicLink(dir.resolve("..data"), old.getFileName());
+        Path main = Files.createSymbolicLink(dir.resolve("portcullis.yaml"), Path.of("..data/portcullis.yaml"));
+        ProxyConfig c = new ConfigReader(Map.of()).read(main);
+        String hash = ConfigReloader.hashOf(c.files());
+        Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Map<Path, FileTime> before = ConfigReloader.stamps(c);
+
+        Path next = Files.createDirectory(dir.resolve("..2026_12_02_10_05_00.2"));
+        Files.writeString(next.resolve("portcullis.yaml"), v1.replace("[trial]", "[trial, free]"));
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), next.getFileName());
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(old.resolve("portcullis.yaml"));
+        Files.delete(old);
+
+        Map<Path, FileTime> after = ConfigReloader.stamps(c);
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        assertThat(after).as("the file's and the directory's stamps").allSatisfy((p, t) ->
+                assertThat(t).as(p.toString()).isNotEqualTo(before.get(p)));
+        assertThat(ConfigReloader.filesNow(c.files())).isEqualTo(c.files());
+        assertThat(ConfigReloader.hashOf(c.files())).isNotEqualTo(hash);
+        SettledFiles settled = SettledFiles.read(c.files(), () -> { });
+        assertThat(new ConfigReader(Map.of(), settled.source()).read(main).routes().get(0).deny().get(0).toString())
+                .contains("free");
     }
 
     /** A pause in which the rest of a file is written. */
