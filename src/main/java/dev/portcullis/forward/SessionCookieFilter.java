@@ -24,9 +24,20 @@ public final class SessionCookieFilter {
         if (!headers.contains(HttpHeaderNames.COOKIE)) {
             return;
         }
+        List<String> all = headers.getAll(HttpHeaderNames.COOKIE);
+        if (prefix == null || prefix.startsWith(name)) {
+            // most requests carry other cookies only: leave them untouched without splitting them
+            boolean ours = false;
+            for (String header : all) {
+                ours |= header.contains(name);
+            }
+            if (!ours) {
+                return;
+            }
+        }
         List<String> kept = new ArrayList<>(1);
         boolean changed = false;
-        for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
+        for (String header : all) {
             StringBuilder out = new StringBuilder(header.length());
             for (String pair : header.split(";")) {
                 String p = pair.trim();

@@ -1,10 +1,7 @@
 package dev.portcullis.session;
 
-import java.util.function.BiConsumer;
-
 /** A store that runs something once, right after a lookup has read a session: another thread's work landing in between. */
-final class RacingStore implements SessionStore {
-    private final MemorySessionStore inner = new MemorySessionStore();
+final class RacingStore extends ForwardingStore {
     /** Run once, after the next {@link #get} has read its value. */
     Runnable afterNextGet;
 
@@ -17,60 +14,5 @@ final class RacingStore implements SessionStore {
             r.run();
         }
         return s;
-    }
-
-    @Override
-    public void put(String key, Session session) {
-        inner.put(key, session);
-    }
-
-    @Override
-    public void remove(String key) {
-        inner.remove(key);
-    }
-
-    @Override
-    public int removeSubject(String issuerId, String subject) {
-        return inner.removeSubject(issuerId, subject);
-    }
-
-    @Override
-    public int expireAccessBy(String issuerId, String subject, long expiresAtMillis) {
-        return inner.expireAccessBy(issuerId, subject, expiresAtMillis);
-    }
-
-    @Override
-    public long size() {
-        return inner.size();
-    }
-
-    @Override
-    public void touch(String key, long nowMillis) {
-        inner.touch(key, nowMillis);
-    }
-
-    @Override
-    public boolean remove(String key, Session expected) {
-        return inner.remove(key, expected);
-    }
-
-    @Override
-    public void alias(String oldKey, SessionAlias alias) {
-        inner.alias(oldKey, alias);
-    }
-
-    @Override
-    public SessionAlias alias(String key) {
-        return inner.alias(key);
-    }
-
-    @Override
-    public void forEachSession(BiConsumer<String, Session> action) {
-        inner.forEachSession(action);
-    }
-
-    @Override
-    public int sweepAliases(long nowMillis) {
-        return inner.sweepAliases(nowMillis);
     }
 }
