@@ -191,9 +191,23 @@ public final class Gate {
         shared = c;
     }
 
+    /** The fleet's pub/sub bus over {@link #shared()}, or null (state in memory); closed at stop. */
+    private volatile dev.portcullis.shared.FleetBus bus;
+
+    dev.portcullis.shared.FleetBus bus() {
+        return bus;
+    }
+
+    void bus(dev.portcullis.shared.FleetBus b) {
+        bus = b;
+    }
+
     /** At stop: ends what outlives the snapshots, detection and the shared state's connection. */
     void closeState() {
         detection().close();
+        if (bus != null) {
+            bus.close();
+        }
         if (shared != null) {
             shared.close();
         }

@@ -61,8 +61,10 @@ final class SessionSetup {
                         + " serve TLS for anything but a demo", cookie.name());
             }
         }
-        return MembershipSetup.start(config, adminToken, metrics, gate, scheduler, clock,
+        MembershipSetup membership = MembershipSetup.start(config, adminToken, metrics, gate, scheduler, clock,
                 shared == null ? new MemorySharedState() : shared, sessions);
+        SharedSetup.startBus(gate);
+        return membership;
     }
 
     /** Plain HTTP on a loopback address only: there a browser would not keep a Secure cookie. */

@@ -14,6 +14,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.io.File;
 import java.io.IOException;
@@ -97,9 +98,25 @@ public final class RedisConnection implements AutoCloseable {
         return o.build();
     }
 
+    /**
+     * A second connection for pub/sub ({@link FleetBus}), to the same server with the same
+     * options: it reconnects by itself and subscribes again to its channels when it does.
+     */
+    CompletableFuture<StatefulRedisPubSubConnection<String, byte[]>> connectPubSub() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("closed"));
+        }
+        return client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
+    }
+
     /** ok or degraded. */
     public SharedHealth health() {
         return health;
+    }
+
+    /** The bound on every call. */
+    public Duration timeout() {
+        return timeout;
     }
 
     /** The deployment's key prefix; every key starts with it. */

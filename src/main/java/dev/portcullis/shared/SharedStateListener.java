@@ -14,7 +14,7 @@ public interface SharedStateListener {
 
     /** The operations counted when they fail: a closed set, so every series exists up front. */
     enum Op {
-        CONNECT, PING, GET, SET, DELETE, LOCK, UNLOCK;
+        CONNECT, PING, GET, SET, DELETE, LOCK, UNLOCK, PUBLISH, SUBSCRIBE, STREAM, SCRIPT;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT);
