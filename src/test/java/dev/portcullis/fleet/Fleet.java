@@ -26,7 +26,8 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
  * A fleet on loopback, as in production but in one JVM: one Redis (Debian's redis-server), one OIDC
  * issuer ({@code mock-oauth2-server}, with a client for browser sign-in), one recording upstream, N real
  * Portcullis instances with the same config ({@code shared_state.redis} with one key prefix and session
- * keys, one {@code identity_assertion} key, HAProxy trusted as a proxy), each on its own fixed ports, and
+ * keys, one {@code sessions.key_file} for the sign-in cookie, one {@code identity_assertion} key, HAProxy
+ * trusted as a proxy), each on its own fixed ports, and
  * HAProxy in front of them, round robin, health-checking each on {@code /readyz}. An instance can be
  * drained (as on SIGTERM) and started again on the same ports while the load goes on.
  */
@@ -59,6 +60,7 @@ public final class Fleet implements AutoCloseable {
                 upstream: %UPSTREAM%
                 login: browser
                 allow: [ { groups_any: [engineering] } ]
+            sessions: { key_file: %DIR%/sign-in-key }
             identity_assertion: { key_files: [%DIR%/assertion-key.pem] }
             shared_state:
               redis:
@@ -139,6 +141,9 @@ public final class Fleet implements AutoCloseable {
         byte[] sessionKey = new byte[32];
         new SecureRandom().nextBytes(sessionKey);
         Files.write(dir.resolve("session-key-1"), sessionKey);
+        byte[] signInKey = new byte[32]; // the sign-in cookie's: a callback may land on any instance
+        new SecureRandom().nextBytes(signInKey);
+        Files.write(dir.resolve("sign-in-key"), signInKey);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         Files.writeString(dir.resolve("assertion-key.pem"), "-----BEGIN PRIVATE KEY-----\n"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.fleet.Fleet;
 import dev.portcullis.fleet.Load;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,56 @@ class FleetScaleOutIT {
             }
             clientAddressReachesTheUpstream(fleet);
         }
+    }
+
+    /**
+     * A browser signs in through HAProxy; round robin sends the callback to another instance than the
+     * one that started the sign-in. It completes there (the fleet shares {@code sessions.key_file}, which
+     * seals the sign-in cookie): every sign-in succeeds, and at least one crossed instances.
+     */
+    @Test
+    void aSignInStartedOnOneInstanceCompletesOnAnother() throws Exception {
+        try (Fleet fleet = Fleet.start(INSTANCES, "")) {
+            boolean crossed = false;
+            for (int round = 0; round < INSTANCES; round++) {
+                double[] started = count(fleet, "sign_in_required");
+                double[] completed = count(fleet, "signed_in");
+                Browser b = new Browser(fleet.haproxy().port());
+                String auth = SignInIT.startSignIn(b, "/app/x");
+                HttpResponse<String> done = b.get(SignInIT.callbackPath(SignInIT.authorize(b, auth)));
+                assertThat(done.statusCode()).as(done.body()).isEqualTo(302);
+                assertThat(Browser.location(done)).isEqualTo("/app/x");
+                assertThat(b.cookies).containsKey("portcullis");
+                int startedOn = changedOn(fleet, "sign_in_required", started);
+                int completedOn = changedOn(fleet, "signed_in", completed);
+                crossed |= startedOn != completedOn;
+            }
+            assertThat(crossed).as("some callback reached another instance than its sign-in's start").isTrue();
+        }
+    }
+
+    /** Each instance's count of requests_total with {@code reason}, once its counters settled. */
+    private static double[] count(Fleet fleet, String reason) throws Exception {
+        double[] c = new double[INSTANCES];
+        for (int i = 0; i < INSTANCES; i++) {
+            c[i] = PromText.sum(fleet.metrics(i), "portcullis_requests_total", "reason=\"" + reason + "\"");
+        }
+        return c;
+    }
+
+    /** The instance whose count of {@code reason} went up (waiting up to 5 s: counters follow the response). */
+    private static int changedOn(Fleet fleet, String reason, double[] before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        do {
+            double[] now = count(fleet, reason);
+            for (int i = 0; i < before.length; i++) {
+                if (now[i] > before[i]) {
+                    return i;
+                }
+            }
+            Thread.sleep(25);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no instance counted " + reason);
     }
 
     /** Allowed requests on {@code /orders} counted by instance {@code i} (its metrics since it started). */
