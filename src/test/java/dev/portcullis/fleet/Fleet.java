@@ -77,6 +77,11 @@ public final class Fleet implements AutoCloseable {
         public final int adminPort;
         final String configText;
         volatile Portcullis proxy;
+        /**
+         * The admin client of this run of the instance: a new one at each start, so that no request goes out
+         * on a keep-alive connection pooled to the run that was drained.
+         */
+        volatile HttpClient admin;
 
         Instance(String name, int port, int adminPort, String configText) {
             this.name = name;
@@ -95,7 +100,6 @@ public final class Fleet implements AutoCloseable {
     public final RecordingUpstream upstream;
     public final Path dir;
     private final List<Instance> instances = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Haproxy haproxy;
 
     private Fleet(Path dir) throws Exception {
@@ -153,14 +157,24 @@ public final class Fleet implements AutoCloseable {
     }
 
     private void startInstance(Instance in) throws Exception {
+        in.admin = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
         in.proxy = Portcullis.start(new ConfigReader().read(in.name + ".yaml", in.configText), in.configText);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (admin(in, "/readyz").statusCode() != 200) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(in.name + " not ready within 15 s: " + admin(in, "/readyz").body());
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = admin(in, "/readyz");
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.body();
+            } catch (java.io.IOException notYet) {
+                last = notYet.toString();
             }
             Thread.sleep(50);
         }
+        throw new AssertionError(in.name + " not ready within 15 s: " + last);
     }
 
     /**
@@ -201,7 +215,7 @@ public final class Fleet implements AutoCloseable {
 
     /** A GET on instance {@code in}'s admin listener. */
     public HttpResponse<String> admin(Instance in, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + in.adminPort + path))
+        return in.admin.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + in.adminPort + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
