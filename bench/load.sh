@@ -10,6 +10,10 @@
 #   session         wrk → Portcullis → upstream, a signed-in browser's session cookie  200
 #                   (a `login: browser` route; the same user and rules as allow)
 #   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
+#   allow_redis     as allow, with shared_state.redis on (a second proxy process and a      200
+#                   redis-server of its own on a free loopback port, same run): nothing is fetched
+#                   from Redis on the bearer hot path, so it must cost no more than allow. Skipped,
+#                   with a note in the report, when redis-server (REDIS_SERVER) is missing.
 # Prints requests/s, latency p50/p99/p99.9, CPU µs per request and peak RSS of the process under
 # test, and the ratio of each case to `direct` and to the `nginx` hop. Statuses are checked: a case
 # with unexpected statuses is reported INVALID, not fast. Everything is on 127.0.0.1 and every
@@ -17,7 +21,8 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit"
+#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis"
+#        REDIS_SERVER=/usr/bin/redis-server (Debian's redis-server, for allow_redis)
 #        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
 #        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
@@ -30,7 +35,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit}"
+CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis}"
+REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
 PROFILER="${PROFILER:-}"
@@ -123,8 +129,8 @@ routes:
     public: true
 ${CONFIG_EXTRA:-}
 YAML
-start_proxy() { # name audit-level
-  start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS $ATTACH -jar "$JAR" run --config "$OUT/portcullis.yaml"
+start_proxy() { # name audit-level [config file]
+  start "$1" env PORTCULLIS_AUDIT_LEVEL="$2" java $PROXY_JAVA_OPTS $ATTACH -jar "$JAR" run --config "${3:-$OUT/portcullis.yaml}"
   PROXY_PID=$LAST_PID
   for _ in $(seq 1 100); do curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN_PORT/readyz" | grep -q 200 && break; sleep 0.1; done
 }
@@ -242,8 +248,42 @@ if has allow_noaudit; then
   stop "$PROXY_PID"
 fi
 
+# The same allowed load with shared_state.redis on, in the same run: a second proxy process with the
+# config above plus the section, on a redis-server of its own. Bearer requests never touch Redis (the
+# fleet's state reaches each instance by pub/sub), so this must cost what allow costs. The run is
+# INVALID unless /readyz reports shared_state ok before and after the measurement.
+shared_state_status() { curl -s "http://127.0.0.1:$ADMIN_PORT/readyz" | sed -n 's/.*"shared_state":{"status":"\([a-z]*\)".*/\1/p'; }
+free_port() { # from: the first loopback port from there on that nothing listens on
+  local p="$1"; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+if has allow_redis; then
+  if [ -x "$REDIS_SERVER" ]; then
+    REDIS_PORT="$(free_port 18104)"
+    start redis "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT"
+    REDIS_PID=$LAST_PID
+    for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done
+    head -c 32 /dev/urandom >"$OUT/session-key"
+    { cat "$OUT/portcullis.yaml"; printf 'shared_state:\n  redis:\n    uri: redis://127.0.0.1:%s\n    key_prefix: "bench:"\n    session_keys_files: [%s]\n    timeout: 200ms\n' \
+        "$REDIS_PORT" "$OUT/session-key"; } >"$OUT/portcullis-redis.yaml"
+    start_proxy proxy-redis "${AUDIT_LEVEL:-INFO}" "$OUT/portcullis-redis.yaml"
+    for _ in $(seq 1 50); do [ "$(shared_state_status)" = ok ] && break; sleep 0.1; done
+    before="$(shared_state_status)"
+    warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+    CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN")
+    run_case allow_redis "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"
+    after="$(shared_state_status)"
+    NOTE[allow_redis]="shared_state ${before:-?} before, ${after:-?} after"
+    if [ "$before" != ok ] || [ "$after" != ok ]; then VALID[allow_redis]="INVALID (Redis not ok)"; fi
+    stop "$PROXY_PID"; stop "$REDIS_PID"
+  else
+    VALID[allow_redis]="skipped: needs $REDIS_SERVER (apt-get install redis-server)"; log "allow_redis: ${VALID[allow_redis]}"
+  fi
+fi
+
 REPORT="$OUT/report.md"
 ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b > 0) printf "%.2f", a/b; else printf "–" }'; }
+if [ -n "${RPS[allow_redis]:-}" ] && [ -n "${RPS[allow]:-}" ]; then
+  NOTE[allow_redis]+="; rps ×allow $(ratio allow_redis allow), CPU µs/req ${CPU[allow_redis]} vs ${CPU[allow]}"
+fi
 {
   echo "# Portcullis load benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
@@ -252,7 +292,7 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit; do
+  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
