@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *
  * @param overlay     the overlay
  * @param applier     where directory events go: one event at a time, whichever thread calls
- *                    (the Event Hook queue, the admin endpoint)
+ *                    (the Event Hook queue, the admin endpoint); with {@code shared_state.redis}
+ *                    they also go to the rest of the fleet ({@link FleetEventsSetup})
  * @param revocations {@code /admin/revocations}, or null without {@code admin.token_file}
  */
 record MembershipSetup(MembershipOverlay overlay, EventApplier applier, AdminRevocations revocations) {
@@ -61,12 +62,14 @@ record MembershipSetup(MembershipOverlay overlay, EventApplier applier, AdminRev
                 }
             }
         };
+        // With shared_state.redis, this instance's events go to the fleet and the fleet's come here.
+        EventApplier applier = FleetEventsSetup.wire(config, gate, serial, metrics, scheduler, clock);
         long sweep = sweepMillis(window(config));
         scheduler.scheduleWithFixedDelay(overlay::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         AdminRevocations revocations = adminToken == null ? null
-                : new AdminRevocations(adminToken, serial, overlay.store(), clock);
+                : new AdminRevocations(adminToken, applier, overlay.store(), clock);
         gate.membership(overlay);
-        return new MembershipSetup(overlay, serial, revocations);
+        return new MembershipSetup(overlay, applier, revocations);
     }
 
     /**

@@ -60,6 +60,7 @@ class MetricsDocumentedTest {
         sessions.refreshed(dev.portcullis.session.SessionEvents.RefreshOutcome.REFRESHED);
         sessions.ended(dev.portcullis.session.SessionEnd.IDLE_TIMEOUT, 1);
         new SharedStateMetrics(metrics.registry()).failed(dev.portcullis.shared.SharedStateListener.Op.GET); // SharedSetup
+        new FleetEventMetrics(metrics.registry(), () -> 0); // FleetEventsSetup
     }
 
     @Test
