@@ -96,6 +96,28 @@ public final class IntrusionDetector {
         return b;
     }
 
+    /** Whether a denial for this reason raises an event at once. */
+    boolean instant(Reason reason) {
+        return instant[reason.ordinal()];
+    }
+
+    /** The tracker of a kind ({@code client} or {@code subject}), or null when that kind is not tracked. */
+    SourceTracker tracker(String kind) {
+        return "client".equals(kind) ? clients : "subject".equals(kind) ? subjects : null;
+    }
+
+    /** Installs a hold the fleet decided (see {@link SourceTracker#hold}); unknown kinds are ignored. */
+    void hold(String kind, String key, long until, long nowMillis) {
+        SourceTracker t = tracker(kind);
+        if (!enabled || t == null) {
+            return;
+        }
+        t.hold(key, until, nowMillis);
+        if (t == subjects) {
+            subjectBlocksUntil.accumulateAndGet(until, Math::max);
+        }
+    }
+
     /** Client and subject blocks in force now: for the {@code portcullis_blocked_sources} gauge. */
     public int blockedSources(long nowMillis) {
         return clients.blockedCount(nowMillis) + (subjects == null ? 0 : subjects.blockedCount(nowMillis));

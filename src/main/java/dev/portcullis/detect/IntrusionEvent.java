@@ -22,9 +22,17 @@ import java.util.Objects;
  * @param blocked            whether the source is now refused
  * @param blockedUntilMillis until when (epoch millis), or 0 when not blocked
  * @param timestampMillis    when the event was raised
+ * @param fleetWide          whether {@code count} is the fleet's (every instance's denials, counted on
+ *                           Redis) rather than this instance's alone
  */
 public record IntrusionEvent(Kind kind, String source, int count, Duration window, List<Sample> samples,
-        boolean blocked, long blockedUntilMillis, long timestampMillis) {
+        boolean blocked, long blockedUntilMillis, long timestampMillis, boolean fleetWide) {
+
+    /** An event counted by this instance alone. */
+    public IntrusionEvent(Kind kind, String source, int count, Duration window, List<Sample> samples,
+            boolean blocked, long blockedUntilMillis, long timestampMillis) {
+        this(kind, source, count, window, samples, blocked, blockedUntilMillis, timestampMillis, false);
+    }
 
     public IntrusionEvent {
         Objects.requireNonNull(kind, "kind");

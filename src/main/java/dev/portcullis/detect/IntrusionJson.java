@@ -15,7 +15,8 @@ import java.util.Map;
  * "count":20,"window_seconds":60,"reasons":{"token_missing":7,"no_route":3},
  * "first_reason":"no_route","last_reason":"token_missing",
  * "samples":[{"ts":…,"reason":"no_route","path":"/admin"},…],
- * "blocked":true,"blocked_until":"…","proxy":"host-1"}</pre>
+ * "blocked":true,"blocked_until":"…","proxy":"host-1","fleet_wide":false}</pre>
+ * {@code fleet_wide} true: {@code count} is the fleet's, counted on Redis over every instance.
  * Runs on detection's writer thread only.
  */
 final class IntrusionJson {
@@ -67,6 +68,7 @@ final class IntrusionJson {
                 g.writeNullField("blocked_until");
             }
             g.writeStringField("proxy", proxy);
+            g.writeBooleanField("fleet_wide", e.fleetWide());
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);

@@ -40,6 +40,10 @@ public interface IntrusionListener {
     default void logDropped() {
     }
 
+    /** A denial was not counted fleet-wide: too many fleet calls were pending (it still counts locally). */
+    default void fleetDropped() {
+    }
+
     /** One webhook delivery ended. */
     default void alert(AlertOutcome outcome) {
     }

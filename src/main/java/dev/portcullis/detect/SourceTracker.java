@@ -108,6 +108,29 @@ final class SourceTracker {
         return e;
     }
 
+    /**
+     * Installs a hold decided elsewhere (by the fleet) until {@code until}: a block when blocking
+     * is on. A hold already in force here that lasts as long is kept. Never raises an event.
+     */
+    void hold(String key, long until, long nowMillis) {
+        if (until <= nowMillis) {
+            return;
+        }
+        Hold next = new Hold(until, block ? new Blocked(name, key, until, status) : null);
+        holds.asMap().merge(key, next, (cur, n) -> cur.until() >= n.until() ? cur : n);
+    }
+
+    /** The evidence kept of {@code key}'s denials, oldest first (empty when none). */
+    java.util.List<IntrusionEvent.Sample> samples(String key) {
+        SlidingWindow w = windows.getIfPresent(key);
+        return w == null ? java.util.List.of() : w.samples();
+    }
+
+    /** Whether a denial of this key is counted: the kind is counted and the key is not blocked. */
+    boolean counts(String key, long nowMillis, boolean instant) {
+        return (threshold > 0 || instant) && blocked(key, nowMillis) == null;
+    }
+
     /** Blocks in force at {@code nowMillis} (walks the holds: for a metrics scrape, not requests). */
     int blockedCount(long nowMillis) {
         if (!block) {

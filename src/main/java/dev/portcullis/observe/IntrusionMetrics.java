@@ -10,14 +10,15 @@ import java.util.function.IntSupplier;
 
 /**
  * Intrusion detection's metrics: {@code portcullis_intrusion_events_total{kind}},
- * {@code portcullis_intrusion_alerts_total{result}}, {@code portcullis_intrusion_log_dropped_total}
- * and {@code portcullis_blocked_sources}.
+ * {@code portcullis_intrusion_alerts_total{result}}, {@code portcullis_intrusion_log_dropped_total},
+ * {@code portcullis_fleet_denials_dropped_total} and {@code portcullis_blocked_sources}.
  */
 final class IntrusionMetrics {
     private final PrometheusRegistry registry;
     private final Counter events;
     private final Counter alerts;
     private final Counter logDropped;
+    private final Counter fleetDropped;
 
     IntrusionMetrics(PrometheusRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,9 @@ final class IntrusionMetrics {
                 .labelNames("result").register(registry);
         logDropped = Counter.builder().name("portcullis_intrusion_log_dropped")
                 .help("Intrusion event lines dropped because the writer's queue was full").register(registry);
+        fleetDropped = Counter.builder().name("portcullis_fleet_denials_dropped")
+                .help("Denials not counted fleet-wide (too many Redis calls pending); still counted locally")
+                .register(registry);
     }
 
     /** Counts intrusion events (an array read and an add on the request thread) and webhook outcomes. */
@@ -46,6 +50,11 @@ final class IntrusionMetrics {
             @Override
             public void logDropped() {
                 logDropped.inc();
+            }
+
+            @Override
+            public void fleetDropped() {
+                fleetDropped.inc();
             }
 
             @Override

@@ -51,7 +51,7 @@ final class Admission {
     void decide(HttpRequest r) {
         generation++;
         x.sessionCookie = gate.sessionCookie();
-        RequestFacts facts = FactsReader.read(r, x.method, clientKey, x.startMillis,
+        RequestFacts facts = FactsReader.read(r, x.method, x.clientKey == null ? clientKey : x.clientKey, x.startMillis,
                 x.sessionCookie == null ? null : x.sessionCookie.name(), scheme);
         Verdict<Route> v = FactsReader.DECIDER.decide(facts, x.snapshot.routes(), x.snapshot.config().server(),
                 x.snapshot.authenticator(), gate.detection(), gate.membership(), gate.sessionCheck());

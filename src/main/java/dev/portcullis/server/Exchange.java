@@ -32,6 +32,8 @@ final class Exchange {
     Reason decision;
     long startNanos;
     long startMillis;
+    /** The key detection counts this request's client under: behind a trusted proxy, the client it forwards for. */
+    String clientKey;
     boolean clientKeepAlive;
     boolean requestComplete;
     boolean audited;

@@ -5,6 +5,9 @@ import dev.portcullis.vocab.Reason;
 import dev.portcullis.vocab.DenialReasons;
 import dev.portcullis.observe.AuditEvent;
 import dev.portcullis.observe.Tracing;
+import dev.portcullis.compile.Snapshot;
+import dev.portcullis.detect.ClientKeys;
+import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,6 +28,19 @@ final class ExchangeAudit {
         this.clientAddress = clientAddress;
     }
 
+    /**
+     * The key detection counts a request's client under: the connection's, or, when the connection
+     * comes from a trusted proxy ({@code trusted_proxies}), the client its {@code X-Forwarded-For}
+     * names (a load balancer in front of the fleet would otherwise be one client, and blocked).
+     */
+    String clientKeyOf(HttpRequest r, Snapshot s) {
+        if (!s.headers().isTrustedProxy(clientAddress)) {
+            return clientKey;
+        }
+        String forwarded = ClientKeys.forwarded(r.headers().getAll("X-Forwarded-For"), s.headers()::isTrustedProxy);
+        return forwarded == null ? clientKey : forwarded;
+    }
+
     /** Records the end of exchange {@code x} with {@code reason}, answered (or cut) with {@code status}. */
     void record(Exchange x, Reason reason, int status) {
         long nanos = System.nanoTime() - x.startNanos;
@@ -36,7 +52,7 @@ final class ExchangeAudit {
         if (DenialReasons.counts(reason)) {
             // x.identity is set only once a token was verified: an unverified sub is never counted.
             Identity id = x.identity;
-            gate.detection().onDenial(clientKey, id == null ? null : id.issuerId(), id == null ? null : id.subject(),
+            gate.detection().onDenial(x.clientKey == null ? clientKey : x.clientKey, id == null ? null : id.issuerId(), id == null ? null : id.subject(),
                     reason, path, x.startMillis);
         }
         // Allowed requests may be sampled by configuration; denials never are.

@@ -103,6 +103,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void begin(HttpRequest r) {
         headTimer.headReceived();
         x.reset(r, gate.nextRequestId(), gate.snapshot());
+        x.clientKey = audits.clientKeyOf(r, x.snapshot);
         x.clientKeepAlive &= !gate.drain().draining(); // stopping: the response says Connection: close
         reads.state = State.DECIDING;
         reads.dispatch(r, admission);

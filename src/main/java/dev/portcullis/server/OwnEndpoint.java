@@ -82,7 +82,8 @@ final class OwnEndpoint {
         signIn = null;
         SignInFlow flow = gate.signInFlow();
         EventHook config = hook == null ? null : hook.config();
-        Blocked blocked = gate.detection().isBlocked(clientKey, null, null, x.startMillis);
+        Blocked blocked = gate.detection().isBlocked(x.clientKey == null ? clientKey : x.clientKey, null, null,
+                x.startMillis);
         if (blocked != null) {
             // A source blocked for its denials (guessing the hook's secret among them) stays blocked here too.
             owner.end(Outcome.blocked(blocked));

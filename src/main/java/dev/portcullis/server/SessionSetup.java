@@ -44,6 +44,7 @@ final class SessionSetup {
     static MembershipSetup start(ProxyConfig config, String adminToken, Metrics metrics, Gate gate,
             ScheduledExecutorService scheduler, Clock clock, OidcClient oidc) {
         SharedSetup.connect(config, metrics, gate, scheduler);
+        FleetDetectionSetup.start(config, gate);
         SharedState shared = config.browserSessions() || config.membershipOverlay() ? new MemorySharedState() : null;
         Sessions sessions = null;
         if (config.browserSessions()) {
