@@ -1,44 +1,70 @@
 package dev.portcullis.shared;
 
 import dev.portcullis.session.MemorySessionStore;
+import dev.portcullis.session.RefreshClaim;
 import dev.portcullis.session.Session;
 import dev.portcullis.session.SessionAlias;
 import dev.portcullis.session.SessionStore;
-import io.lettuce.core.SetArgs;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * WIP. Sessions shared by a fleet: a local near-cache ({@link MemorySessionStore}) that the request
- * path reads without ever waiting, written through to Redis asynchronously (sealed, size-limited,
- * with a TTL of the session's remaining max age), and {@link #fetch} to read an id unknown here from
- * Redis (asynchronously: the caller waits as for a refresh under way, then looks up locally again).
- * Keys are {@code prefix + "s:" + }{@link dev.portcullis.session.SessionIds#key} (base64url of a SHA-256):
- * nothing a client sends is in a key. Redis down: writes fail quietly (health says degraded), a fetch
- * finds nothing, so a session unknown here signs in again.
+ * Sessions shared by a fleet ({@code shared_state.redis}): a local near-cache ({@link MemorySessionStore})
+ * that the request path reads without ever waiting, written through to Redis asynchronously
+ * ({@link SessionRecords}: sealed, size-limited, a TTL of the session's remaining max age).
+ *
+ * <ul>
+ *   <li><b>Coherence</b>: every change written to Redis (a new session, a touch, a sign-out, a
+ *       rotation, a revocation) is then announced on the bus topic {@code sessions} with the session's
+ *       key; every other instance drops its local copy, and reads it again at its next use. After the
+ *       bus (re)connects (a partition, a Redis restart) every local copy is dropped, since changes
+ *       may have been missed; sessions written here while Redis was down are written then instead.</li>
+ *   <li><b>Unknown keys</b>: {@link #fetch} reads them (and the aliases of rotated-away keys) from Redis,
+ *       one read per key at a time; Redis down or slow: not found, so the browser signs in again.
+ *       While Redis is down, sessions held here keep working.</li>
+ *   <li><b>Refresh</b>: one per session across the fleet ({@link SessionRefreshLock}).</li>
+ *   <li><b>Subjects</b>: a revocation or a membership change reaches the sessions that live only in
+ *       Redis through a per-subject index.</li>
+ *   <li><b>{@code max_sessions}</b> bounds the near-cache: eviction forgets the local copy only.</li>
+ * </ul>
  */
 public final class RedisSessionStore implements SessionStore {
+    private static final int STRIPES = 256;
+
     private final MemorySessionStore local;
-    private final RedisConnection redis;
-    private final SessionSealer sealer;
-    private final SessionCodec codec;
-    private final long maxAgeMillis;
+    private final SessionRecords records;
+    private final SessionRefreshLock lock;
+    private final FleetBus bus;
     private final LongSupplier clock;
+    /** Bumped when a key's stripe hears of a change: a fetch that overlapped it reads again. */
+    private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
+    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> fetching = new ConcurrentHashMap<>();
+    /** Keys of sessions whose write to Redis failed: held here only, written again at the next resync. */
+    private final Set<String> unshared = ConcurrentHashMap.newKeySet();
 
-    public RedisSessionStore(MemorySessionStore local, RedisConnection redis, SessionSealer sealer, SessionCodec codec,
-            long maxAgeMillis, LongSupplier clock) {
+    /**
+     * @param maxBytes     the largest session value written or read
+     * @param maxAgeMillis the longest {@code session_max_age}: the TTL of records and of the subject index
+     * @param bus          the fleet's bus, or null (no coherence: tests of the records only)
+     */
+    public RedisSessionStore(MemorySessionStore local, RedisConnection redis, SessionSealer sealer, int maxBytes,
+            long maxAgeMillis, LongSupplier clock, FleetBus bus) {
         this.local = Objects.requireNonNull(local, "local");
-        this.redis = Objects.requireNonNull(redis, "redis");
-        this.sealer = Objects.requireNonNull(sealer, "sealer");
-        this.codec = Objects.requireNonNull(codec, "codec");
-        this.maxAgeMillis = maxAgeMillis;
-        this.clock = clock;
-    }
-
-    String redisKey(String key) {
-        return redis.keyPrefix() + "s:" + key;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.records = new SessionRecords(redis, sealer, new SessionCodec(maxBytes), maxBytes, maxAgeMillis, clock);
+        this.lock = new SessionRefreshLock(records, this::adopt, unshared::contains);
+        this.bus = bus;
+        if (bus != null) {
+            bus.subscribe(SessionNews.TOPIC, this::changed);
+            bus.onResync(this::resync);
+        }
     }
 
     @Override
@@ -49,37 +75,109 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public void put(String key, Session session) {
         local.put(key, session);
-        write(key, session);
+        shared(key, records.put(key, session));
     }
 
-    /** Writes through; a session too large to share, or already past its max age, stays local only. */
-    CompletableFuture<?> write(String key, Session session) {
-        long ttl = session.createdAtMillis() + maxAgeMillis - clock.getAsLong();
-        byte[] plain = codec.encode(session);
-        if (plain == null || ttl <= 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        String k = redisKey(key);
-        byte[] sealed = sealer.seal(k, plain);
-        return redis.call(SharedStateListener.Op.SET, c -> c.set(k, sealed, SetArgs.Builder.px(ttl)))
-                .exceptionally(e -> null);
-    }
-
-    /** The session under this key from Redis (also kept locally), or null: not there, unreadable, or Redis down. */
-    public CompletableFuture<Session> fetch(String key) {
-        String k = redisKey(key);
-        return redis.call(SharedStateListener.Op.GET, c -> c.get(k)).handle((v, e) -> {
-            Session s = e == null ? codec.decode(sealer.open(k, v)) : null;
-            if (s != null && s.createdAtMillis() + maxAgeMillis > clock.getAsLong()) {
-                local.put(key, s);
-                return s;
+    /** After a write: announces the key, or remembers that the session is held here only. */
+    private void shared(String key, CompletableFuture<Boolean> written) {
+        written.thenAccept(ok -> {
+            if (ok) {
+                unshared.remove(key);
+                publish(List.of(key));
+            } else if (local.get(key) != null) {
+                unshared.add(key);
             }
-            return null;
         });
     }
 
     @Override
+    public CompletableFuture<Boolean> fetch(String key) {
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = fetching.putIfAbsent(key, mine);
+        if (running != null) {
+            return running;
+        }
+        load(key, 3, 3).whenComplete((found, e) -> {
+            fetching.remove(key, mine);
+            if (e != null) {
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(found);
+            }
+        });
+        return mine;
+    }
+
+    /** Reads a key into the near-cache, following aliases; reads again when a change was announced meanwhile. */
+    private CompletableFuture<Boolean> load(String key, int hops, int tries) {
+        long seen = versions.get(stripe(key));
+        return records.read(key).thenCompose(found -> {
+            Session s = found.session();
+            if (s != null) {
+                local.put(key, s);
+                if (versions.get(stripe(key)) == seen) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                local.remove(key, s); // a change overlapped the read: this copy may be older than it
+                return tries > 1 ? load(key, hops, tries - 1) : CompletableFuture.completedFuture(false);
+            }
+            SessionAlias a = found.alias();
+            if (a != null && hops > 0 && a.untilMillis() > clock.getAsLong()) {
+                local.alias(key, a);
+                return load(a.newKey(), hops - 1, tries);
+            }
+            return CompletableFuture.completedFuture(false);
+        });
+    }
+
+    /** Another instance rotated (or ended) the session under this key: drops the local copy and loads what it leads to. */
+    private CompletableFuture<Boolean> adopt(String key) {
+        drop(key);
+        return load(key, 3, 3).exceptionally(e -> false);
+    }
+
+    @Override
+    public CompletableFuture<RefreshClaim> claimRefresh(String key) {
+        return lock.claim(key);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> rotate(String oldKey, String newKey, Session fresh, SessionAlias alias,
+            RefreshClaim claim) {
+        if (claim.kind() != RefreshClaim.Kind.HELD) {
+            return SessionStore.super.rotate(oldKey, newKey, fresh, alias, claim);
+        }
+        local.put(newKey, fresh);
+        local.alias(oldKey, alias);
+        drop(oldKey);
+        return records.rotate(oldKey, newKey, fresh, alias, claim.fence()).handle((r, e) -> {
+            if (e == null && r == 1) {
+                publish(List.of(oldKey));
+                return true;
+            }
+            if (e == null && r == -1) {
+                local.remove(newKey); // signed out or revoked elsewhere meanwhile
+                return false;
+            }
+            // the lock expired (another instance may have taken over), or Redis failed: the tokens the issuer
+            // gave are good, so they are kept here and shared as any write is
+            shared(newKey, records.put(newKey, fresh));
+            records.putAlias(oldKey, alias);
+            records.delete(oldKey).thenAccept(ok -> publish(List.of(oldKey)));
+            return true;
+        });
+    }
+
+    @Override
+    public void release(String key, RefreshClaim claim) {
+        if (claim.kind() == RefreshClaim.Kind.HELD) {
+            records.unlock(key, claim.fence());
+        }
+    }
+
+    @Override
     public void remove(String key) {
+        unshared.remove(key);
         local.remove(key);
         delete(key);
     }
@@ -88,25 +186,39 @@ public final class RedisSessionStore implements SessionStore {
     public boolean remove(String key, Session expected) {
         boolean removed = local.remove(key, expected);
         if (removed) {
+            unshared.remove(key);
             delete(key);
         }
         return removed;
     }
 
     private void delete(String key) {
-        String k = redisKey(key);
-        redis.call(SharedStateListener.Op.DELETE, c -> c.del(k)).exceptionally(e -> null);
+        records.delete(key).thenAccept(ok -> publish(List.of(key)));
     }
 
-    // Subject-wide changes come to every instance as membership events (the overlay's part of issue 15).
+    /** Forgets the local copy only: Redis bounds its sessions by their TTL. */
+    @Override
+    public boolean evict(String key, Session expected) {
+        boolean gone = local.remove(key, expected);
+        if (gone) {
+            unshared.remove(key);
+        }
+        return gone;
+    }
+
+    /** Ends the subject's sessions here at once and, asynchronously, in Redis (also those never seen here). */
     @Override
     public int removeSubject(String issuerId, String subject) {
-        return local.removeSubject(issuerId, subject);
+        int n = local.removeSubject(issuerId, subject);
+        records.removeSubject(issuerId, subject).thenAccept(this::publish);
+        return n;
     }
 
     @Override
     public int expireAccessBy(String issuerId, String subject, long expiresAtMillis) {
-        return local.expireAccessBy(issuerId, subject, expiresAtMillis);
+        int n = local.expireAccessBy(issuerId, subject, expiresAtMillis);
+        records.expireAccessBy(issuerId, subject, expiresAtMillis).thenAccept(this::publish);
+        return n;
     }
 
     @Override
@@ -114,14 +226,25 @@ public final class RedisSessionStore implements SessionStore {
         return local.size();
     }
 
+    /** The caller throttles touches: each one that moves {@code lastSeen} is written and announced. */
     @Override
     public void touch(String key, long nowMillis) {
+        Session before = local.get(key);
         local.touch(key, nowMillis);
+        Session after = local.get(key);
+        if (after != null && after != before) {
+            records.replace(key, after).thenAccept(ok -> {
+                if (ok) {
+                    publish(List.of(key));
+                }
+            });
+        }
     }
 
     @Override
     public void alias(String oldKey, SessionAlias alias) {
         local.alias(oldKey, alias);
+        records.putAlias(oldKey, alias);
     }
 
     @Override
@@ -137,5 +260,51 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public int sweepAliases(long nowMillis) {
         return local.sweepAliases(nowMillis);
+    }
+
+    private void publish(List<String> keys) {
+        if (bus != null) {
+            SessionNews.publish(bus, keys);
+        }
+    }
+
+    /** A change made by another instance: its keys' local copies go (they are read again at their next use). */
+    private void changed(FleetMessage m) {
+        if (!m.fromSelf()) {
+            SessionNews.keys(m).forEach(this::drop);
+        }
+    }
+
+    private void drop(String key) {
+        versions.incrementAndGet(stripe(key));
+        local.remove(key);
+    }
+
+    /**
+     * After the bus (re)connected: changes may have been missed, so every local copy goes, except
+     * the sessions that were never written (Redis was down when they began): those are written now.
+     */
+    void resync() {
+        for (int i = 0; i < STRIPES; i++) {
+            versions.incrementAndGet(i);
+        }
+        List<String> keep = new ArrayList<>(unshared);
+        local.forEachSession((key, s) -> {
+            if (!unshared.contains(key)) {
+                local.remove(key, s);
+            }
+        });
+        for (String key : keep) {
+            Session s = local.get(key);
+            if (s == null) {
+                unshared.remove(key);
+            } else {
+                shared(key, records.put(key, s));
+            }
+        }
+    }
+
+    private static int stripe(String key) {
+        return key.hashCode() & (STRIPES - 1);
     }
 }
