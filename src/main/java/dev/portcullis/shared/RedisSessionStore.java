@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
@@ -21,8 +20,8 @@ import java.util.function.LongSupplier;
  * ({@link SessionRecords}: sealed, size-limited, a TTL of the session's remaining max age).
  *
  * <ul>
- *   <li><b>Coherence</b>: every change written to Redis (a new session, a touch, a sign-out, a
- *       rotation, a revocation) is then announced on the bus topic {@code sessions} with the session's
+ *   <li><b>Coherence</b>: every change written to Redis (a touch, a sign-out, a rotation, an end,
+ *       a revocation, an access expiry) is then announced on the bus topic {@code sessions} with the session's
  *       key; every other instance drops its local copy, and reads it again at its next use. After the
  *       bus (re)connects (a partition, a Redis restart) every local copy is dropped, since changes
  *       may have been missed; sessions written here while Redis was down are written then instead.</li>
@@ -36,16 +35,12 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 public final class RedisSessionStore implements SessionStore {
-    private static final int STRIPES = 256;
-
     private final MemorySessionStore local;
     private final SessionRecords records;
     private final SessionRefreshLock lock;
     private final FleetBus bus;
     private final LongSupplier clock;
-    /** Bumped when a key's stripe hears of a change: a fetch that overlapped it reads again. */
-    private final AtomicLongArray versions = new AtomicLongArray(STRIPES);
-    private final ConcurrentHashMap<String, CompletableFuture<Boolean>> fetching = new ConcurrentHashMap<>();
+    private final SessionReads reads;
     /** Keys of sessions whose write to Redis failed: held here only, written again at the next resync. */
     private final Set<String> unshared = ConcurrentHashMap.newKeySet();
 
@@ -59,6 +54,7 @@ public final class RedisSessionStore implements SessionStore {
         this.local = Objects.requireNonNull(local, "local");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.records = new SessionRecords(redis, sealer, new SessionCodec(maxBytes), maxBytes, maxAgeMillis, clock);
+        this.reads = new SessionReads(local, records, clock);
         this.lock = new SessionRefreshLock(records, this::adopt, unshared::contains);
         this.bus = bus;
         if (bus != null) {
@@ -78,12 +74,15 @@ public final class RedisSessionStore implements SessionStore {
         shared(key, records.put(key, session));
     }
 
-    /** After a write: announces the key, or remembers that the session is held here only. */
+    /**
+     * After a session's first write: remembers whether it is held here only. Not announced: its key is
+     * new (a sign-in's, a refresh's), so no other instance holds a copy to drop, and an announcement
+     * arriving after another instance read it would only make it read it again.
+     */
     private void shared(String key, CompletableFuture<Boolean> written) {
         written.thenAccept(ok -> {
             if (ok) {
                 unshared.remove(key);
-                publish(List.of(key));
             } else if (local.get(key) != null) {
                 unshared.add(key);
             }
@@ -92,48 +91,13 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletableFuture<Boolean> fetch(String key) {
-        CompletableFuture<Boolean> mine = new CompletableFuture<>();
-        CompletableFuture<Boolean> running = fetching.putIfAbsent(key, mine);
-        if (running != null) {
-            return running;
-        }
-        load(key, 3, 3).whenComplete((found, e) -> {
-            fetching.remove(key, mine);
-            if (e != null) {
-                mine.completeExceptionally(e);
-            } else {
-                mine.complete(found);
-            }
-        });
-        return mine;
-    }
-
-    /** Reads a key into the near-cache, following aliases; reads again when a change was announced meanwhile. */
-    private CompletableFuture<Boolean> load(String key, int hops, int tries) {
-        long seen = versions.get(stripe(key));
-        return records.read(key).thenCompose(found -> {
-            Session s = found.session();
-            if (s != null) {
-                local.put(key, s);
-                if (versions.get(stripe(key)) == seen) {
-                    return CompletableFuture.completedFuture(true);
-                }
-                local.remove(key, s); // a change overlapped the read: this copy may be older than it
-                return tries > 1 ? load(key, hops, tries - 1) : CompletableFuture.completedFuture(false);
-            }
-            SessionAlias a = found.alias();
-            if (a != null && hops > 0 && a.untilMillis() > clock.getAsLong()) {
-                local.alias(key, a);
-                return load(a.newKey(), hops - 1, tries);
-            }
-            return CompletableFuture.completedFuture(false);
-        });
+        return reads.fetch(key);
     }
 
     /** Another instance rotated (or ended) the session under this key: drops the local copy and loads what it leads to. */
     private CompletableFuture<Boolean> adopt(String key) {
-        drop(key);
-        return load(key, 3, 3).exceptionally(e -> false);
+        reads.drop(key);
+        return reads.load(key).exceptionally(e -> false);
     }
 
     @Override
@@ -276,8 +240,7 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private void drop(String key) {
-        versions.incrementAndGet(stripe(key));
-        local.remove(key);
+        reads.drop(key);
     }
 
     /**
@@ -285,9 +248,7 @@ public final class RedisSessionStore implements SessionStore {
      * the sessions that were never written (Redis was down when they began): those are written now.
      */
     void resync() {
-        for (int i = 0; i < STRIPES; i++) {
-            versions.incrementAndGet(i);
-        }
+        reads.changedAll();
         List<String> keep = new ArrayList<>(unshared);
         local.forEachSession((key, s) -> {
             if (!unshared.contains(key)) {
@@ -302,9 +263,5 @@ public final class RedisSessionStore implements SessionStore {
                 shared(key, records.put(key, s));
             }
         }
-    }
-
-    private static int stripe(String key) {
-        return key.hashCode() & (STRIPES - 1);
     }
 }

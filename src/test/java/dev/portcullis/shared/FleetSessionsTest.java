@@ -44,7 +44,8 @@ class FleetSessionsTest {
     private Instance b;
     private Instance c;
 
-    private record Instance(Sessions sessions, RedisConnection redis, FleetBus bus) {
+    /** @param resyncs how often the bus resynced (the store's own resync runs first, in the same task) */
+    private record Instance(Sessions sessions, RedisConnection redis, FleetBus bus, AtomicInteger resyncs) {
     }
 
     /** A token endpoint that counts its calls and answers them when the test says. */
@@ -69,7 +70,9 @@ class FleetSessionsTest {
         a = instance();
         b = instance();
         c = instance();
-        RedisConnectionTest.await(() -> a.bus.connected() && b.bus.connected() && c.bus.connected(), "buses up");
+        // the first resync drops what is held locally: only after it do the tests begin
+        RedisConnectionTest.await(() -> a.resyncs.get() > 0 && b.resyncs.get() > 0 && c.resyncs.get() > 0,
+                "buses up and resynced");
     }
 
     private Instance instance() throws Exception {
@@ -78,12 +81,14 @@ class FleetSessionsTest {
         FleetBus bus = new FleetBus(redis, scheduler);
         RedisSessionStore store = new RedisSessionStore(new MemorySessionStore(), redis,
                 new SessionSealer(List.of(sessionKey)), 16 * 1024, LIFE.maxAgeMillis(), System::currentTimeMillis, bus);
+        AtomicInteger resyncs = new AtomicInteger();
+        bus.onResync(resyncs::incrementAndGet);
         bus.start();
         closing.add(bus);
         closing.add(redis);
         RedisConnectionTest.await(() -> redis.health().ok(), "connected");
         return new Instance(new Sessions(store, oidc, SETTINGS, SessionEvents.NONE, System::currentTimeMillis),
-                redis, bus);
+                redis, bus, resyncs);
     }
 
     @AfterEach
@@ -188,6 +193,39 @@ class FleetSessionsTest {
     }
 
     @Test
+    void aMembershipChangeOnBMakesASessionBNeverSawRefreshAtItsNextRequestOnC() throws Exception {
+        String id = signIn(a, 3_600_000);
+        RedisConnectionTest.await(() -> shared(a, id), "written through");
+        assertThat(request(c, id)).isInstanceOf(SessionLookup.Usable.class);
+        assertThat(oidc.calls.get()).isZero();
+
+        b.sessions.refreshSubject("okta", "00u1", System.currentTimeMillis());
+
+        RedisConnectionTest.await(() -> c.sessions.store().get(SessionIds.key(id)) == null, "C's copy dropped");
+        SessionLookup l = c.sessions.lookup(id, System.currentTimeMillis(), true);
+        assertThat(l).isInstanceOf(SessionLookup.Refreshing.class);
+        RedisConnectionTest.await(() -> oidc.calls.get() == 1, "the due session refreshed");
+    }
+
+    @Test
+    void maxSessionsBoundsTheLocalCopiesOnlyAndTheEvictedSessionStaysInRedis() throws Exception {
+        RedisSessionStore store = new RedisSessionStore(new MemorySessionStore(), a.redis,
+                new SessionSealer(List.of(sessionKey)), 16 * 1024, LIFE.maxAgeMillis(), System::currentTimeMillis, null);
+        Sessions one = new Sessions(store, oidc, new SessionSettings(Map.of("okta", LIFE), 30_000, 1),
+                SessionEvents.NONE, System::currentTimeMillis);
+        String first = one.start("okta", "00u1", new TokenSet("access-1", "refresh-1", "id-1",
+                System.currentTimeMillis() + 3_600_000), null, System.currentTimeMillis());
+        RedisConnectionTest.await(() -> shared(a, first), "written through");
+        String second = one.start("okta", "00u2", new TokenSet("access-2", "refresh-2", "id-2",
+                System.currentTimeMillis() + 3_600_000), null, System.currentTimeMillis());
+
+        assertThat(store.get(SessionIds.key(first))).as("evicted from the near-cache").isNull();
+        assertThat(shared(a, first)).as("still in Redis").isTrue();
+        assertThat(request(b, first)).isInstanceOf(SessionLookup.Usable.class);
+        assertThat(second).isNotNull();
+    }
+
+    @Test
     void redisDownSendsUnknownSessionsToSignInKeepsKnownOnesAndRecovers() throws Exception {
         String id = signIn(a, 3_600_000);
         RedisConnectionTest.await(() -> shared(a, id), "written through");
@@ -201,6 +239,8 @@ class FleetSessionsTest {
         assertThat(request(a, during)).isInstanceOf(SessionLookup.Usable.class);
 
         server.restart();
+        RedisConnectionTest.await(() -> a.redis.health().ok() && b.redis.health().ok() && c.redis.health().ok(),
+                "all reconnected");
         RedisConnectionTest.await(() -> shared(a, during), "the session begun during the outage written at resync");
         assertThat(request(c, during)).isInstanceOf(SessionLookup.Usable.class);
         String after = signIn(b, 3_600_000);
