@@ -20,8 +20,8 @@ import java.util.function.Predicate;
  * ({@code invalid_grant}), which ends that session: its user signs in again.
  */
 final class SessionRefreshLock {
-    /** How long a refresh may hold the lock: longer than an issuer's token call is given. */
-    static final long LOCK_MILLIS = 5_000;
+    /** How long a refresh may hold the lock: twice the token endpoint call's timeout (5 s, SignInSetup). */
+    static final long LOCK_MILLIS = 10_000;
     private static final long POLL_MILLIS = 100;
     private static final Executor POLL = CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS);
 
