@@ -95,8 +95,12 @@ final class SessionStep {
         if (waited == null) {
             return null;
         }
+        if (!waited.isDone() || waited.isCompletedExceptionally()) {
+            return "refresh_failed"; // the wait ran out
+        }
         Object outcome = waited.getNow(null);
-        return outcome == RefreshOutcome.REFRESHED ? "refreshed" : "refresh_failed";
+        // null: the wait was the fetch of a session from the fleet's store, with no refresh
+        return outcome == null ? null : outcome == RefreshOutcome.REFRESHED ? "refreshed" : "refresh_failed";
     }
 
     /** The verdict, carrying how the session took part. */

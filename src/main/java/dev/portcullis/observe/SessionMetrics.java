@@ -11,12 +11,15 @@ import java.util.function.LongSupplier;
 /**
  * Browser sessions' metrics: {@code portcullis_sessions} (held now),
  * {@code portcullis_session_refreshes_total{outcome}} ({@code refreshed}, {@code refused},
- * {@code unreachable}) and {@code portcullis_sessions_ended_total{reason}} ({@link SessionEnd}).
+ * {@code unreachable}), {@code portcullis_sessions_ended_total{reason}} ({@link SessionEnd}) and
+ * {@code portcullis_session_fetches_total{result}} ({@code hit}, {@code miss}, {@code error}: reads of
+ * session ids unknown here from the fleet's Redis; zero without {@code shared_state.redis}).
  * Registered once, when sessions are on.
  */
 public final class SessionMetrics implements SessionEvents {
     private final CounterDataPoint[] refreshes;
     private final CounterDataPoint[] ended;
+    private final CounterDataPoint[] fetches;
 
     public SessionMetrics(PrometheusRegistry registry, LongSupplier held) {
         GaugeWithCallback.builder().name("portcullis_sessions").help("Browser sessions held now")
@@ -34,6 +37,18 @@ public final class SessionMetrics implements SessionEvents {
         for (SessionEnd s : SessionEnd.values()) {
             ended[s.ordinal()] = e.labelValues(s.code());
         }
+        Counter f = Counter.builder().name("portcullis_session_fetches")
+                .help("Session ids unknown to this instance read from the fleet's Redis, by result")
+                .labelNames("result").register(registry);
+        fetches = new CounterDataPoint[FetchResult.values().length];
+        for (FetchResult x : FetchResult.values()) {
+            fetches[x.ordinal()] = f.labelValues(x.code());
+        }
+    }
+
+    @Override
+    public void fetched(FetchResult result) {
+        fetches[result.ordinal()].inc();
     }
 
     @Override

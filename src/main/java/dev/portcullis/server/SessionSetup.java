@@ -10,6 +10,7 @@ import dev.portcullis.observe.SessionMetrics;
 import dev.portcullis.session.OidcClient;
 import dev.portcullis.session.SessionCookie;
 import dev.portcullis.session.SessionSettings;
+import dev.portcullis.session.SessionStore;
 import dev.portcullis.session.Sessions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -49,14 +50,17 @@ final class SessionSetup {
         Sessions sessions = null;
         if (config.browserSessions()) {
             SessionMetrics m = new SessionMetrics(metrics.registry(), () -> gate.sessions().store().size());
-            sessions = new Sessions(shared.sessions(), oidc, SessionSettings.of(config), m, clock::millis);
+            SessionStore onRedis = SharedSetup.sessionStore(config, gate, clock);
+            sessions = new Sessions(onRedis != null ? onRedis : shared.sessions(), oidc, SessionSettings.of(config), m,
+                    clock::millis);
             Sessions s = sessions;
             scheduler.scheduleWithFixedDelay(() -> s.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
             SessionCookie cookie = new SessionCookie(!plainLoopback(config));
             gate.sessionCookie(cookie);
             gate.sessions(sessions);
-            log.info("browser sessions on: cookie {}, at most {} sessions, kept in memory", cookie.name(),
-                    config.sessions().maxSessions());
+            log.info("browser sessions on: cookie {}, at most {} sessions {}", cookie.name(),
+                    config.sessions().maxSessions(), onRedis != null
+                            ? "cached here, kept in Redis (encrypted) for the fleet" : "kept in memory");
             if (!cookie.secure()) {
                 log.warn("plain HTTP on loopback: the session cookie is '{}', without Secure and the __Host- prefix;"
                         + " serve TLS for anything but a demo", cookie.name());

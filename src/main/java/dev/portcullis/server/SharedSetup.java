@@ -1,12 +1,19 @@
 package dev.portcullis.server;
 
+import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.SharedStateMetrics;
 import dev.portcullis.shared.FleetBus;
+import dev.portcullis.session.MemorySessionStore;
+import dev.portcullis.session.SessionStore;
 import dev.portcullis.shared.RedisConnection;
+import dev.portcullis.shared.RedisSessionStore;
+import dev.portcullis.shared.SessionSealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedSetup {
     private static final Logger log = LoggerFactory.getLogger(SharedSetup.class);
+    /** The largest session (its tokens, as JSON) shared through Redis; a larger one stays on its instance. */
+    static final int MAX_SESSION_BYTES = 16 * 1024;
 
     private SharedSetup() {
     }
@@ -39,6 +48,27 @@ final class SharedSetup {
             return c;
         } catch (IOException e) {
             throw new UncheckedIOException("shared_state.redis: cannot read " + config.sharedState().redis().passwordFile(), e);
+        }
+    }
+
+    /**
+     * Browser sessions on the fleet's Redis ({@link RedisSessionStore}: a near-cache here, sealed
+     * with {@code session_keys_files}, kept coherent over the bus), or null without {@code shared_state.redis}.
+     */
+    static SessionStore sessionStore(ProxyConfig config, Gate gate, Clock clock) {
+        if (gate.shared() == null) {
+            return null;
+        }
+        List<String> keys = config.sharedState().redis().sessionKeysFiles();
+        try {
+            long maxAge = 0;
+            for (IssuerConfig i : config.issuers()) {
+                maxAge = i.client() == null ? maxAge : Math.max(maxAge, i.client().sessionMaxAge().toMillis());
+            }
+            return new RedisSessionStore(new MemorySessionStore(), gate.shared(), SessionSealer.fromFiles(keys),
+                    MAX_SESSION_BYTES, maxAge, clock::millis, gate.bus());
+        } catch (IOException e) {
+            throw new UncheckedIOException("shared_state.redis.session_keys_files: cannot read " + keys, e);
         }
     }
 

@@ -24,7 +24,7 @@ final class SessionBound {
                 oldestKey[0] = k;
             }
         });
-        return oldest[0] != null && store.remove(oldestKey[0], oldest[0]);
+        return oldest[0] != null && store.evict(oldestKey[0], oldest[0]);
     }
 
     /** Ends the least recently used sessions beyond {@code max}; returns how many. */
@@ -38,7 +38,7 @@ final class SessionBound {
         all.sort(Comparator.comparingLong(e -> e.getValue().lastSeenMillis()));
         int n = 0;
         for (int i = 0; i < all.size() && n < over; i++) {
-            if (store.remove(all.get(i).getKey(), all.get(i).getValue())) {
+            if (store.evict(all.get(i).getKey(), all.get(i).getValue())) {
                 n++;
             }
         }

@@ -28,7 +28,26 @@ public interface SessionEvents {
         }
     }
 
+    /** How a read of a session unknown here from the fleet's store went ({@code shared_state.redis}). */
+    enum FetchResult {
+        HIT("hit"), MISS("miss"), ERROR("error");
+
+        private final String code;
+
+        FetchResult(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
     void refreshed(RefreshOutcome outcome);
+
+    /** A session id unknown here was read from the fleet's store. */
+    default void fetched(FetchResult result) {
+    }
 
     void ended(SessionEnd reason, int count);
 }

@@ -12,6 +12,8 @@ import java.util.function.LongSupplier;
  * the same future. On success the session is rotated (a new id, the old one an alias for
  * {@code rotation_grace}); on {@link OidcClient.RefreshRefused} it ends; when the issuer cannot be
  * reached it stays as it was and the session is not tried again for {@link #RETRY_MILLIS}.
+ * Across a fleet, the store's {@link SessionStore#claimRefresh} makes it one refresh for all
+ * instances: only the claim's holder calls the issuer; the others take its result.
  */
 final class SessionRefresh {
     /** After a failed attempt (issuer unreachable), requests go on with the still-valid token this long before trying again. */
@@ -51,53 +53,78 @@ final class SessionRefresh {
             mine.complete(RefreshOutcome.REFRESHED);
             return mine;
         }
+        CompletableFuture<RefreshOutcome> outcome = store.claimRefresh(key)
+                .exceptionally(e -> RefreshClaim.LOCAL)
+                .thenCompose(claim -> switch (claim.kind()) {
+                    // another instance refreshed it or ended it: its outcome was counted there
+                    case DONE -> CompletableFuture.completedFuture(RefreshOutcome.REFRESHED);
+                    case ENDED -> CompletableFuture.completedFuture(RefreshOutcome.REFUSED);
+                    case BUSY -> counted(CompletableFuture.completedFuture(
+                            failed(key, new IllegalStateException("refresh busy elsewhere"), claim)), events);
+                    case LOCAL, HELD -> counted(call(key, id, session, client, settings, claim), events);
+                });
+        outcome.whenComplete((o, e) -> {
+            inFlight.remove(key, mine);
+            mine.complete(e == null ? o : RefreshOutcome.UNREACHABLE);
+        });
+        return mine;
+    }
+
+    private CompletableFuture<RefreshOutcome> call(String key, String id, Session session, OidcClient client,
+            SessionSettings settings, RefreshClaim claim) {
         CompletableFuture<TokenSet> call;
         try {
             call = client.refresh(session.issuerId(), session.tokens().refreshToken());
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
-        call.whenComplete((tokens, error) -> {
-            RefreshOutcome outcome;
-            try {
-                outcome = error == null ? rotate(key, id, tokens, settings) : failed(key, unwrap(error));
-            } catch (RuntimeException e) {
-                outcome = failed(key, e);
-            }
+        return call.handle((tokens, error) -> error == null
+                        ? rotate(key, id, session, tokens, settings, claim)
+                        : CompletableFuture.completedFuture(failed(key, unwrap(error), claim)))
+                .thenCompose(f -> f)
+                .exceptionally(e -> failed(key, unwrap(e), claim));
+    }
+
+    private static CompletableFuture<RefreshOutcome> counted(CompletableFuture<RefreshOutcome> f, SessionEvents events) {
+        return f.thenApply(outcome -> {
             events.refreshed(outcome);
             if (outcome == RefreshOutcome.REFUSED) {
                 events.ended(SessionEnd.REFRESH_FAILED, 1);
             }
-            inFlight.remove(key, mine);
-            mine.complete(outcome);
+            return outcome;
         });
-        return mine;
     }
 
-    private RefreshOutcome rotate(String key, String id, TokenSet fresh, SessionSettings settings) {
+    private CompletableFuture<RefreshOutcome> rotate(String key, String id, Session seen, TokenSet fresh,
+            SessionSettings settings, RefreshClaim claim) {
         Session current = store.get(key);
-        if (current == null) {
-            return RefreshOutcome.REFUSED; // ended meanwhile (signed out, revoked): nothing to keep
+        if (current == null && claim.kind() != RefreshClaim.Kind.HELD) {
+            store.release(key, claim);
+            // ended meanwhile (signed out, revoked): nothing to keep
+            return CompletableFuture.completedFuture(RefreshOutcome.REFUSED);
         }
+        // Holding the fleet's lock, a local copy may have been dropped by another instance's touch: the
+        // store's fenced write checks that the session still exists fleet-wide.
+        Session base = current != null ? current : seen;
         long now = clock.getAsLong();
-        TokenSet t = current.tokens();
+        TokenSet t = base.tokens();
         // the issuer may not rotate the refresh token (or send a new ID token): keep the old ones then
         TokenSet merged = new TokenSet(fresh.accessToken(),
                 fresh.refreshToken() != null ? fresh.refreshToken() : t.refreshToken(),
                 fresh.idToken() != null ? fresh.idToken() : t.idToken(), fresh.expiresAtMillis());
         String newId = SessionIds.next();
         String newKey = SessionIds.key(newId);
-        store.put(newKey, new Session(current.issuerId(), current.subject(), merged, current.createdAtMillis(),
-                Math.max(now, current.lastSeenMillis())));
-        store.alias(key, new SessionAlias(newKey, SessionIds.seal(newId, id), now + settings.graceMillis()));
-        // unconditionally: a request's touch may have replaced the record meanwhile, and a session left
-        // under the old key would be refreshed again with the old refresh token (reuse: the issuer ends it)
-        store.remove(key);
-        failedAt.remove(key);
-        return RefreshOutcome.REFRESHED;
+        Session next = new Session(base.issuerId(), base.subject(), merged, base.createdAtMillis(),
+                Math.max(now, base.lastSeenMillis()));
+        SessionAlias alias = new SessionAlias(newKey, SessionIds.seal(newId, id), now + settings.graceMillis());
+        return store.rotate(key, newKey, next, alias, claim).thenApply(kept -> {
+            failedAt.remove(key);
+            return kept ? RefreshOutcome.REFRESHED : RefreshOutcome.REFUSED;
+        });
     }
 
-    private RefreshOutcome failed(String key, Throwable error) {
+    private RefreshOutcome failed(String key, Throwable error, RefreshClaim claim) {
+        store.release(key, claim);
         if (error instanceof OidcClient.RefreshRefused) {
             store.remove(key);
             failedAt.remove(key);

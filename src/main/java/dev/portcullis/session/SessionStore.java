@@ -1,5 +1,6 @@
 package dev.portcullis.session;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -55,4 +56,49 @@ public interface SessionStore {
 
     /** Forgets aliases that expired by {@code nowMillis}; returns how many. */
     int sweepAliases(long nowMillis);
+    /**
+     * Reads the session (or the alias) under this key from where a fleet keeps its sessions into this
+     * store, for a key not held here; completes with whether it is held here now, or fails when the
+     * fleet's store cannot be asked (down, slow: the key counts as unknown).
+     * Null: there is nothing beyond this process (the default), so an unknown key is simply unknown.
+     * The caller waits for it as for a refresh, off the event loop ({@link SessionLookup.Refreshing}).
+     */
+    default CompletableFuture<Boolean> fetch(String key) {
+        return null;
+    }
+
+    /**
+     * Before refreshing the session under this key: takes the fleet-wide single flight (see
+     * {@link RefreshClaim}). Completes, never exceptionally. The default: {@link RefreshClaim#LOCAL}.
+     */
+    default CompletableFuture<RefreshClaim> claimRefresh(String key) {
+        return CompletableFuture.completedFuture(RefreshClaim.LOCAL);
+    }
+
+    /**
+     * A refresh's rotation: keeps {@code fresh} under {@code newKey}, {@code alias} under {@code oldKey},
+     * and ends the session under {@code oldKey}. Completes with false when the session ended elsewhere
+     * meanwhile (nothing is kept then), never exceptionally.
+     */
+    default CompletableFuture<Boolean> rotate(String oldKey, String newKey, Session fresh, SessionAlias alias,
+            RefreshClaim claim) {
+        put(newKey, fresh);
+        alias(oldKey, alias);
+        // unconditionally: a request's touch may have replaced the record meanwhile, and a session left
+        // under the old key would be refreshed again with the old refresh token (reuse: the issuer ends it)
+        remove(oldKey);
+        return CompletableFuture.completedFuture(true);
+    }
+
+    /** A claimed refresh that did not rotate (the issuer refused or could not be reached): lets go of the claim. */
+    default void release(String key, RefreshClaim claim) {
+    }
+
+    /**
+     * Makes room under {@code sessions.max_sessions}: drops the session if it is still this one; true
+     * when it went. In this process that ends it; a fleet's store only forgets its local copy.
+     */
+    default boolean evict(String key, Session expected) {
+        return remove(key, expected);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.portcullis.session;
 
+import dev.portcullis.session.SessionEvents.FetchResult;
+import dev.portcullis.session.SessionEvents.RefreshOutcome;
 import dev.portcullis.session.SessionSettings.Lifetimes;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +22,11 @@ import java.util.function.LongSupplier;
  *   <li><b>Issuer unreachable</b>: while the access token is still valid, requests go on with it
  *       and a later request tries again; once it has expired they get {@link SessionLookup.Unavailable}
  *       (503): an expired token is never let through.</li>
- *   <li><b>Bound</b>: at {@code max_sessions} the least recently used session ends to make room.</li>
+ *   <li><b>Bound</b>: at {@code max_sessions} the least recently used session ends to make room
+ *       (a fleet's store only forgets its local copy: {@link SessionStore#evict}).</li>
+ *   <li><b>Fleet</b>: with a store shared by several instances, an id not held here is read from it
+ *       while the request waits as for a refresh ({@link SessionStore#fetch}), and a refresh is one
+ *       for the whole fleet ({@link SessionStore#claimRefresh}).</li>
  * </ul>
  * Expired sessions are also dropped by {@link #sweep}, run on a scheduled thread, never on the request path.
  */
@@ -33,6 +39,7 @@ public final class Sessions implements SessionControl, SessionCheck {
     private final SessionEvents events;
     private final SessionRefresh refresh;
     private volatile SessionSettings settings;
+    private final LongSupplier clock;
 
     /** Sessions without refresh or limits beyond the defaults (tests, tools). */
     public Sessions(SessionStore store) {
@@ -52,6 +59,7 @@ public final class Sessions implements SessionControl, SessionCheck {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.refresh = new SessionRefresh(store, clock);
     }
 
@@ -96,6 +104,19 @@ public final class Sessions implements SessionControl, SessionCheck {
         if (r != null) {
             store.remove(r.key);
             events.ended(SessionEnd.SIGNED_OUT, 1);
+            return;
+        }
+        // Not held here: a fleet's session begun (or last refreshed) on another instance is read
+        // first, so that a sign-out ends it wherever the browser's request landed.
+        CompletableFuture<Boolean> f = SessionIds.wellFormed(id) ? store.fetch(SessionIds.key(id)) : null;
+        if (f != null) {
+            f.thenAccept(found -> {
+                Resolved again = found ? resolve(id, clock.getAsLong()) : null;
+                if (again != null) {
+                    store.remove(again.key);
+                    events.ended(SessionEnd.SIGNED_OUT, 1);
+                }
+            });
         }
     }
 
@@ -127,9 +148,14 @@ public final class Sessions implements SessionControl, SessionCheck {
      */
     @Override
     public SessionLookup lookup(String id, long nowMillis, boolean mayWait) {
+        return lookup(id, nowMillis, mayWait, mayWait);
+    }
+
+    private SessionLookup lookup(String id, long nowMillis, boolean mayWait, boolean mayFetch) {
         Resolved r = resolve(id, nowMillis);
         if (r == null) {
-            return new SessionLookup.Ended(SessionEnd.UNKNOWN);
+            CompletableFuture<RefreshOutcome> fetching = mayFetch ? fetch(id) : null;
+            return fetching != null ? new SessionLookup.Refreshing(fetching) : new SessionLookup.Ended(SessionEnd.UNKNOWN);
         }
         Session s = r.session;
         Lifetimes life = settings.of(s.issuerId());
@@ -160,6 +186,30 @@ public final class Sessions implements SessionControl, SessionCheck {
         }
         return new SessionLookup.Usable(r.key, s, r.newId, r.newId != null ? "rotated_cookie" : null,
                 life.maxAgeMillis() - (nowMillis - s.createdAtMillis()));
+    }
+
+    /**
+     * A session id unknown here, from the fleet's store (when the store has one): the request waits
+     * for it as for a refresh, then looks up locally again. A fetched session that is due is
+     * refreshed within the same wait. Completes with null when no refresh took place (the session
+     * was fetched, or was not found: Redis down or slow counts as not found).
+     */
+    private CompletableFuture<RefreshOutcome> fetch(String id) {
+        if (!SessionIds.wellFormed(id)) {
+            return null;
+        }
+        CompletableFuture<Boolean> f = store.fetch(SessionIds.key(id));
+        if (f == null) {
+            return null;
+        }
+        return f.handle((found, e) -> {
+            events.fetched(e != null ? FetchResult.ERROR : found ? FetchResult.HIT : FetchResult.MISS);
+            return e == null && found;
+        }).thenCompose(found -> {
+            SessionLookup again = found ? lookup(id, clock.getAsLong(), true, false) : null;
+            return again instanceof SessionLookup.Refreshing r ? r.done()
+                    : CompletableFuture.<RefreshOutcome>completedFuture(null);
+        }).exceptionally(e -> null);
     }
 
     /**
