@@ -47,10 +47,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KubernetesWiringTest {
     /**
      * Sections whose files exist only in a pod (shared_state names the Redis password, CA and session
-     * keys from the Secret): left out here, where those files cannot be read; their keys are checked
-     * in {@link #withRedisIsTheBaseConfigPlusSharedStateWithTheIssuesKeys} and by the loader's own tests.
+     * keys, identity_assertion the fleet's signing keys, from Secrets): left out here, where those files
+     * cannot be read; their keys are checked in {@link #withRedisIsTheBaseConfigPlusSharedStateWithTheIssuesKeys}
+     * and by the loader's own tests.
      */
-    private static final Set<String> NOT_READ_YET = Set.of("shared_state");
+    private static final Set<String> NOT_READ_YET = Set.of("shared_state", "identity_assertion");
     private static final Pattern ETC_FILE = Pattern.compile("(/etc/portcullis/[A-Za-z0-9._-]+)");
 
     @ParameterizedTest
@@ -153,6 +154,9 @@ class KubernetesWiringTest {
         ConfigMap redis = one(typed(Kustomize.render(overlay("with-redis"))), ConfigMap.class, null);
         ObjectNode withRedis = (ObjectNode) yaml.readTree(redis.getData().get("portcullis.yaml"));
         JsonNode shared = withRedis.remove("shared_state");
+        JsonNode assertion = withRedis.remove("identity_assertion");
+        assertThat(fieldNames(assertion)).containsExactly("key_files");
+        assertThat(assertion.path("key_files")).as("a signing key and the next one").hasSize(2);
         assertThat(withRedis).isEqualTo(yaml.readTree(base.getData().get("portcullis.yaml")));
         assertThat(fieldNames(shared)).containsExactly("redis");
         assertThat(fieldNames(shared.path("redis"))).containsExactlyInAnyOrder("uri", "username", "password_file",

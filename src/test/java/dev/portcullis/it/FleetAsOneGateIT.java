@@ -17,16 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's scale-out run: three real instances behind HAProxy (round robin), one Redis, a steady
- * bearer load all along. Meanwhile an Okta Event Hook delivery goes to the first instance, a prober
- * spreads bad tokens over the fleet through HAProxy, and the third instance is drained and restarted.
- * The result: no request of the load fails; the event is enforced on all three within a second; the
- * prober is refused on every instance once its total crosses the threshold, though no instance alone
- * saw that many.
+ * bearer load all along. Meanwhile a browser signs in through HAProxy, an Okta Event Hook delivery
+ * goes to the first instance, a prober spreads bad tokens over the fleet through HAProxy, and the
+ * third instance is drained and restarted. The result: no request of the load fails; the event is
+ * enforced on all three within a second; the session is served by all three with one refresh for 30
+ * requests spread over them; the prober is refused on every instance once its total crosses the
+ * threshold, though no instance alone saw that many.
  */
 class FleetAsOneGateIT {
     private static final int INSTANCES = 3;
@@ -34,6 +38,8 @@ class FleetAsOneGateIT {
     /** The prober's address, as a trusted proxy in front of HAProxy forwards it. */
     private static final String PROBER = "198.51.100.23";
     private static final int THRESHOLD = 9;
+    /** The browser's access tokens live 20 s: refreshed once less than 10 s are left (half the lifetime). */
+    private static final int SESSION_TOKEN_SECONDS = 20;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -63,7 +69,9 @@ class FleetAsOneGateIT {
                 assertThat(get(in.port, "/orders/bob", bob, null).statusCode()).as("bob before, on %s", in.name)
                         .isEqualTo(200);
             }
-            Load load = Load.start(fleet.url(), n -> "/orders/" + n, reader, 200, 4, 120, Duration.ofSeconds(60));
+            String session = signInThroughTheLoadBalancer(fleet);
+            long signedInAt = System.currentTimeMillis();
+            Load load = Load.start(fleet.url(), n -> "/orders/" + n, reader, 200, 4, 120, Duration.ofSeconds(80));
             load.awaitMore(200);
 
             // An event delivered to the first instance is enforced by all three within a second.
@@ -90,18 +98,70 @@ class FleetAsOneGateIT {
                 assertThat(seen).as("denials %s saw itself", in.name).isLessThan(THRESHOLD);
             }
 
+            // The session, due for refresh, is served by all three: 30 requests spread over them, one refresh.
+            long due = signedInAt + TimeUnit.SECONDS.toMillis(SESSION_TOKEN_SECONDS / 2 + 1);
+            Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
+            tokenRequests(fleet);
+            List<CompletableFuture<HttpResponse<String>>> page = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                page.add(http.sendAsync(sessionRequest(fleet.instance(i % INSTANCES).port, "/app/page/" + i, session),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> r : page) {
+                HttpResponse<String> res = r.get(30, TimeUnit.SECONDS);
+                assertThat(res.statusCode()).as("a page request on %s: %s", res.uri(), res.body()).isEqualTo(200);
+            }
+            assertThat(tokenRequests(fleet)).as("token endpoint calls for 30 requests over three instances")
+                    .isEqualTo(1);
+
             // The third instance is drained and restarted mid-run; it knows the event and the block.
             fleet.drainAndRestart(2);
             Fleet.Instance third = fleet.instance(2);
             assertThat(refusedAfterMillis(third, bob, Instant.now())).as("the restarted instance refuses bob")
                     .isLessThan(10_000);
             assertThat(awaitBlocked(third, reader).statusCode()).isEqualTo(429);
+            HttpResponse<String> onRestarted = http.send(sessionRequest(third.port, "/app/after", session),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(onRestarted.statusCode()).as("the session on the restarted instance: %s", onRestarted.body())
+                    .isEqualTo(200);
             load.awaitMore(200);
 
             Load.Result result = load.stop();
             assertThat(result.failures()).as(result.summary()).isEmpty();
             assertThat(get(fleet.haproxy().port(), "/orders/other", reader, "198.51.100.99").statusCode())
                     .as("another client behind the same load balancer is served").isEqualTo(200);
+        }
+    }
+
+    /** A browser signs in through HAProxy (start and callback may land on different instances); its session id. */
+    private static String signInThroughTheLoadBalancer(Fleet fleet) throws Exception {
+        fleet.issuer.enqueueCallback(new DefaultOAuth2TokenCallback("default", "erin", "JWT", List.of(Fleet.AUDIENCE),
+                Map.of("groups", List.of("engineering")), SESSION_TOKEN_SECONDS));
+        Browser b = new Browser(fleet.haproxy().port());
+        String auth = SignInIT.startSignIn(b, "/app/start");
+        HttpResponse<String> done = b.get(SignInIT.callbackPath(SignInIT.authorize(b, auth)));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(302);
+        assertThat(b.cookies).containsKey("portcullis");
+        return b.cookies.get("portcullis");
+    }
+
+    private static HttpRequest sessionRequest(int port, String path, String session) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
+                .header("Cookie", "portcullis=" + session).header("Sec-Fetch-Mode", "cors")
+                .header("Sec-Fetch-Site", "same-origin").GET().build();
+    }
+
+    /** Token endpoint calls the issuer received since the last call (it records every request). */
+    private static int tokenRequests(Fleet fleet) {
+        int n = 0;
+        while (true) {
+            RecordedRequest r;
+            try {
+                r = fleet.issuer.takeRequest(300, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException none) {
+                return n; // "no request found in queue within timeout"
+            }
+            n += r.getPath() != null && r.getPath().endsWith("/token") ? 1 : 0;
         }
     }
 
