@@ -31,6 +31,8 @@ public record ClientConfig(String clientId, String clientSecretFile, String priv
     public static final List<String> DEFAULT_SCOPES = List.of("openid", "profile", "email", "offline_access");
     /** The callback's path on the client listener. */
     public static final String CALLBACK_PATH = "/.portcullis/callback";
+    /** How long a token endpoint or discovery call may take. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
     public ClientConfig {
         scopes = List.copyOf(scopes);

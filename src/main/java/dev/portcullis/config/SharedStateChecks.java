@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class SharedStateChecks {
     static final int MIN_SESSION_KEY_BYTES = 32;
+    static final Duration MAX_REFRESH_LOCK = Duration.ofMinutes(1);
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9:._-]{1,64}");
     private static final String AT = "/shared_state/redis";
 
@@ -46,6 +47,15 @@ final class SharedStateChecks {
         }
         if (r.timeout().compareTo(Duration.ofSeconds(10)) > 0) {
             problems.add(AT + "/timeout", "at most 10s: a Redis call waits no longer than a request should");
+        }
+        // A lock that ends while its holder still waits on the token endpoint lets a second instance
+        // refresh the same session: with rotating refresh tokens one of the two is then refused.
+        if (r.refreshLock().compareTo(ClientConfig.CALL_TIMEOUT) <= 0) {
+            problems.add(AT + "/refresh_lock", "must be longer than the token endpoint call's timeout ("
+                    + Durations.format(ClientConfig.CALL_TIMEOUT) + "), was " + Durations.format(r.refreshLock()));
+        } else if (r.refreshLock().compareTo(MAX_REFRESH_LOCK) > 0) {
+            problems.add(AT + "/refresh_lock", "at most " + Durations.format(MAX_REFRESH_LOCK)
+                    + ": the other instances wait that long for a refresh whose holder died");
         }
         // Sessions hold refresh tokens: never at rest in Redis in the clear.
         if (config.browserSessions() && r.sessionKeysFiles().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.SharedStateConfig;
 import dev.portcullis.shared.FleetDetection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,9 @@ final class FleetDetectionSetup {
         if (gate.shared() == null || gate.bus() == null || !config.detection().enabled()) {
             return;
         }
+        SharedStateConfig.Redis redis = config.sharedState().redis();
         FleetDetection fleet = FleetDetection.start(gate.shared(), gate.bus(), gate::detection,
-                System::currentTimeMillis);
+                System::currentTimeMillis, redis.maxPending(), redis.blockOutbox());
         gate.publishDetection(gate.detection().withFleet(fleet));
         log.info("intrusion detection counts fleet-wide on Redis (local counts go on when Redis is down)");
     }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  * overlay is on: this instance's events (Event Hook deliveries, admin revocations) go to the others
  * through Redis, and theirs are applied here ({@link FleetEvents}). Subscribes to the bus before
  * {@link SharedSetup#startBus} connects it. Received events are applied on the scheduler, never on
- * an event loop; the outbox and the received queue hold {@code okta.event_hook.queue_capacity}
- * events each (its default without a hook).
+ * an event loop; the received queue holds {@code okta.event_hook.queue_capacity} events (its default
+ * without a hook), the outbox {@code shared_state.redis.event_outbox} (by default as many).
  */
 final class FleetEventsSetup {
     private FleetEventsSetup() {
@@ -38,7 +38,8 @@ final class FleetEventsSetup {
                 () -> self[0] == null ? 0 : self[0].outboxSize());
         // Received events also make the directory's groups cache read the user again, as the hook's do.
         FleetEvents fleet = new FleetEvents(gate.shared(), gate.bus(), DirectorySetup.applier(serial, gate.directory()),
-                counts, scheduler, clock, MembershipSetup.window(config), capacity).subscribe();
+                counts, scheduler, clock, MembershipSetup.window(config), capacity,
+                config.sharedState().redis().eventOutbox(capacity)).subscribe();
         self[0] = fleet;
         scheduler.scheduleWithFixedDelay(fleet::tick, 1, 1, TimeUnit.SECONDS);
         return fleet.localApplier();

@@ -2,6 +2,7 @@ package dev.portcullis.server;
 
 import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ProxyConfig;
+import dev.portcullis.config.SharedStateConfig;
 import dev.portcullis.observe.Metrics;
 import dev.portcullis.observe.SharedStateMetrics;
 import dev.portcullis.shared.FleetBus;
@@ -27,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SharedSetup {
     private static final Logger log = LoggerFactory.getLogger(SharedSetup.class);
-    /** The largest session (its tokens, as JSON) shared through Redis; a larger one stays on its instance. */
-    static final int MAX_SESSION_BYTES = 16 * 1024;
 
     private SharedSetup() {
     }
@@ -59,14 +58,15 @@ final class SharedSetup {
         if (gate.shared() == null) {
             return null;
         }
-        List<String> keys = config.sharedState().redis().sessionKeysFiles();
+        SharedStateConfig.Redis redis = config.sharedState().redis();
+        List<String> keys = redis.sessionKeysFiles();
         try {
             long maxAge = 0;
             for (IssuerConfig i : config.issuers()) {
                 maxAge = i.client() == null ? maxAge : Math.max(maxAge, i.client().sessionMaxAge().toMillis());
             }
             return new RedisSessionStore(new MemorySessionStore(), gate.shared(), SessionSealer.fromFiles(keys),
-                    MAX_SESSION_BYTES, maxAge, clock::millis, gate.bus());
+                    redis.maxSessionSize(), redis.refreshLock().toMillis(), maxAge, clock::millis, gate.bus());
         } catch (IOException e) {
             throw new UncheckedIOException("shared_state.redis.session_keys_files: cannot read " + keys, e);
         }

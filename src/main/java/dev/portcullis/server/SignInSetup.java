@@ -1,5 +1,6 @@
 package dev.portcullis.server;
 
+import dev.portcullis.config.ClientConfig;
 import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.config.ProxyConfig;
 import dev.portcullis.config.RouteConfig;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
 final class SignInSetup {
     private static final Logger log = LoggerFactory.getLogger(SignInSetup.class);
     /** How long a token endpoint or discovery call may take. */
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = ClientConfig.CALL_TIMEOUT;
     /** How often the discovery document is read again. */
     static final Duration DISCOVERY_REFRESH = Duration.ofHours(1);
 

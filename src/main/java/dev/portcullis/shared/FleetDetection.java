@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * {@value #TOPIC}, so every instance holds it at once. Blocks are also kept in the hash
  * {@code prefix + "blocks"}, which {@link #resync} reads (at start and after every reconnect).
  *
- * <p>Never waits on the caller's thread: at most {@link #MAX_PENDING} calls are in flight, and a
+ * <p>Never waits on the caller's thread: at most {@code max_pending} calls are in flight, and a
  * denial beyond them is counted locally only (and in {@code portcullis_fleet_denials_dropped_total}).
  * When a call fails (Redis down or slow) detection is this instance's alone, exactly as without a
  * fleet: its own event is written, its own block holds, and the block is published on the next resync.
@@ -30,10 +30,6 @@ import java.util.function.Supplier;
 public final class FleetDetection implements FleetDenials {
     /** The bus topic of blocks. */
     public static final String TOPIC = "detect";
-    /** Calls to Redis in flight at most: a flood of denials must not queue unbounded work. */
-    static final int MAX_PENDING = 1000;
-    /** This instance's blocks not yet published, at most (kept for the next resync). */
-    static final int MAX_UNPUBLISHED = 10_000;
     private static final int SLOTS = 10;
 
     private final RedisConnection redis;
@@ -41,25 +37,34 @@ public final class FleetDetection implements FleetDenials {
     private final Supplier<Detection> detection;
     private final LongSupplier clock;
     private final DenialScript script;
+    /** Calls to Redis in flight at most: a flood of denials must not queue unbounded work. */
+    private final int maxPending;
+    /** This instance's blocks not yet published, at most (kept for the next resync). */
+    private final int maxUnpublished;
     private final AtomicInteger pending = new AtomicInteger();
     private final Map<String, FleetBlock> unpublished = new ConcurrentHashMap<>();
 
-    private FleetDetection(RedisConnection redis, FleetBus bus, Supplier<Detection> detection, LongSupplier clock) {
+    private FleetDetection(RedisConnection redis, FleetBus bus, Supplier<Detection> detection, LongSupplier clock,
+            int maxPending, int maxUnpublished) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.detection = Objects.requireNonNull(detection, "detection");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.script = new DenialScript(redis);
+        this.maxPending = maxPending;
+        this.maxUnpublished = maxUnpublished;
     }
 
     /**
      * Subscribes to the bus (call before it starts) and catches up at each resync.
      *
-     * @param detection the running detection (read at each use: a reload may replace it)
+     * @param detection      the running detection (read at each use: a reload may replace it)
+     * @param maxPending     calls to Redis in flight at most ({@code shared_state.redis.max_pending})
+     * @param maxUnpublished this instance's blocks waiting to be published, at most
      */
     public static FleetDetection start(RedisConnection redis, FleetBus bus, Supplier<Detection> detection,
-            LongSupplier clock) {
-        FleetDetection f = new FleetDetection(redis, bus, detection, clock);
+            LongSupplier clock, int maxPending, int maxUnpublished) {
+        FleetDetection f = new FleetDetection(redis, bus, detection, clock, maxPending, maxUnpublished);
         bus.subscribe(TOPIC, m -> {
             if (!m.fromSelf()) {
                 f.install(FleetBlock.parse(m.body()));
@@ -72,7 +77,7 @@ public final class FleetDetection implements FleetDenials {
     @Override
     public void counted(String kind, String key, IntrusionEvent tripped, long nowMillis) {
         Detection d = detection.get();
-        if (pending.incrementAndGet() > MAX_PENDING) {
+        if (pending.incrementAndGet() > maxPending) {
             pending.decrementAndGet();
             d.fleetDropped();
             fallBack(d, tripped, block(d.config(), kind, key, nowMillis));
@@ -114,7 +119,7 @@ public final class FleetDetection implements FleetDenials {
         if (tripped.kind() != IntrusionEvent.Kind.INSTANT) {
             d.raise(tripped);
         }
-        if (unpublished.size() < MAX_UNPUBLISHED) {
+        if (unpublished.size() < maxUnpublished) {
             unpublished.put(b.field(), b);
         }
     }

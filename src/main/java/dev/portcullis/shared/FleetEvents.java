@@ -86,10 +86,11 @@ public final class FleetEvents {
      * @param local    applies an event to this instance (the overlay's serial applier)
      * @param applyOn  where events are published from and received events applied (one thread, never an event loop)
      * @param window   how long an event matters (the overlay's window): claims and stream entries live that long
-     * @param capacity events waiting to be applied, and events in the outbox, at most each
+     * @param capacity events waiting to be applied, at most
+     * @param outbox   events kept in the outbox while Redis is down, at most ({@code shared_state.redis.event_outbox})
      */
     public FleetEvents(RedisConnection redis, FleetBus bus, EventApplier local, Counts counts, Executor applyOn,
-            Clock clock, Duration window, int capacity) {
+            Clock clock, Duration window, int capacity, int outbox) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.bus = Objects.requireNonNull(bus, "bus");
         this.local = Objects.requireNonNull(local, "local");
@@ -100,7 +101,7 @@ public final class FleetEvents {
         this.capacity = capacity;
         this.streamKey = redis.keyPrefix() + "events";
         this.known = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(Math.max(capacity, 100_000)).build();
-        this.outbox = new EventOutbox(capacity);
+        this.outbox = new EventOutbox(outbox);
     }
 
     /** Listens on the bus (call before the bus starts); {@link #tick} is for a one-second schedule. */

@@ -46,16 +46,17 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * @param maxBytes     the largest session value written or read
+     * @param lockMillis   how long a refresh may hold the fleet's lock on its session ({@code refresh_lock})
      * @param maxAgeMillis the longest {@code session_max_age}: the TTL of records and of the subject index
      * @param bus          the fleet's bus, or null (no coherence: tests of the records only)
      */
     public RedisSessionStore(MemorySessionStore local, RedisConnection redis, SessionSealer sealer, int maxBytes,
-            long maxAgeMillis, LongSupplier clock, FleetBus bus) {
+            long lockMillis, long maxAgeMillis, LongSupplier clock, FleetBus bus) {
         this.local = Objects.requireNonNull(local, "local");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.records = new SessionRecords(redis, sealer, new SessionCodec(maxBytes), maxBytes, maxAgeMillis, clock);
         this.reads = new SessionReads(local, records, clock);
-        this.lock = new SessionRefreshLock(records, this::adopt, unshared::contains);
+        this.lock = new SessionRefreshLock(records, this::adopt, unshared::contains, lockMillis);
         this.bus = bus;
         if (bus != null) {
             bus.subscribe(SessionNews.TOPIC, this::changed);

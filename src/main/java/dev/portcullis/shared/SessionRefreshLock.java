@@ -14,14 +14,12 @@ import java.util.function.Predicate;
  * instance may have refreshed it since this one read it: then that refresh is taken, and the issuer
  * is not called); it refreshes and writes the result only while the lock still holds its token
  * ({@link SessionRecords#rotate}). The others poll Redis until the holder's rotation lands (the old
- * session gone, its alias there), at most {@link #LOCK_MILLIS}: then they take its result. When Redis
+ * session gone, its alias there), at most as long as the lock ({@code shared_state.redis.refresh_lock}): then they take its result. When Redis
  * cannot be asked, each instance refreshes on its own ({@link RefreshClaim#LOCAL}): during an outage two
  * instances may both refresh one session, and with refresh-token rotation the second is refused
  * ({@code invalid_grant}), which ends that session: its user signs in again.
  */
 final class SessionRefreshLock {
-    /** How long a refresh may hold the lock: twice the token endpoint call's timeout (5 s, SignInSetup). */
-    static final long LOCK_MILLIS = 10_000;
     private static final long POLL_MILLIS = 100;
     private static final Executor POLL = CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS);
 
@@ -29,23 +27,26 @@ final class SessionRefreshLock {
     private final Function<String, CompletableFuture<Boolean>> adopt;
     private final Predicate<String> unshared;
     private final LongSupplier nanos;
+    private final long lockMillis;
 
     /**
      * @param adopt    drops the local copy of a key and loads what the key leads to now (the other
      *                 instance's rotation: its alias and the new session); true when a session was found
      * @param unshared whether a session is held here only (written while Redis was down)
+     * @param lockMillis how long a refresh may hold the lock (longer than the token endpoint call's timeout)
      */
     SessionRefreshLock(SessionRecords records, Function<String, CompletableFuture<Boolean>> adopt,
-            Predicate<String> unshared) {
+            Predicate<String> unshared, long lockMillis) {
         this.records = records;
         this.adopt = adopt;
         this.unshared = unshared;
         this.nanos = System::nanoTime;
+        this.lockMillis = lockMillis;
     }
 
     CompletableFuture<RefreshClaim> claim(String key) {
-        long deadline = nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(LOCK_MILLIS);
-        return records.fence().thenCompose(fence -> records.lock(key, fence, LOCK_MILLIS)
+        long deadline = nanos.getAsLong() + TimeUnit.MILLISECONDS.toNanos(lockMillis);
+        return records.fence().thenCompose(fence -> records.lock(key, fence, lockMillis)
                         .thenCompose(taken -> taken ? held(key, fence) : await(key, deadline)))
                 .exceptionally(e -> RefreshClaim.LOCAL);
     }

@@ -84,6 +84,36 @@ class SharedStateConfigTest {
         ProxyConfig c = new ConfigReader().read(FILE, text("uri: redis://127.0.0.1:6379", false));
         assertThat(c.sharedState().redis()).isEqualTo(new SharedStateConfig.Redis("redis://127.0.0.1:6379", null, null,
                 null, "portcullis:", List.of(), Duration.ofMillis(200)));
+        assertThat(c.sharedState().redis()).isEqualTo(new SharedStateConfig.Redis("redis://127.0.0.1:6379", null, null,
+                null, "portcullis:", List.of(), Duration.ofMillis(200), 16 * 1024, Duration.ofSeconds(10), 1000, null));
+        assertThat(c.sharedState().redis().blockOutbox()).isEqualTo(10_000);
+        assertThat(c.sharedState().redis().eventOutbox(10_000)).as("okta.event_hook.queue_capacity's default")
+                .isEqualTo(10_000);
+        assertThat(c.sharedState().redis().eventOutbox(250)).as("follows okta.event_hook.queue_capacity").isEqualTo(250);
+    }
+
+    static Stream<Arguments> limits() {
+        return Stream.of(
+                arguments("max_session_size: 1024", 1024, Duration.ofSeconds(10), 1000, null),
+                arguments("max_session_size: 1048576", 1 << 20, Duration.ofSeconds(10), 1000, null),
+                arguments("refresh_lock: 6s", 16 * 1024, Duration.ofSeconds(6), 1000, null),
+                arguments("refresh_lock: 1m", 16 * 1024, Duration.ofMinutes(1), 1000, null),
+                arguments("max_pending: 10", 16 * 1024, Duration.ofSeconds(10), 10, null),
+                arguments("max_pending: 100000", 16 * 1024, Duration.ofSeconds(10), 100_000, null),
+                arguments("event_outbox: 1", 16 * 1024, Duration.ofSeconds(10), 1000, 1),
+                arguments("event_outbox: 1000000", 16 * 1024, Duration.ofSeconds(10), 1000, 1_000_000));
+    }
+
+    @ParameterizedTest
+    @MethodSource
+    void limits(String line, int maxSessionSize, Duration refreshLock, int maxPending, Integer eventOutbox)
+            throws ConfigException {
+        SharedStateConfig.Redis r = new ConfigReader().read(FILE, text("uri: redis://127.0.0.1:6379\n" + line, false))
+                .sharedState().redis();
+        assertThat(r).isEqualTo(new SharedStateConfig.Redis("redis://127.0.0.1:6379", null, null, null, "portcullis:",
+                List.of(), Duration.ofMillis(200), maxSessionSize, refreshLock, maxPending, eventOutbox));
+        assertThat(r.eventOutbox(10_000)).isEqualTo(eventOutbox == null ? 10_000 : eventOutbox);
+        assertThat(r.blockOutbox()).isEqualTo(maxPending * 10);
     }
 
     static Stream<Arguments> refused() {
@@ -104,6 +134,27 @@ class SharedStateConfigTest {
                 arguments("uri: rediss://r:6380\nkey_prefix: \"\"", false, r + ".key_prefix", 11, "1 to 64"),
                 arguments("uri: rediss://r:6380\ntimeout: 5ms", false, r + ".timeout", 11, "at least"),
                 arguments("uri: rediss://r:6380\ntimeout: 11s", false, r + ".timeout", 11, "at most 10s"),
+                arguments("uri: rediss://r:6380\nmax_session_size: 1023", false, r + ".max_session_size", 11,
+                        "between 1024 and 1048576"),
+                arguments("uri: rediss://r:6380\nmax_session_size: 1048577", false, r + ".max_session_size", 11,
+                        "between 1024 and 1048576"),
+                arguments("uri: rediss://r:6380\nmax_session_size: 16KiB", false, r + ".max_session_size", 11,
+                        "expected a whole number"),
+                arguments("uri: rediss://r:6380\nrefresh_lock: 5s", false, r + ".refresh_lock", 11,
+                        "longer than the token endpoint call's timeout (5s)"),
+                arguments("uri: rediss://r:6380\nrefresh_lock: 500ms", false, r + ".refresh_lock", 11,
+                        "longer than the token endpoint call's timeout"),
+                arguments("uri: rediss://r:6380\nrefresh_lock: 61s", false, r + ".refresh_lock", 11, "at most 1m"),
+                arguments("uri: rediss://r:6380\nrefresh_lock: 10", false, r + ".refresh_lock", 11, "expected a duration"),
+                arguments("uri: rediss://r:6380\nmax_pending: 9", false, r + ".max_pending", 11, "between 10 and 100000"),
+                arguments("uri: rediss://r:6380\nmax_pending: 100001", false, r + ".max_pending", 11,
+                        "between 10 and 100000"),
+                arguments("uri: rediss://r:6380\nmax_pending: many", false, r + ".max_pending", 11, "expected a whole number"),
+                arguments("uri: rediss://r:6380\nevent_outbox: 0", false, r + ".event_outbox", 11, "between 1 and 1000000"),
+                arguments("uri: rediss://r:6380\nevent_outbox: 1000001", false, r + ".event_outbox", 11,
+                        "between 1 and 1000000"),
+                arguments("uri: rediss://r:6380\nevent_outbox: 1.5", false, r + ".event_outbox", 11,
+                        "expected a whole number"),
                 arguments("uri: rediss://r:6380", true, r, 10, "need 'session_keys_files'"),
                 arguments("uri: rediss://r:6380\nsession_keys_files: [" + shortKey + "]", true,
                         r + ".session_keys_files[0]", 12, "at least 32 bytes"),

@@ -52,6 +52,7 @@ class FleetSessionsIT {
     private static TokenEndpointClient oidc;
     private static ScheduledExecutorService scheduler;
     private static RedisConnection probe;
+    private static String config;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -87,6 +88,7 @@ class FleetSessionsIT {
                 """.formatted(secret, redis.uri(), key);
         h = new Harness().start(yaml);
         String text = h.fill(yaml);
+        config = text;
         b = Portcullis.start(new ConfigReader().read("b.yaml", text), text);
         oidc = new TokenEndpointClient(h.issuer.tokenEndpointUrl("default").uri(), "portcullis");
         for (Portcullis p : List.of(h.proxy(), b)) {
@@ -166,6 +168,36 @@ class FleetSessionsIT {
             Thread.sleep(20);
         }
         return id;
+    }
+
+    /**
+     * {@code max_session_size: 1024} on a third instance C: a session of real tokens (over 1 KiB, far
+     * under the default 16 KiB, which A shares) is served by C and never reaches Redis, so B does not know it.
+     */
+    @Test
+    void aSessionLargerThanTheConfiguredMaxSessionSizeStaysOnItsInstance() throws Exception {
+        String text = config.replace("timeout: 1s,", "timeout: 1s, max_session_size: 1024,");
+        assertThat(text).contains("max_session_size: 1024");
+        try (Portcullis c = Portcullis.start(new ConfigReader().read("c.yaml", text), text)) {
+            c.gate().sessions().useClient(oidc);
+            TestSignIn.install(c);
+            TokenSet t = signedIn("erin");
+            long now = System.currentTimeMillis();
+            TokenSet tokens = new TokenSet(t.accessToken(), t.refreshToken(), t.idToken(), now + 3_600_000);
+            String large = c.gate().sessions().start("mock", "erin", tokens, null, now);
+            // written after the large one on the same connection: once it is in Redis, the large one was refused
+            shared(c.gate().sessions().start("mock", "marker", new TokenSet("a", "r", null, now + 3_600_000), null, now));
+            assertThat(shared(signInOnA("erin", now + 3_600_000))).as("as large a session is shared by A").isNotNull();
+            h.upstream.clear();
+
+            String key = "fleet-it:s:" + SessionIds.key(large);
+            assertThat(probe.call(SharedStateListener.Op.GET, r -> r.exists(key)).get(5, TimeUnit.SECONDS)).isZero();
+            HttpResponse<String> onC = get(c, "/app/here", large);
+            assertThat(onC.statusCode()).as(onC.body()).isEqualTo(200);
+            assertThat(h.upstream.take().header("X-Auth-Subject")).isEqualTo("erin");
+            assertThat(get(b, "/app/there", large).statusCode()).as("unknown on B").isEqualTo(401);
+            assertThat(h.upstream.poll()).as("nothing reached the upstream from B").isNull();
+        }
     }
 
     @Test

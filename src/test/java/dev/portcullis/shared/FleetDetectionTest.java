@@ -44,9 +44,14 @@ class FleetDetectionTest {
         volatile Detection detection;
 
         Node(Duration timeout) throws Exception {
+            this(timeout, SharedStateConfig.Redis.DEFAULT_MAX_PENDING);
+        }
+
+        Node(Duration timeout, int maxPending) throws Exception {
             SharedStateConfig.Redis c = RedisConnectionTest.config(redis.uri());
-            connection = RedisConnection.start(new SharedStateConfig.Redis(c.uri(), null, null, null, c.keyPrefix(),
-                    List.of(), timeout), scheduler, SharedStateListener.NONE);
+            SharedStateConfig.Redis config = new SharedStateConfig.Redis(c.uri(), null, null, null, c.keyPrefix(),
+                    List.of(), timeout).withLimits(c.maxSessionSize(), c.refreshLock(), maxPending, null);
+            connection = RedisConnection.start(config, scheduler, SharedStateListener.NONE);
             bus = new FleetBus(connection, scheduler);
             Detection local = Detection.start(CONFIG, new IntrusionListener() {
                 @Override
@@ -60,7 +65,7 @@ class FleetDetectionTest {
                 }
             });
             detection = local.withFleet(FleetDetection.start(connection, bus, () -> detection,
-                    System::currentTimeMillis));
+                    System::currentTimeMillis, config.maxPending(), config.blockOutbox()));
             bus.start();
             await(() -> bus.connected() && connection.health().ok(), "an instance connected");
             nodes.add(this);
@@ -182,14 +187,16 @@ class FleetDetectionTest {
                 .doesNotContain("alice").doesNotContain("example.com"));
     }
 
+    /** {@code shared_state.redis.max_pending}: 50 here, so 250 denials while Redis hangs drop some (1000 would drop none). */
     @Test
     void aFloodBeyondThePendingBoundIsDroppedAndCountedNotQueued() throws Exception {
-        Node a = new Node(Duration.ofSeconds(10));
+        int maxPending = 50;
+        Node a = new Node(Duration.ofSeconds(10), maxPending);
         a.connection.call(SharedStateListener.Op.PING, c -> c.clientPause(8000)).get(5, TimeUnit.SECONDS);
-        int sent = FleetDetection.MAX_PENDING + 200;
+        int sent = maxPending + 200;
         for (int i = 0; i < sent; i++) {
             a.deny("10.1." + (i / 250) + "." + (i % 250), Reason.TOKEN_MALFORMED);
         }
-        assertThat(a.dropped.get()).isPositive().isLessThanOrEqualTo(sent - FleetDetection.MAX_PENDING);
+        assertThat(a.dropped.get()).isPositive().isLessThanOrEqualTo(sent - maxPending);
     }
 }

@@ -40,10 +40,15 @@ class FleetEventsTest {
         final AtomicInteger resyncs = new AtomicInteger();
 
         Instance() throws Exception {
+            this(100);
+        }
+
+        /** @param outbox {@code shared_state.redis.event_outbox} */
+        Instance(int outbox) throws Exception {
             connection = RedisConnection.start(RedisConnectionTest.config(redis.uri()), scheduler, SharedStateListener.NONE);
             bus = new FleetBus(connection, scheduler);
             events = new FleetEvents(connection, bus, applied::add, this, applyOn, Clock.systemUTC(),
-                    Duration.ofHours(1), 100).subscribe();
+                    Duration.ofHours(1), 100, outbox).subscribe();
             bus.onResync(resyncs::incrementAndGet);
             applyOn.scheduleWithFixedDelay(events::tick, 1, 1, TimeUnit.SECONDS);
             bus.start();
@@ -167,6 +172,21 @@ class FleetEventsTest {
         await(() -> b.applied(e.uuid()) == 1, "applied on B once Redis is back");
         await(() -> a.events.outboxSize() == 0, "outbox emptied");
         assertThat(a.applied(e.uuid())).isEqualTo(1);
+    }
+
+    /** {@code shared_state.redis.event_outbox: 2}: while Redis is down two events wait, the others are dropped and counted. */
+    @Test
+    void theOutboxHoldsTheConfiguredNumberOfEvents() throws Exception {
+        Instance a = new Instance(2);
+        redis.stop();
+        await(() -> !a.connection.health().ok(), "A degraded");
+        List<DirectoryEvent> sent = List.of(removal("e1"), removal("e2"), removal("e3"), removal("e4"));
+
+        sent.forEach(a::deliver);
+
+        await(() -> a.count(Counts.Drop.OUTBOX_FULL) == 2, "two dropped");
+        assertThat(a.events.outboxSize()).isEqualTo(2);
+        assertThat(a.applied).containsExactlyElementsOf(sent); // every one applied here at once
     }
 
     @Test

@@ -80,7 +80,7 @@ class FleetSessionsTest {
                 SharedStateListener.NONE);
         FleetBus bus = new FleetBus(redis, scheduler);
         RedisSessionStore store = new RedisSessionStore(new MemorySessionStore(), redis,
-                new SessionSealer(List.of(sessionKey)), 16 * 1024, LIFE.maxAgeMillis(), System::currentTimeMillis, bus);
+                new SessionSealer(List.of(sessionKey)), 16 * 1024, 10_000, LIFE.maxAgeMillis(), System::currentTimeMillis, bus);
         AtomicInteger resyncs = new AtomicInteger();
         bus.onResync(resyncs::incrementAndGet);
         bus.start();
@@ -210,7 +210,7 @@ class FleetSessionsTest {
     @Test
     void maxSessionsBoundsTheLocalCopiesOnlyAndTheEvictedSessionStaysInRedis() throws Exception {
         RedisSessionStore store = new RedisSessionStore(new MemorySessionStore(), a.redis,
-                new SessionSealer(List.of(sessionKey)), 16 * 1024, LIFE.maxAgeMillis(), System::currentTimeMillis, null);
+                new SessionSealer(List.of(sessionKey)), 16 * 1024, 10_000, LIFE.maxAgeMillis(), System::currentTimeMillis, null);
         Sessions one = new Sessions(store, oidc, new SessionSettings(Map.of("okta", LIFE), 30_000, 1),
                 SessionEvents.NONE, System::currentTimeMillis);
         String first = one.start("okta", "00u1", new TokenSet("access-1", "refresh-1", "id-1",

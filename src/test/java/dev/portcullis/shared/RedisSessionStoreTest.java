@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.config.SharedStateConfig;
 import dev.portcullis.session.MemorySessionStore;
+import dev.portcullis.session.RefreshClaim;
 import dev.portcullis.session.Session;
 import dev.portcullis.session.SessionIds;
 import dev.portcullis.session.TokenSet;
@@ -53,8 +54,8 @@ class RedisSessionStoreTest {
     }
 
     private RedisSessionStore store(RedisConnection c, byte[]... keys) {
-        return new RedisSessionStore(new MemorySessionStore(), c, new SessionSealer(List.of(keys)), 16 * 1024, MAX_AGE,
-                System::currentTimeMillis, null);
+        return new RedisSessionStore(new MemorySessionStore(), c, new SessionSealer(List.of(keys)), 16 * 1024, 10_000,
+                MAX_AGE, System::currentTimeMillis, null);
     }
 
     private static Session session(String refresh) {
@@ -106,6 +107,41 @@ class RedisSessionStoreTest {
 
         assertThat(exists(key)).isFalse();
         assertThat(onA.get(key)).as("kept locally").isNotNull();
+    }
+
+    /** {@code shared_state.redis.max_session_size: 1024}: a 2 KB session, far under the default 16 KiB, stays local. */
+    @Test
+    void aSessionBeyondAConfiguredSizeLimitIsNotShared() throws Exception {
+        SharedStateConfig.Redis config = RedisConnectionTest.config(server.uri()).withLimits(1024,
+                SharedStateConfig.Redis.DEFAULT_REFRESH_LOCK, SharedStateConfig.Redis.DEFAULT_MAX_PENDING, null);
+        RedisSessionStore onA = new RedisSessionStore(new MemorySessionStore(), a, new SessionSealer(List.of(newKey)),
+                config.maxSessionSize(), config.refreshLock().toMillis(), MAX_AGE, System::currentTimeMillis, null);
+        String key = SessionIds.key("cookie-id-4");
+        onA.put(key, session("r".repeat(2_000)));
+        String small = SessionIds.key("cookie-id-4b");
+        onA.put(small, session("r".repeat(500))); // written after the large one: once it is there, the large one was refused
+        RedisConnectionTest.await(() -> exists(small), "the small one written");
+
+        assertThat(exists(key)).isFalse();
+        assertThat(onA.get(key)).as("kept locally").isNotNull();
+    }
+
+    /** {@code shared_state.redis.refresh_lock: 30s}: the refresh lock's PX is 30 s, not the default 10 s. */
+    @Test
+    void theRefreshLockHoldsForTheConfiguredTime() throws Exception {
+        SharedStateConfig.Redis config = RedisConnectionTest.config(server.uri()).withLimits(16 * 1024,
+                Duration.ofSeconds(30), SharedStateConfig.Redis.DEFAULT_MAX_PENDING, null);
+        RedisSessionStore onA = new RedisSessionStore(new MemorySessionStore(), a, new SessionSealer(List.of(newKey)),
+                config.maxSessionSize(), config.refreshLock().toMillis(), MAX_AGE, System::currentTimeMillis, null);
+        String key = SessionIds.key("cookie-id-5");
+        onA.put(key, session("rt"));
+        RedisConnectionTest.await(() -> exists(key), "written through");
+
+        RefreshClaim claim = onA.claimRefresh(key).get(5, TimeUnit.SECONDS);
+        assertThat(claim.kind()).isEqualTo(RefreshClaim.Kind.HELD);
+        long ttl = a.call(SharedStateListener.Op.GET, c -> c.pttl("test:lock:" + key)).get(5, TimeUnit.SECONDS);
+        assertThat(ttl).isGreaterThan(10_000).isLessThanOrEqualTo(30_000);
+        onA.release(key, claim);
     }
 
     @Test
