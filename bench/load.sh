@@ -10,6 +10,8 @@
 #   session         wrk → Portcullis → upstream, a signed-in browser's session cookie  200
 #                   (a `login: browser` route; the same user and rules as allow)
 #   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
+#   allow_fresh     as allow, on a second proxy process started, warmed and measured     200
+#                   exactly as allow_redis is, without Redis: the control allow_redis is judged by
 #   allow_redis     as allow, with shared_state.redis on (a second proxy process and a      200
 #                   redis-server of its own on a free loopback port, same run): nothing is fetched
 #                   from Redis on the bearer hot path, so it must cost no more than allow. Skipped,
@@ -21,7 +23,7 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis"
+#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis"
 #        REDIS_SERVER=/usr/bin/redis-server (Debian's redis-server, for allow_redis)
 #        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
 #        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
@@ -35,7 +37,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis}"
+CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
@@ -255,6 +257,16 @@ fi
 shared_state_status() { curl -s "http://127.0.0.1:$ADMIN_PORT/readyz" | sed -n 's/.*"shared_state":{"status":"\([a-z]*\)".*/\1/p'; }
 free_port() { # from: the first loopback port from there on that nothing listens on
   local p="$1"; while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
+# The control for allow_redis: a second proxy process with the first one's config and no Redis, started,
+# warmed and measured exactly as allow_redis is. A fresh process with a short warm-up costs more per
+# request than the first one (its JIT is still compiling), so allow_redis is judged against this row.
+if has allow_fresh; then
+  start_proxy proxy-fresh "${AUDIT_LEVEL:-INFO}" "$OUT/portcullis.yaml"
+  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+  CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN")
+  run_case allow_fresh "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"
+  stop "$PROXY_PID"
+fi
 if has allow_redis; then
   if [ -x "$REDIS_SERVER" ]; then
     REDIS_PORT="$(free_port 18104)"
@@ -284,6 +296,9 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
 if [ -n "${RPS[allow_redis]:-}" ] && [ -n "${RPS[allow]:-}" ]; then
   NOTE[allow_redis]+="; rps ×allow $(ratio allow_redis allow), CPU µs/req ${CPU[allow_redis]} vs ${CPU[allow]}"
 fi
+if [ -n "${RPS[allow_redis]:-}" ] && [ -n "${RPS[allow_fresh]:-}" ]; then
+  NOTE[allow_redis]+="; rps ×allow_fresh $(ratio allow_redis allow_fresh), CPU µs/req ${CPU[allow_redis]} vs ${CPU[allow_fresh]}"
+fi
 {
   echo "# Portcullis load benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
@@ -292,7 +307,7 @@ fi
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_redis; do
+  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
