@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real HAProxy (Debian's) in front of N backends, for the fleet tests: round robin; each backend is
@@ -67,14 +65,7 @@ public final class Haproxy implements AutoCloseable {
     }
 
     static void requireInstalled() {
-        if (Files.isExecutable(BINARY)) {
-            return;
-        }
-        String why = "needs Debian's haproxy (" + BINARY + "): apt-get install haproxy";
-        if (System.getenv("CI") != null) {
-            Assertions.fail(why);
-        }
-        Assumptions.abort(why);
+        dev.portcullis.shared.RedisServer.requireInstalled(BINARY, "haproxy");
     }
 
     /** The configuration: fast health checks, retries of failed connections on another backend. */

@@ -41,10 +41,18 @@ public final class RedisServer implements AutoCloseable {
     }
 
     static void requireInstalled() {
-        if (Files.isExecutable(BINARY)) {
+        requireInstalled(BINARY, "redis-server");
+    }
+
+    /**
+     * Skips the test on a developer's machine without the Debian package's binary, and fails it on CI
+     * ({@code CI} set), where {@code .ci/run} installs the package.
+     */
+    public static void requireInstalled(Path binary, String debianPackage) {
+        if (Files.isExecutable(binary)) {
             return;
         }
-        String why = "needs Debian's redis-server (" + BINARY + "): apt-get install redis-server";
+        String why = "needs Debian's " + debianPackage + " (" + binary + "): apt-get install " + debianPackage;
         if (System.getenv("CI") != null) {
             Assertions.fail(why);
         }
