@@ -66,6 +66,11 @@ class WebSocketIT {
                     upstream: %WS%
                     websocket: { enabled: true, idle_timeout: 1s }
                     allow: [ { groups_any: [chat] } ]
+                  - id: brief
+                    match: { path: /brief/** }
+                    upstream: %WS%
+                    websocket: { enabled: true, max_lifetime: 2s }
+                    allow: [ { groups_any: [chat] } ]
                   - id: plain
                     match: { path: /plain/** }
                     upstream: %WS%
@@ -266,5 +271,25 @@ class WebSocketIT {
         l.closed.get(15, TimeUnit.SECONDS);
         JsonNode ended = audit.await(a -> "/quiet/x".equals(a.path("path").asText()) && a.has("tunnel_end"));
         assertThat(ended.path("tunnel_end").asText()).isEqualTo("idle");
+    }
+
+    @Test
+    void aTunnelIsClosedAtItsMaxLifetimeEvenWhileBusy() throws Exception {
+        Listener l = new Listener();
+        WebSocket w = open("/brief/x", token("ivan", 300, Map.of("groups", List.of("chat"))), l)
+                .get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!l.closed.isDone() && System.nanoTime() < deadline) {
+            try {
+                w.sendText("busy", true).get(5, TimeUnit.SECONDS); // traffic keeps idle_timeout away
+            } catch (ExecutionException | IllegalStateException closing) {
+                break; // the tunnel is ending: the output is closed
+            }
+            l.texts.poll(200, TimeUnit.MILLISECONDS);
+        }
+        l.closed.get(10, TimeUnit.SECONDS);
+        JsonNode ended = audit.await(a -> "/brief/x".equals(a.path("path").asText()) && a.has("tunnel_end"));
+        assertThat(ended.path("tunnel_end").asText()).isEqualTo("lifetime");
+        assertThat(ended.path("tunnel_duration_ms").asLong()).isGreaterThanOrEqualTo(2000);
     }
 }
