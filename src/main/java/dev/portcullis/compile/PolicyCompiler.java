@@ -127,6 +127,6 @@ public final class PolicyCompiler {
         return new RouteTarget(set, p.retry(), p.healthCheck(), r.forwardToken(), r.preserveHost(),
                 (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
                 (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
-                metrics.forRoute(r.id()));
+                metrics.forRoute(r.id()), r.websocket());
     }
 }

@@ -41,6 +41,11 @@ public final class Route {
         return target;
     }
 
+    /** The route's {@code websocket} (see {@link RouteTarget#websocket}). */
+    public dev.portcullis.config.WebSocketConfig websocket() {
+        return target.websocket();
+    }
+
     public String id() {
         return policy.id();
     }

@@ -23,6 +23,7 @@ public final class RouteTarget {
     private final int connectTimeoutMillis;
     private final long responseTimeoutMillis;
     private final RouteMetrics metrics;
+    private final dev.portcullis.config.WebSocketConfig websocket;
 
     /**
      * @param retry       {@code retry: once}
@@ -30,6 +31,15 @@ public final class RouteTarget {
      */
     public RouteTarget(UpstreamSet upstreamSet, boolean retry, HealthCheckConfig healthCheck, boolean forwardToken,
             boolean preserveHost, int connectTimeoutMillis, long responseTimeoutMillis, RouteMetrics metrics) {
+        this(upstreamSet, retry, healthCheck, forwardToken, preserveHost, connectTimeoutMillis, responseTimeoutMillis,
+                metrics, dev.portcullis.config.WebSocketConfig.DISABLED);
+    }
+
+    /** @param websocket the route's {@code websocket}: whether upgrades go through, and the tunnel's bounds */
+    public RouteTarget(UpstreamSet upstreamSet, boolean retry, HealthCheckConfig healthCheck, boolean forwardToken,
+            boolean preserveHost, int connectTimeoutMillis, long responseTimeoutMillis, RouteMetrics metrics,
+            dev.portcullis.config.WebSocketConfig websocket) {
+        this.websocket = Objects.requireNonNull(websocket, "websocket");
         this.upstreamSet = Objects.requireNonNull(upstreamSet, "upstreamSet");
         this.upstreams = upstreamSet.members().stream().map(UpstreamSet.Member::upstream).toList();
         this.retry = retry;
@@ -39,6 +49,11 @@ public final class RouteTarget {
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.responseTimeoutMillis = responseTimeoutMillis;
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The route's {@code websocket}: {@link dev.portcullis.config.WebSocketConfig#DISABLED} unless it enables upgrades. */
+    public dev.portcullis.config.WebSocketConfig websocket() {
+        return websocket;
     }
 
     public List<Upstream> upstreams() {

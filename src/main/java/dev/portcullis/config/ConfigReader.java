@@ -90,6 +90,7 @@ public final class ConfigReader {
                 Map.entry("/routes/*/match", RouteReader.MATCH_KEYS),
                 Map.entry("/routes/*/upstream_tls", TlsReader.UPSTREAM_TLS_KEYS),
                 Map.entry("/routes/*/cors", CorsReader.CORS_KEYS),
+                Map.entry("/routes/*/websocket", WebSocketReader.WEBSOCKET_KEYS),
                 Map.entry("/routes/*/outlier_detection", UpstreamPolicyReader.OUTLIER_KEYS),
                 Map.entry("/routes/*/health_check", UpstreamPolicyReader.HEALTH_CHECK_KEYS),
                 Map.entry("/upstream_defaults/outlier_detection", UpstreamPolicyReader.OUTLIER_KEYS),

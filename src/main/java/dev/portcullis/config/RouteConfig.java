@@ -36,6 +36,8 @@ import java.util.List;
  * @param browserLogin          {@code login: browser}: a browser without a session is sent to sign in, and a
  *                              session cookie is accepted beside bearer tokens; {@code login: bearer} (the default)
  *                              takes bearer tokens only
+ * @param websocket             {@code websocket}: whether RFC 6455 upgrades reach the upstream, and the tunnel's
+ *                              bounds ({@link WebSocketConfig#DISABLED} when the route does not say)
  */
 public record RouteConfig(
         String id,
@@ -60,14 +62,28 @@ public record RouteConfig(
         Boolean caseInsensitive,
         CorsConfig cors,
         UpstreamPolicyConfig upstreamPolicy,
-        boolean browserLogin) {
+        boolean browserLogin,
+        WebSocketConfig websocket) {
 
     public RouteConfig {
+        websocket = websocket == null ? WebSocketConfig.DISABLED : websocket;
         upstreamPolicy = upstreamPolicy == null ? UpstreamPolicyConfig.unset() : upstreamPolicy;
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         issuers = List.copyOf(issuers);
+    }
+
+    /** A route without {@code websocket}. */
+    public RouteConfig(String id, String host, String path, List<String> upstreams, boolean isPublic,
+            List<RuleConfig> allow, List<RuleConfig> deny, List<String> issuers, boolean forwardToken,
+            boolean preserveHost, Duration connectTimeout, Duration responseTimeout, TlsConfig upstreamTls,
+            long maxBodySize, int maxConcurrentRequests, String location, boolean audit, Boolean methodOverride,
+            boolean strictTrailingSlash, Boolean caseInsensitive, CorsConfig cors, UpstreamPolicyConfig upstreamPolicy,
+            boolean browserLogin) {
+        this(id, host, path, upstreams, isPublic, allow, deny, issuers, forwardToken, preserveHost, connectTimeout,
+                responseTimeout, upstreamTls, maxBodySize, maxConcurrentRequests, location, audit, methodOverride,
+                strictTrailingSlash, caseInsensitive, cors, upstreamPolicy, browserLogin, null);
     }
 
     /** A route that takes bearer tokens only. */

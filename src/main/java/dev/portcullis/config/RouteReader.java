@@ -12,7 +12,8 @@ final class RouteReader {
     static final Set<String> ROUTE_KEYS = Set.of("id", "match", "upstream", "public", "allow", "deny",
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
             "max_body_size", "max_concurrent_requests", "mode", "method_override", "trailing_slash", "path_case",
-            "cors", "load_balancing", "retry", "outlier_detection", "health_check", "login");
+            "cors", "load_balancing", "retry", "outlier_detection", "health_check", "login",
+            "websocket");
     static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     static final Set<String> MATCH_KEYS = Set.of("host", "path");
@@ -58,7 +59,8 @@ final class RouteReader {
                 n.choice("path_case", "sensitive", "insensitive", null),
                 CorsReader.cors(n),
                 UpstreamPolicyReader.route(n),
-                n.choice("login", "bearer", "browser", false));
+                n.choice("login", "bearer", "browser", false),
+                WebSocketReader.websocket(n));
     }
 
     static RoutingConfig routing(ConfigNode n) {

@@ -26,6 +26,7 @@ import dev.portcullis.vocab.Reason;
  * @param credential      {@code bearer} or {@code session} (a browser session's cookie) on authenticated requests, or null
  * @param sessionEvent    what happened to the request's session ({@code refreshed}, {@code refresh_failed},
  *                        {@code idle_timeout}, {@code max_age}, {@code unknown}, {@code rotated_cookie}, …), or null
+ * @param tunnel          on the line written when a WebSocket tunnel ends: how it ended; else null
  */
 public record AuditEvent(
         long timestampMillis,
@@ -44,7 +45,16 @@ public record AuditEvent(
         boolean retried,
         String directoryEvent,
         String credential,
-        String sessionEvent) {
+        String sessionEvent,
+        TunnelEnd tunnel) {
+
+    /** An event of an exchange that is not a WebSocket tunnel's end. */
+    public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
+            int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId,
+            String upstream, boolean retried, String directoryEvent, String credential, String sessionEvent) {
+        this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
+                wouldReason, traceId, upstream, retried, directoryEvent, credential, sessionEvent, null);
+    }
 
     /** An event without a credential or session event recorded. */
     public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,

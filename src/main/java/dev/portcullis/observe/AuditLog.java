@@ -139,6 +139,12 @@ public final class AuditLog implements AutoCloseable {
             if (e.sessionEvent() != null) {
                 g.writeStringField("session_event", e.sessionEvent());
             }
+            if (e.tunnel() != null) {
+                g.writeStringField("tunnel_end", e.tunnel().reason());
+                g.writeNumberField("tunnel_bytes_in", e.tunnel().bytesFromClient());
+                g.writeNumberField("tunnel_bytes_out", e.tunnel().bytesToClient());
+                g.writeNumberField("tunnel_duration_ms", e.tunnel().durationMillis());
+            }
             if (e.identity() != null) {
                 g.writeStringField("issuer", e.identity().issuerId());
                 g.writeStringField("subject", e.identity().subject());

@@ -67,6 +67,7 @@ public final class Metrics {
     private String configHash;
     private final UpstreamMetrics upstreams = new UpstreamMetrics(registry);
     private final OverlayMetrics overlay = new OverlayMetrics(registry);
+    private final WebSocketMetrics websocket = new WebSocketMetrics(registry);
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
@@ -269,5 +270,10 @@ public final class Metrics {
                 resetErrors.inc();
             }
         }
+    }
+
+    /** The WebSocket tunnels' metrics. */
+    public WebSocketMetrics websocket() {
+        return websocket;
     }
 }

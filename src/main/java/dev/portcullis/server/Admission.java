@@ -127,6 +127,11 @@ final class Admission {
     }
 
     private void forward(Reason decision) {
+        Reason upgrade = WebSocketUpgrade.admit(x, scheme);
+        if (upgrade != null) {
+            owner.end(Outcome.refused(upgrade, true));
+            return;
+        }
         // Judged after the decision, so an unauthenticated client learns nothing but 401.
         if (x.route.maxBodySize() > 0 && declaredLength(x.request) > x.route.maxBodySize()) {
             owner.end(Outcome.refused(Reason.BODY_TOO_LARGE, true));

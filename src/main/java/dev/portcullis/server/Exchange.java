@@ -53,6 +53,9 @@ final class Exchange {
     /** How a session cookie took part (login: browser), or null; and the cookie the request was read with. */
     dev.portcullis.decide.SessionUse session;
     dev.portcullis.session.SessionCookie sessionCookie;
+    /** A WebSocket upgrade its route lets through ({@link WebSocketUpgrade}), and the handshake fields it came with. */
+    boolean websocket;
+    java.util.List<java.util.Map.Entry<String, String>> websocketFields;
 
     void reset(HttpRequest r, String id, Snapshot s) {
         request = r;
@@ -82,6 +85,8 @@ final class Exchange {
         retried = false;
         session = null;
         sessionCookie = null;
+        websocket = false;
+        websocketFields = null;
         cancelTimer();
     }
 

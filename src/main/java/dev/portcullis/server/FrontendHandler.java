@@ -179,6 +179,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The upstream answered the upgrade with 101: the exchange is recorded, and the connection becomes a {@link Tunnel}. */
+    void upgraded(io.netty.channel.Channel upstream, io.netty.handler.codec.http.HttpResponse res) {
+        leg.end(false);
+        x.cancelTimer();
+        stalls.bodyEnds();
+        reads.state = State.CLOSING; // nothing more is read as HTTP
+        reads.releasePending();
+        WebSocketUpgrade.switched(ctx, upstream, res, x, gate, audits::record);
+    }
+
     /** After a relayed response: the next request, or the close either side asked for. */
     private void keepAliveOrClose() {
         if (!x.clientKeepAlive || !x.requestComplete) {

@@ -187,6 +187,12 @@ final class UpstreamLeg implements UpstreamListener {
     /** Rewrites the response head for the client; false when it is not to be relayed. */
     private boolean responseHead(HttpResponse res) {
         int code = res.status().code();
+        if (code == 101 && x.websocket && dev.portcullis.forward.WebSocketHandshake.isSwitch(res)) {
+            Channel up = channel;
+            channel = null; // the tunnel owns it now
+            owner.upgraded(up, res);
+            return false;
+        }
         if (code >= 100 && code < 200) {
             // Informational answers are the proxy's business (it sent its own 100 Continue);
             // a 101 would switch protocols we never offered upstream: drop the connection.

@@ -29,6 +29,9 @@ final class UpstreamRequestHead {
             r.headers().set(io.netty.handler.codec.http.HttpHeaderNames.AUTHORIZATION,
                     "Bearer " + x.session.accessToken());
         }
+        if (x.websocket) {
+            dev.portcullis.forward.WebSocketHandshake.restore(r.headers(), x.websocketFields);
+        }
         r.setUri(x.target.toUri());
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
     }

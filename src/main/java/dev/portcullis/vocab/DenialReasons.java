@@ -23,6 +23,7 @@ import java.util.Set;
  * overlay's refusals ({@code membership_revoked}, {@code user_deactivated}, {@code user_suspended},
  * {@code session_ended}, {@code operator_revoked}: the token is genuine and the directory already took access
  * away, so retrying gains nothing, while blocking the address would lock out colleagues behind one NAT),
+ * {@code websocket_malformed} (an outdated WebSocket client, already authenticated and allowed),
  * browser sessions' {@code sign_in_required} (302: how every browser starts) and {@code csrf_rejected}
  * (another site's page makes the victim's browser send it: counting it would let an attacker get its
  * victims blocked; a 401 {@code session_expired} does count, as every 401: a forged cookie is probing), and any

@@ -109,6 +109,11 @@ public enum Reason {
      * issuer's sign-in. Not a denial: it is how every browser starts.
      */
     SIGN_IN_REQUIRED("sign_in_required", 302, null),
+    /**
+     * A WebSocket upgrade on a route with {@code websocket.enabled} that is not a well-formed RFC 6455
+     * opening handshake (not GET, no {@code Connection: upgrade}, a version other than 13, no key, a body).
+     */
+    WEBSOCKET_MALFORMED("websocket_malformed", 400, null),
     /** A cookie-authenticated request with an unsafe method from another origin ({@code Sec-Fetch-Site}, {@code Origin}). */
     CSRF_REJECTED("csrf_rejected", 403, null),
     /**
