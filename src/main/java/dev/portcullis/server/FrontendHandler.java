@@ -4,14 +4,10 @@ import dev.portcullis.server.ClientReads.State;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.detect.ClientKeys;
 import dev.portcullis.observe.Metrics.ClientTimeout;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
@@ -142,7 +138,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             audits.recordWithoutRequest(o.reason()); // no request head came
         }
         if (o.answer()) {
-            answer(o);
+            OwnAnswer.write(this, ctx, reads, x, gate, scheme, o);
         } else if (o.close()) {
             reads.state = State.CLOSING;
             if (ctx.channel().isOpen()) {
@@ -150,32 +146,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             keepAliveOrClose();
-        }
-    }
-
-    /** Writes the proxy's own answer; keeps the connection only when the client's body is done or can be skipped. */
-    private void answer(Outcome o) {
-        boolean bodyDone = x.requestComplete || (x.request != null && !x.request.decoderResult().isFailure()
-                && !HttpUtil.isTransferEncodingChunked(x.request) && Admission.declaredLength(x.request) == 0);
-        boolean keepAlive = !o.close() && x.clientKeepAlive && bodyDone;
-        if (!keepAlive) {
-            reads.state = State.CLOSING;
-        } else if (x.requestComplete) {
-            idle();
-        } else {
-            reads.state = State.DISCARDING;
-        }
-        FullHttpResponse res = SessionAnswers.response(o.reason(), keepAlive, x, gate, scheme);
-        dev.portcullis.forward.CorsHeaders.onAnswer(res.headers(), o.reason(), x.cors(), x.corsOrigin);
-        if (o.blocked() != null) {
-            res.headers().set(HttpHeaderNames.RETRY_AFTER, o.blocked().retryAfterSeconds(System.currentTimeMillis()));
-        }
-        if (keepAlive) {
-            ctx.writeAndFlush(res);
-            drain();
-            demandRead();
-        } else {
-            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

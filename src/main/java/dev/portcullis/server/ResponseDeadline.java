@@ -48,6 +48,18 @@ final class ResponseDeadline {
         return System.nanoTime() - sentNanos;
     }
 
+    /**
+     * Times the upstream's body: the timeout is also the longest gap between its bytes, but only
+     * while the client takes them (a client that does not is {@code response_write_timeout}'s).
+     */
+    void runWhile(boolean clientTakesBytes, long timeoutMillis) {
+        if (clientTakesBytes) {
+            start(timeoutMillis);
+        } else {
+            pause();
+        }
+    }
+
     /** Stops the clock until the next {@link #start}; the timer stays armed, and finds nothing to do. */
     void pause() {
         deadlineNanos = 0;

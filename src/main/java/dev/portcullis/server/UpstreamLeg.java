@@ -181,7 +181,7 @@ final class UpstreamLeg implements UpstreamListener {
         if (!ctx.channel().isWritable() && channel != null) {
             channel.config().setAutoRead(false);
         }
-        upstreamBodyClock(ctx.channel().isWritable());
+        clock.runWhile(ctx.channel().isWritable(), x.route.responseTimeoutMillis());
     }
 
     /** Rewrites the response head for the client; false when it is not to be relayed. */
@@ -218,18 +218,6 @@ final class UpstreamLeg implements UpstreamListener {
         return true;
     }
 
-    /**
-     * Times the upstream's body: response_timeout is also the longest gap between its bytes, but
-     * only while the client takes them (a client that does not is response_write_timeout's).
-     */
-    private void upstreamBodyClock(boolean running) {
-        if (running) {
-            startClock();
-        } else {
-            clock.pause();
-        }
-    }
-
     @Override
     public void onUpstreamReadComplete() {
         ctx.flush();
@@ -264,7 +252,7 @@ final class UpstreamLeg implements UpstreamListener {
         if (channel != null) {
             channel.config().setAutoRead(writable);
             if (active && responseStarted) {
-                upstreamBodyClock(writable);
+                clock.runWhile(writable, x.route.responseTimeoutMillis());
             }
         }
     }
