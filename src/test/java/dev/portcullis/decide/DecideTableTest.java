@@ -423,7 +423,9 @@ class DecideTableTest {
                 // the sign-in endpoints under /.portcullis/ (server/SignInFlow, SignInExchange): SignInIT
                 Reason.SIGNED_IN, Reason.SIGN_IN_DENIED, Reason.SIGN_IN_STATE_INVALID, Reason.SIGN_IN_CODE_REJECTED,
                 Reason.SIGN_IN_FAILED, Reason.ID_TOKEN_INVALID, Reason.SIGN_IN_UNAVAILABLE, Reason.SIGNED_OUT,
-                Reason.SIGN_OUT_PAGE);
+                Reason.SIGN_OUT_PAGE,
+                // a WebSocket handshake checked after an allow (server/WebSocketUpgrade): WebSocketIT
+                Reason.WEBSOCKET_MALFORMED);
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.copyOf(handlerOnly)));
     }
 
