@@ -178,13 +178,23 @@ public final class Haproxy implements AutoCloseable {
     }
 
     /** A loopback port free now (for a listener the test configures before it starts). */
+    /**
+     * A loopback port nothing listens on, never one handed out before in this JVM: the kernel may give
+     * a just-closed port again at once, and a fleet takes several ports before anything binds them.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static void sleep(long ms) {
         try {
