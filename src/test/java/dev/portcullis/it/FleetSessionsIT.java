@@ -13,25 +13,19 @@ import dev.portcullis.shared.RedisConnection;
 import dev.portcullis.shared.RedisServer;
 import dev.portcullis.shared.SharedStateListener;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,17 +104,7 @@ class FleetSessionsIT {
 
     /** Real tokens for {@code sub}: an authorization code round trip at mock-oauth2-server. */
     private static TokenSet signedIn(String sub) throws Exception {
-        h.issuer.enqueueCallback(new DefaultOAuth2TokenCallback("default", sub, "JWT", List.of(Harness.AUDIENCE),
-                Map.of("groups", List.of("engineering")), 3600));
-        String redirect = "http://127.0.0.1/cb";
-        URI authorize = URI.create(h.issuer.authorizationEndpointUrl("default") + "?client_id=portcullis"
-                + "&response_type=code&scope=openid%20offline_access&state=s&nonce=n&redirect_uri="
-                + URLEncoder.encode(redirect, StandardCharsets.UTF_8));
-        HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(authorize).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("[?&]code=([^&]+)").matcher(r.headers().firstValue("Location").orElseThrow());
-        assertThat(m.find()).isTrue();
-        return oidc.exchange(m.group(1), redirect).get(10, TimeUnit.SECONDS);
+        return oidc.signedIn(h, sub);
     }
 
     /** A session begun on A, as its sign-in callback begins one. */

@@ -36,6 +36,27 @@ public final class TokenEndpointClient implements OidcClient {
     }
 
     /** The authorization code grant, for seeding sessions with real tokens. */
+    /**
+     * Real tokens for {@code sub} in the group {@code engineering}: an authorization code round trip at
+     * the harness's mock-oauth2-server, the code exchanged here.
+     */
+    public TokenSet signedIn(Harness h, String sub) throws Exception {
+        h.issuer.enqueueCallback(new no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback("default", sub,
+                "JWT", java.util.List.of(Harness.AUDIENCE), java.util.Map.of("groups", java.util.List.of("engineering")),
+                3600));
+        String redirect = "http://127.0.0.1/cb";
+        URI authorize = URI.create(h.issuer.authorizationEndpointUrl("default") + "?client_id=" + enc(clientId)
+                + "&response_type=code&scope=openid%20offline_access&state=s&nonce=n&redirect_uri=" + enc(redirect));
+        HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(authorize).build(),
+                HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]code=([^&]+)")
+                .matcher(r.headers().firstValue("Location").orElseThrow());
+        if (!m.find()) {
+            throw new AssertionError("no code in the issuer's redirect: " + r.headers().firstValue("Location"));
+        }
+        return exchange(m.group(1), redirect).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     public CompletableFuture<TokenSet> exchange(String code, String redirectUri) {
         return post("grant_type=authorization_code&code=" + enc(code) + "&redirect_uri=" + enc(redirectUri)
                 + "&client_id=" + enc(clientId) + "&client_secret=secret");

@@ -7,22 +7,14 @@ import dev.portcullis.server.TestSignIn;
 import dev.portcullis.session.Sessions;
 import dev.portcullis.session.TokenSet;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,17 +71,7 @@ class WebSocketSessionIT {
 
     /** A session for {@code sub} with real tokens: an authorization code round trip at mock-oauth2-server. */
     private static String session(String sub) throws Exception {
-        h.issuer.enqueueCallback(new DefaultOAuth2TokenCallback("default", sub, "JWT", List.of(Harness.AUDIENCE),
-                Map.of("groups", List.of("engineering")), 3600));
-        String redirect = "http://127.0.0.1/cb";
-        URI authorize = URI.create(h.issuer.authorizationEndpointUrl("default") + "?client_id=portcullis"
-                + "&response_type=code&scope=openid%20offline_access&state=s&nonce=n&redirect_uri="
-                + URLEncoder.encode(redirect, StandardCharsets.UTF_8));
-        HttpResponse<String> r = h.http.send(HttpRequest.newBuilder(authorize).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("[?&]code=([^&]+)").matcher(r.headers().firstValue("Location").orElseThrow());
-        assertThat(m.find()).isTrue();
-        TokenSet t = oidc.exchange(m.group(1), redirect).get(10, TimeUnit.SECONDS);
+        TokenSet t = oidc.signedIn(h, sub);
         return sessions.start("mock", sub, new TokenSet(t.accessToken(), t.refreshToken(), t.idToken(),
                 System.currentTimeMillis() + 3_600_000), null, System.currentTimeMillis());
     }
