@@ -83,6 +83,7 @@ public final class ConfigReader {
     static Map<String, Set<String>> acceptedKeys() {
         return Map.ofEntries(Map.entry("/", TOP_KEYS), Map.entry("/tls", TlsReader.TLS_KEYS),
                 Map.entry("/admin", ListenerReader.ADMIN_KEYS), Map.entry("/server", ListenerReader.SERVER_KEYS),
+                Map.entry("/server/http2_limits", Http2Reader.LIMIT_KEYS),
                 Map.entry("/upstream_defaults", ListenerReader.UPSTREAM_DEFAULTS_KEYS),
                 Map.entry("/identity_headers", IssuerReader.IDENTITY_HEADERS_KEYS),
                 Map.entry("/identity_assertion", IssuerReader.IDENTITY_ASSERTION_KEYS),

@@ -28,6 +28,7 @@ import java.time.Duration;
  * @param methodOverrideAllowed {@code method_override: allow}: a {@code _method} query parameter is
  *                             forwarded; by default ({@code refuse}) it gets 400, since frameworks would
  *                             serve the request as that method while the gate judged another
+ * @param http2                {@code server.http2} and {@code server.http2_limits}: HTTP/2 on this listener
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -45,11 +46,12 @@ public record ServerConfig(
         Duration bodyReadTimeout,
         long bodyMinRate,
         Duration responseWriteTimeout,
-        boolean methodOverrideAllowed) {
+        boolean methodOverrideAllowed,
+        Http2Config http2) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
-                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false);
+                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false, Http2Config.defaults());
     }
 }

@@ -113,13 +113,15 @@ public final class RequestHeaders {
     /**
      * Headers through which a client could tell the upstream where it comes from, or that a
      * different method or URL was meant, than what the gate judged: always removed, and the
-     * forwarding ones rewritten by the proxy. Compared in look-alike form ({@code X_Forwarded_For}
+     * forwarding ones rewritten by the proxy; so are {@code x-http2-*}, from which an HTTP/2 upstream's
+     * {@code :scheme} and {@code :path} would be taken. Compared in look-alike form ({@code X_Forwarded_For}
      * becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack). The other client-address
      * headers ({@link HeaderPolicy#CLIENT_ADDRESS}) are removed too, unless a trusted proxy sent
      * them in their own spelling: a look-alike is no proxy's doing.
      */
     private static boolean isForwarding(String lookalike) {
-        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike);
+        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike)
+                || lookalike.startsWith("x-http2-"); // Netty's HTTP/1-to-2 conversion takes :scheme and :path from these
     }
 
     /** An RFC 7239 node: an IPv4 address as it is, an IPv6 one quoted in brackets. */

@@ -2,6 +2,8 @@ package dev.portcullis.forward;
 
 import dev.portcullis.config.TlsConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.ByteArrayInputStream;
@@ -30,9 +32,21 @@ public final class TlsContexts {
     }
 
     public static SslContext server(TlsConfig c) throws SSLException {
+        return server(c, false);
+    }
+
+    /** The listener's context; with {@code http2}, ALPN offers {@code h2} before {@code http/1.1}. */
+    public static SslContext server(TlsConfig c, boolean http2) throws SSLException {
         KeyPairCheck.requireMatching(c.certFile(), c.keyFile());
-        return SslContextBuilder.forServer(new File(c.certFile()), new File(c.keyFile()))
-                .protocols(PROTOCOLS).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE).build();
+        SslContextBuilder b = SslContextBuilder.forServer(new File(c.certFile()), new File(c.keyFile()))
+                .protocols(PROTOCOLS).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+        if (http2) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+        }
+        return b.build();
     }
 
     /** A client context for upstreams; null config means the JVM's trust store and no client certificate. */

@@ -68,6 +68,7 @@ public final class Metrics {
     private final UpstreamMetrics upstreams = new UpstreamMetrics(registry);
     private final OverlayMetrics overlay = new OverlayMetrics(registry);
     private final WebSocketMetrics websocket = new WebSocketMetrics(registry);
+    private final Http2Metrics http2 = new Http2Metrics(registry);
     private final Gauge connections = Gauge.builder().name("portcullis_client_connections")
             .help("Client connections open now").register(registry);
 
@@ -275,5 +276,9 @@ public final class Metrics {
     /** The WebSocket tunnels' metrics. */
     public WebSocketMetrics websocket() {
         return websocket;
+    }
+
+    public Http2Metrics http2() {
+        return http2;
     }
 }

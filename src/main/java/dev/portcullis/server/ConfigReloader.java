@@ -152,8 +152,12 @@ final class ConfigReloader implements AutoCloseable {
         try {
             awaitKeys(prepared.newSources());
             Snapshot snapshot = compiler.compile(next, prepared.keys(), hash);
-            warnAboutRestartOnlyChanges(gate.snapshot().config(), next);
+            ProxyConfig old = gate.snapshot().config();
+            warnAboutRestartOnlyChanges(old, next);
             gate.publish(snapshot);
+            if (!old.server().http2().equals(next.server().http2())) {
+                gate.drain().goAwayHttp2("reload"); // new connections take the new limits
+            }
             gate.publishDetection(gate.detection().reconfigure(next.detection()));
             keys.commit(prepared);
         } catch (RuntimeException | TimeoutException e) {
@@ -216,6 +220,9 @@ final class ConfigReloader implements AutoCloseable {
                 || !a.idleTimeout().equals(b.idleTimeout()) || !a.headerReadTimeout().equals(b.headerReadTimeout())) {
             log.warn("server.max_initial_line_length, max_header_size, max_connections, io_threads, idle_timeout"
                     + " and header_read_timeout changes take effect at the next restart");
+        }
+        if (a.http2().enabled() != b.http2().enabled()) {
+            log.warn("server.http2 changes take effect at the next restart (http2_limits at once)");
         }
     }
 

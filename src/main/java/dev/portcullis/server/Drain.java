@@ -66,6 +66,7 @@ final class Drain {
         log.info("stopping: /readyz answers 503; the listener stops accepting in {} ms, {} connections open",
                 delay.toMillis(), open());
         each(h -> h.drainStarted(false));
+        eachHttp2(H2Connection::drainStarted); // GOAWAY: no new streams; those in flight finish
         hurry.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         stopAccepting.run();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -78,6 +79,7 @@ final class Drain {
             log.warn("stopping: {} connections still open after shutdown.timeout ({} ms) are cut", open(),
                     timeout.toMillis());
             each(FrontendHandler::shutdownCut);
+            eachHttp2(H2Connection::shutdownCut);
             long cutDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CUT_GRACE_MILLIS);
             while (open() > 0 && System.nanoTime() < cutDeadline) {
                 Thread.sleep(10);
@@ -85,7 +87,27 @@ final class Drain {
         }
     }
 
-    /** Runs {@code action} on each open connection's handler, on its event loop. */
+    /**
+     * Sends each open HTTP/2 connection a graceful GOAWAY (its streams in flight finish), so that its
+     * client opens a new connection, with the listener's settings of now ({@code reason}: the metric's).
+     */
+    void goAwayHttp2(String reason) {
+        eachHttp2(c -> c.goAway(reason));
+    }
+
+    /** Runs {@code action} on each open HTTP/2 connection's handler, on its event loop. */
+    private void eachHttp2(Consumer<H2Connection> action) {
+        for (Channel ch : clients) {
+            ch.eventLoop().execute(() -> {
+                H2Connection c = ch.pipeline().get(H2Connection.class);
+                if (c != null && ch.isOpen()) {
+                    action.accept(c);
+                }
+            });
+        }
+    }
+
+    /** Runs {@code action} on each open connection's handler (an HTTP/2 stream's too), on its event loop. */
     private void each(Consumer<FrontendHandler> action) {
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> {

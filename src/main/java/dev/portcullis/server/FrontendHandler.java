@@ -37,6 +37,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Admission admission;
     private ExchangeAudit audits;
     private ClientReads reads;
+    private boolean stream; // an HTTP/2 stream: one exchange, then the stream ends
 
     private final Exchange x = new Exchange();
 
@@ -55,8 +56,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            channelActive(ctx); // installed once the protocol was known (HTTP/2 offered), or an HTTP/2 stream
+        }
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (this.ctx != null) {
+            return;
+        }
         this.ctx = ctx;
+        stream = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel;
         InetAddress clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         String clientKey = ClientKeys.of(clientAddress); // an IPv6 client: its /64
         this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress, scheme);
@@ -65,7 +77,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.reads = new ClientReads(this, ctx, body);
         new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
         this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey, scheme);
-        gate.metrics().connectionOpened();
+        if (!stream) {
+            gate.metrics().connectionOpened(); // an HTTP/2 connection counts itself (H2Connection)
+        }
         ctx.read();
     }
 
@@ -100,7 +114,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         headTimer.headReceived();
         x.reset(r, gate.nextRequestId(), gate.snapshot());
         x.clientKey = audits.clientKeyOf(r, x.snapshot);
-        x.clientKeepAlive &= !gate.drain().draining(); // stopping: the response says Connection: close
+        x.clientKeepAlive &= !stream && !gate.drain().draining(); // stopping: the response says Connection: close
         reads.state = State.DECIDING;
         reads.dispatch(r, admission);
     }
@@ -157,6 +171,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         reads.state = State.CLOSING; // nothing more is read as HTTP
         reads.releasePending();
         WebSocketUpgrade.switched(ctx, upstream, res, x, gate, audits::record);
+    }
+
+    /** {@code Upgrade: h2c} took the connection ({@link H2cUpgrade}): it is counted as HTTP/2's from now on. */
+    void upgradedToHttp2() {
+        gate.metrics().connectionClosed();
+        reads.releasePending();
     }
 
     /** After a relayed response: the next request, or the close either side asked for. */
@@ -261,7 +281,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        gate.metrics().connectionClosed();
+        if (!stream) {
+            gate.metrics().connectionClosed();
+        }
         admission.abandon();
         leg.connectionClosed();
         end(Outcome.clientClosed());

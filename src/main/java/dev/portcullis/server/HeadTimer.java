@@ -78,11 +78,20 @@ final class HeadTimer extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel(); // the connection went on as HTTP/2 (Upgrade: h2c)
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void cancel() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
         }
-        ctx.fireChannelInactive();
     }
 }

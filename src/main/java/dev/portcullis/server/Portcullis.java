@@ -130,7 +130,8 @@ public final class Portcullis implements AutoCloseable {
         });
         healthChecks.published(snapshot);
         metrics.upstreams().upSource(upstreamsUp(gate));
-        TlsReloader tls = config.tls() == null ? null : new TlsReloader(config.tls(), keyScheduler);
+        TlsReloader tls = config.tls() == null ? null
+                : new TlsReloader(config.tls(), config.server().http2().enabled(), keyScheduler);
         ProxyServer boundProxy = null;
         try {
             boundProxy = ProxyServer.bind(config.listen(), config.server(), tls, gate, transport, boss, workers);

@@ -32,6 +32,21 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.context().newHandler(ch.alloc()));
         }
+        if (limits.http2().enabled()) {
+            // live limits: a reload that changes them sends the open HTTP/2 connections a GOAWAY
+            ServerConfig live = gate.snapshot().config().server();
+            p.addLast("protocol", tls != null ? new AlpnSwitch(pp -> H2Streams.configure(pp, gate, live, true), this::addHttp1)
+                    : new PrefaceSniffer(c -> H2Streams.configure(c.pipeline(), gate, live, false), c -> {
+                        addHttp1(c.pipeline());
+                        c.pipeline().addAfter("http-encoder", "h2c-upgrade", new H2cUpgrade(gate, live));
+                    }));
+            return;
+        }
+        addHttp1(p);
+    }
+
+    /** The HTTP/1.1 handlers, from the head timer to the gate. */
+    private void addHttp1(ChannelPipeline p) {
         HeadTimer headTimer = new HeadTimer(limits.headerReadTimeout().toMillis());
         p.addLast("head-timer", headTimer);
         addHttpHandlers(p);

@@ -21,13 +21,20 @@ import org.slf4j.LoggerFactory;
 public final class TlsReloader {
     private static final Logger log = LoggerFactory.getLogger(TlsReloader.class);
     private final TlsConfig config;
+    private final boolean http2;
     private volatile SslContext context;
     private FileTime certTime;
     private FileTime keyTime;
 
     public TlsReloader(TlsConfig config, ScheduledExecutorService scheduler) throws SSLException {
+        this(config, false, scheduler);
+    }
+
+    /** @param http2 ALPN offers {@code h2} ({@code server.http2}) */
+    public TlsReloader(TlsConfig config, boolean http2, ScheduledExecutorService scheduler) throws SSLException {
         this.config = config;
-        this.context = TlsContexts.server(config);
+        this.http2 = http2;
+        this.context = TlsContexts.server(config, http2);
         this.certTime = mtime(config.certFile());
         this.keyTime = mtime(config.keyFile());
         long every = config.reloadInterval().toMillis();
@@ -45,7 +52,7 @@ public final class TlsReloader {
             return;
         }
         try {
-            context = TlsContexts.server(config);
+            context = TlsContexts.server(config, http2);
             certTime = c;
             keyTime = k;
             log.info("TLS certificate reloaded from {}", config.certFile());

@@ -12,7 +12,8 @@ import java.util.Set;
  * guessing the Event Hook's secret is probing), the 403s of the policy
  * ({@code deny_rule}, {@code group_denied}), 404 {@code no_route} (probing for routes is
  * probing), and 400 {@code path_rejected} / {@code bad_request} / {@code method_override_rejected}
- * (path confusion, smuggling and method-override attempts). Not counted: the proxy's own limits
+ * (path confusion, smuggling and method-override attempts), and {@code http2_abuse} (an HTTP/2
+ * connection closed for a flood or a protocol error: no browser or gRPC library does either). Not counted: the proxy's own limits
  * (408, 413, 414, 417, 431: a misconfigured client is not an attacker), among them the slow-client timeouts ({@code header_timeout},
  * {@code body_timeout}, {@code response_write_timeout}: each already bounds what its client costs,
  * and a flaky mobile network or a carrier NAT would cross a threshold as readily as a slowloris),
@@ -35,7 +36,8 @@ import java.util.Set;
  */
 public final class DenialReasons {
     private static final Set<Reason> COUNTED_NON_401 = EnumSet.of(Reason.DENY_RULE, Reason.GROUP_DENIED,
-            Reason.NO_ROUTE, Reason.PATH_REJECTED, Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED);
+            Reason.NO_ROUTE, Reason.PATH_REJECTED, Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED,
+            Reason.HTTP2_ABUSE);
     private static final boolean[] COUNTED = new boolean[Reason.values().length];
     private static final Map<String, Reason> BY_CODE = new HashMap<>();
 

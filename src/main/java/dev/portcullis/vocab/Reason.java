@@ -114,6 +114,12 @@ public enum Reason {
      * opening handshake (not GET, no {@code Connection: upgrade}, a version other than 13, no key, a body).
      */
     WEBSOCKET_MALFORMED("websocket_malformed", 400, null),
+    /**
+     * A client's HTTP/2 connection broke the protocol or one of {@code server.http2_limits}' bounds
+     * (rapid reset, a control-frame, empty-frame or CONTINUATION flood, an HPACK bomb): the
+     * connection is closed with GOAWAY, and recorded once, without a request.
+     */
+    HTTP2_ABUSE("http2_abuse", 400, null),
     /** A cookie-authenticated request with an unsafe method from another origin ({@code Sec-Fetch-Site}, {@code Origin}). */
     CSRF_REJECTED("csrf_rejected", 403, null),
     /**

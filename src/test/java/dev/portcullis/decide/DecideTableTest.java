@@ -425,7 +425,9 @@ class DecideTableTest {
                 Reason.SIGN_IN_FAILED, Reason.ID_TOKEN_INVALID, Reason.SIGN_IN_UNAVAILABLE, Reason.SIGNED_OUT,
                 Reason.SIGN_OUT_PAGE,
                 // a WebSocket handshake checked after an allow (server/WebSocketUpgrade): WebSocketIT
-                Reason.WEBSOCKET_MALFORMED);
+                Reason.WEBSOCKET_MALFORMED,
+                // an HTTP/2 connection closed with GOAWAY, before any request (server/H2Connection): Http2AbuseIT
+                Reason.HTTP2_ABUSE);
         assertThat(covered).containsAll(EnumSet.complementOf(EnumSet.copyOf(handlerOnly)));
     }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Every reason, one way or the other: 401s and the listed 400/403/404s count, nothing else. */
 class DenialReasonsTest {
     private static final Set<Reason> COUNTED_OTHERS = Set.of(Reason.DENY_RULE, Reason.GROUP_DENIED,
-            Reason.NO_ROUTE, Reason.PATH_REJECTED, Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED);
+            Reason.NO_ROUTE, Reason.PATH_REJECTED, Reason.BAD_REQUEST, Reason.METHOD_OVERRIDE_REJECTED,
+            Reason.HTTP2_ABUSE);
 
     @ParameterizedTest
     @EnumSource(Reason.class)

@@ -1,0 +1,103 @@
+package dev.portcullis.server;
+
+import dev.portcullis.config.Http2Config;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The client connection's HTTP/2 codec (Netty's), built with the listener's {@code http2_limits}
+ * and the {@link H2FloodGuard}. Every connection error it answers with GOAWAY is named (see
+ * {@link #errorName}) and handed to {@code onError} once, for the metric and the audit line.
+ */
+final class H2Codec extends Http2FrameCodec {
+    private final Consumer<String> onError;
+    private boolean reported;
+
+    private H2Codec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings,
+            Consumer<String> onError) {
+        super(encoder, decoder, settings, false, true);
+        this.onError = onError;
+    }
+
+    /** A server codec with the bounds of {@code c}; {@code onError} hears each connection error's name. */
+    static Http2FrameCodec forServer(Http2Config c, Consumer<String> onError) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(c.maxConcurrentStreams())
+                .maxHeaderListSize(c.maxHeaderListSize())
+                .initialWindowSize(c.initialWindowSize())
+                .maxFrameSize(c.maxFrameSize()); // no ENABLE_PUSH: a server may not send it, and never pushes
+        int windowSeconds = (int) Math.max(1, c.abuseWindow().toSeconds());
+        return new Builder(c, onError)
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(c.maxResetsPerWindow(), windowSeconds)
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(c.maxEmptyFrames())
+                .decoderEnforceMaxSmallContinuationFrames(c.maxSmallContinuationFrames())
+                .encoderEnforceMaxQueuedControlFrames(c.maxQueuedControlFrames())
+                .gracefulShutdownTimeoutMillis(TimeUnit.SECONDS.toMillis(30))
+                .build();
+    }
+
+    @Override
+    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+            Http2Exception http2Ex) {
+        if (!reported) {
+            reported = true;
+            onError.accept(errorName(http2Ex == null ? null : http2Ex.error(), http2Ex == null ? "" : http2Ex.getMessage()));
+        }
+        super.onConnectionError(ctx, outbound, cause, http2Ex);
+    }
+
+    /**
+     * The metric's name for a connection error: the bound that tripped ({@code rapid_reset},
+     * {@code control_flood}, {@code control_queue}, {@code empty_frames}, {@code continuation_flood},
+     * {@code header_list_too_large}), else the HTTP/2 error code in lower case ({@code protocol_error}…).
+     */
+    static String errorName(Http2Error error, String message) {
+        String m = message == null ? "" : message;
+        if (m.contains("RST frames")) {
+            return "rapid_reset";
+        } else if (m.contains(H2FloodGuard.MESSAGE)) {
+            return "control_flood";
+        } else if (m.contains("outstanding control frames")) {
+            return "control_queue";
+        } else if (m.contains("empty data frames")) {
+            return "empty_frames";
+        } else if (m.contains("continuations frames")) {
+            return "continuation_flood";
+        } else if (m.contains("Header size exceeded")) {
+            return "header_list_too_large";
+        }
+        return error == null ? "internal_error" : error.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static final class Builder extends Http2FrameCodecBuilder {
+        private final Http2Config c;
+        private final Consumer<String> onError;
+
+        Builder(Http2Config c, Consumer<String> onError) {
+            this.c = c;
+            this.onError = onError;
+            server(true);
+        }
+
+        @Override
+        protected Http2FrameCodec build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                Http2Settings initialSettings) {
+            Http2ConnectionDecoder guarded = new H2FloodGuard(decoder, c.maxControlFramesPerWindow(),
+                    c.abuseWindow().toNanos());
+            H2Codec codec = new H2Codec(encoder, guarded, initialSettings, onError);
+            codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
+            return codec;
+        }
+    }
+}
