@@ -12,6 +12,11 @@
 #   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
 #   allow_fresh     as allow, on a second proxy process started, warmed and measured     200
 #                   exactly as allow_redis is, without Redis: the control allow_redis is judged by
+#   allow_h2        h2load → Portcullis (h2c, prior knowledge; H2_STREAMS streams per connection) →   200
+#                   upstream, the allow token: HTTP/2 on the listener (server.http2: true)
+#   allow_h1load    h2load --h1 → Portcullis, the allow token: HTTP/1.1 driven by the same generator   200
+#                   as allow_h2, so the two differ only in the protocol. Both need h2load (Debian's
+#                   nghttp2-client, installed when missing); they run on the first proxy process.
 #   allow_redis     as allow, with shared_state.redis on (a second proxy process and a      200
 #                   redis-server of its own on a free loopback port, same run): nothing is fetched
 #                   from Redis on the bearer hot path, so it must cost no more than allow. Skipped,
@@ -23,7 +28,8 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis"
+#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis"
+#        H2_STREAMS=1 (h2load -m: concurrent streams per HTTP/2 connection; 1 = the same concurrency as wrk's)
 #        REDIS_SERVER=/usr/bin/redis-server (Debian's redis-server, for allow_redis)
 #        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
 #        JAR=target/portcullis.jar (another build to compare, e.g. one of the previous commit)
@@ -37,7 +43,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis}"
+CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis}"
+H2_STREAMS="${H2_STREAMS:-1}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
 DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portcullis-scale-tokens}"
@@ -53,6 +60,9 @@ has() { case " $CASES " in *" $1 "*) return 0;; esac; return 1; }
 source "$HERE/lib.sh"
 if ! need wrk || ! need nginx || ! need curl; then
   log "installing wrk, nginx, curl"; apt-get update -qq >/dev/null; apt-get install -y -qq wrk nginx-light curl >/dev/null
+fi
+if { has allow_h2 || has allow_h1load; } && ! need h2load; then
+  log "installing h2load (nghttp2-client)"; apt-get update -qq >/dev/null; apt-get install -y -qq nghttp2-client >/dev/null || true
 fi
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
 
@@ -106,6 +116,7 @@ WRONG_TOKEN="$(curl -s "$ISSUER/v1/dev/token?user=carol")"
 cat >"$OUT/portcullis.yaml" <<YAML
 listen: 127.0.0.1:$PROXY_PORT
 admin: { listen: 127.0.0.1:$ADMIN_PORT }
+server: { http2: $( { has allow_h2 || has allow_h1load; } && echo true || echo false ) }
 issuers:
   - id: dev
     issuer: $ISSUER
@@ -194,6 +205,32 @@ run_case() {
   log "$name: ${RPS[$name]} rps, p50 ${P50[$name]}, p99 ${P99[$name]}, p99.9 ${P999[$name]}, ${CPU[$name]} µs CPU/req (${KERN[$name]} in the kernel; ${NOJIT[$name]} without JIT compiler threads), ${VALID[$name]}"
 }
 
+# run_h2load NAME PID URL [h2load args...]: as run_case, with h2load (no percentiles: its mean
+# latency goes in the p50 column). Statuses: every request must be a 2xx.
+run_h2load() {
+  local name="$1" pid="$2" url="$3"; shift 3
+  if ! need h2load; then VALID[$name]="skipped: needs h2load (apt-get install nghttp2-client)"; log "$name: ${VALID[$name]}"; return; fi
+  local c0; c0=$(cpu_ticks "$pid"); local j0; j0=$(cpu_ticks_nojit "$pid")
+  ( while :; do rss_kb "$pid"; sleep 1; done ) >"$OUT/$name.rss" 2>/dev/null & local sampler=$!
+  timeout $((DURATION + 15)) $GEN h2load -t"$THREADS" -c"$CONNS" -D"$DURATION" "$@" "$url" >"$OUT/$name.h2load" 2>&1 || true
+  local c1; c1=$(cpu_ticks "$pid"); local j1; j1=$(cpu_ticks_nojit "$pid")
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  local done ok rps mean
+  done=$(awk '/^requests:/{print $6; exit}' "$OUT/$name.h2load"); done=${done:-0}
+  ok=$(awk '/^status codes:/{print $3; exit}' "$OUT/$name.h2load"); ok=${ok:-0}
+  rps=$(awk '/^finished in/{gsub(",","",$4); printf "%.0f", $4; exit}' "$OUT/$name.h2load")
+  mean=$(awk '/^time for request:/{print $5; exit}' "$OUT/$name.h2load")
+  if [ "$done" = 0 ] || [ -z "$rps" ]; then VALID[$name]="INVALID (no requests; see $name.h2load)"; log "$name: no requests"; return; fi
+  RPS[$name]=$rps; P50[$name]="${mean:-–} (mean)"; P99[$name]="–"; P999[$name]="–"
+  CPU[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$done" '{printf "%.0f", ($3+$4-$1-$2)/hz*1e6/n}')
+  NOJIT[$name]=$(awk -v a="$j0" -v b="$j1" -v hz="$HZ" -v n="$done" 'BEGIN{printf "%.0f", (b-a)/hz*1e6/n}')
+  KERN[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$done" '{printf "%.0f", ($4-$2)/hz*1e6/n}')
+  RSS[$name]=$(sort -n "$OUT/$name.rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
+  if [ "$ok" != "$done" ]; then VALID[$name]="INVALID ($((done - ok)) of $done not 2xx)"; else VALID[$name]="ok"; fi
+  NOTE[$name]="h2load $(head -c 200 <<<"$*")"
+  log "$name: ${RPS[$name]} rps, mean ${P50[$name]}, ${CPU[$name]} µs CPU/req, ${VALID[$name]}"
+}
+
 PURL="http://127.0.0.1:$PROXY_PORT/orders/123"
 CHECK_HDR=()
 if has direct; then run_case direct "$UP_PID" "http://127.0.0.1:$UP_PORT/orders/123" 200; fi
@@ -227,6 +264,15 @@ if has public || has allow || has session || has allow_distinct || has deny401 |
   fi
   if has deny401; then CHECK_HDR=(); run_case deny401 "$PROXY_PID" "$PURL" 401; fi
   if has deny403; then CHECK_HDR=(-H "Authorization: Bearer $WRONG_TOKEN"); run_case deny403 "$PROXY_PID" "$PURL" 403 -H "Authorization: Bearer $WRONG_TOKEN"; fi
+  # HTTP/2 beside HTTP/1.1, one generator (h2load) for both, on the same warm process
+  if has allow_h2; then
+    if need h2load; then timeout $((WARMUP / 2 + 10)) h2load -c"$CONNS" -m"$H2_STREAMS" -D$((WARMUP / 2)) -H "authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true; fi
+    run_h2load allow_h2 "$PROXY_PID" "$PURL" -m"$H2_STREAMS" -H "authorization: Bearer $ALLOW_TOKEN"
+  fi
+  if has allow_h1load; then
+    if need h2load; then timeout $((WARMUP / 2 + 10)) h2load --h1 -c"$CONNS" -D$((WARMUP / 2)) -H "authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true; fi
+    run_h2load allow_h1load "$PROXY_PID" "$PURL" --h1 -H "authorization: Bearer $ALLOW_TOKEN"
+  fi
   # last, since it fills the token cache (and the heap) with tens of thousands of callers
   if has allow_distinct; then
     # warm the new-token path on other tokens, then measure on tokens the proxy has never seen
@@ -307,7 +353,7 @@ fi
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_noaudit allow_fresh allow_redis; do
+  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"

@@ -191,6 +191,13 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  TOKEN=$(curl -s '" + tokenUrl + "alice')");
         out.println("  curl -i -H \"Authorization: Bearer $TOKEN\" " + proxy + "/orders/42");
         out.println();
+        out.println("  # 200: the same token and rules over HTTP/2 (h2c, as gRPC clients speak it);"
+                + "  403: readers may not delete there either");
+        out.println("  curl -si --http2-prior-knowledge -H \"Authorization: Bearer $TOKEN\" " + proxy
+                + "/orders/42 | head -1");
+        out.println("  curl -si --http2-prior-knowledge -X DELETE -H \"Authorization: Bearer $TOKEN\" " + proxy
+                + "/orders/42 | head -1");
+        out.println();
         out.println("  # 401: no token");
         out.println("  curl -i " + proxy + "/orders/42");
         out.println();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoGuideIT {
     private static final Pattern STATUS_IN_COMMENT = Pattern.compile("(?<![\\d.])([1-5]\\d\\d)(?=:)");
-    private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.1 (\\d{3}) ");
+    private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/(?:1\\.1|2) (\\d{3}) ");
     private static final String END = "Ctrl-C stops everything.";
 
     @TempDir
