@@ -21,4 +21,13 @@ public final class GrpcHeaders {
         }
         return false;
     }
+
+    /**
+     * The response timeout of an exchange: {@code routeMillis}, or the request's {@code grpc-timeout}
+     * when that is shorter (a gRPC client gives up then anyway, and its deadline bounds the upstream).
+     */
+    public static long responseTimeoutMillis(HttpHeaders h, long routeMillis) {
+        long grpc = GrpcTimeout.millis(h.get("grpc-timeout"));
+        return grpc < 0 ? routeMillis : Math.min(routeMillis, grpc);
+    }
 }
