@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>anything else: 200 {@code ok}, then trailers {@code grpc-status: 0}, {@code grpc-message: fine}.</li>
  * </ul>
  */
-final class H2TestUpstream implements AutoCloseable {
+public final class H2TestUpstream implements AutoCloseable {
     /** One stream as received. */
     record Received(Map<String, List<String>> headers, byte[] body, Map<String, List<String>> trailers,
             int connection) {
@@ -70,15 +70,15 @@ final class H2TestUpstream implements AutoCloseable {
     /** "connection path" of every stream whose headers came, ended or not. */
     final ConcurrentLinkedQueue<String> begun = new ConcurrentLinkedQueue<>();
     /** Streams whose headers came (before their end): what is in flight now. */
-    final AtomicInteger started = new AtomicInteger();
-    final AtomicInteger connections = new AtomicInteger();
-    final AtomicInteger closedConnections = new AtomicInteger();
+    public final AtomicInteger started = new AtomicInteger();
+    public final AtomicInteger connections = new AtomicInteger();
+    public final AtomicInteger closedConnections = new AtomicInteger();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     private final List<Runnable> held = new ArrayList<>();
     private volatile CountDownLatch release = new CountDownLatch(1);
 
-    H2TestUpstream(long maxConcurrentStreams, SslContext tls) throws InterruptedException {
+    public H2TestUpstream(long maxConcurrentStreams, SslContext tls) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -105,7 +105,7 @@ final class H2TestUpstream implements AutoCloseable {
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort();
     }
 
