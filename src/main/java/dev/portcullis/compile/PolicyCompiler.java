@@ -118,7 +118,9 @@ public final class PolicyCompiler {
         // alone: after a reload that renews the client certificate or the CA, even at the same
         // paths, no connection made with the old identity is leased again.
         String tlsId = tls == null ? null : "route:" + r.id() + ":" + tls.id().substring(0, 32);
-        List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.of(u, routeTls, tlsId)).toList();
+        TlsContexts.ClientTls h2Tls = h2Tls(r);
+        List<Upstream> upstreams = r.upstreams().stream().map(u -> Upstream.of(u, routeTls, tlsId)
+                .speaking(r.upstreamProtocol(), h2Tls)).toList();
         UpstreamPolicyConfig p = r.upstreamPolicy().orElse(d.upstreamPolicy());
         List<UpstreamSet.Member> members = upstreams.stream().map(u -> new UpstreamSet.Member(u,
                 upstreamStates.of(r.id(), u.key()), UpstreamSet.label(u))).toList();
@@ -128,5 +130,18 @@ public final class PolicyCompiler {
                 (int) (r.connectTimeout() != null ? r.connectTimeout() : d.connectTimeout()).toMillis(),
                 (r.responseTimeout() != null ? r.responseTimeout() : d.responseTimeout()).toMillis(),
                 metrics.forRoute(r.id()), r.websocket());
+    }
+
+    /** For {@code upstream_protocol: h2} to an https upstream: the route's TLS offering only {@code h2} by ALPN. */
+    private static TlsContexts.ClientTls h2Tls(RouteConfig r) {
+        if (r.upstreamProtocol() != dev.portcullis.config.UpstreamProtocol.H2
+                || r.upstreams().stream().noneMatch(u -> u.regionMatches(true, 0, "https:", 0, 6))) {
+            return null;
+        }
+        try {
+            return TlsContexts.clientTls(r.upstreamTls(), true);
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("route " + r.id() + ": upstream_tls: " + e.getMessage(), e);
+        }
     }
 }

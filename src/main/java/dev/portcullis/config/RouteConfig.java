@@ -38,6 +38,7 @@ import java.util.List;
  *                              takes bearer tokens only
  * @param websocket             {@code websocket}: whether RFC 6455 upgrades reach the upstream, and the tunnel's
  *                              bounds ({@link WebSocketConfig#DISABLED} when the route does not say)
+ * @param upstreamProtocol      {@code upstream_protocol}: HTTP/1.1 (the default), {@code h2} or {@code h2c}
  */
 public record RouteConfig(
         String id,
@@ -63,15 +64,29 @@ public record RouteConfig(
         CorsConfig cors,
         UpstreamPolicyConfig upstreamPolicy,
         boolean browserLogin,
-        WebSocketConfig websocket) {
+        WebSocketConfig websocket,
+        UpstreamProtocol upstreamProtocol) {
 
     public RouteConfig {
+        upstreamProtocol = upstreamProtocol == null ? UpstreamProtocol.HTTP1 : upstreamProtocol;
         websocket = websocket == null ? WebSocketConfig.DISABLED : websocket;
         upstreamPolicy = upstreamPolicy == null ? UpstreamPolicyConfig.unset() : upstreamPolicy;
         upstreams = List.copyOf(upstreams);
         allow = List.copyOf(allow);
         deny = List.copyOf(deny);
         issuers = List.copyOf(issuers);
+    }
+
+    /** A route whose upstreams speak HTTP/1.1. */
+    public RouteConfig(String id, String host, String path, List<String> upstreams, boolean isPublic,
+            List<RuleConfig> allow, List<RuleConfig> deny, List<String> issuers, boolean forwardToken,
+            boolean preserveHost, Duration connectTimeout, Duration responseTimeout, TlsConfig upstreamTls,
+            long maxBodySize, int maxConcurrentRequests, String location, boolean audit, Boolean methodOverride,
+            boolean strictTrailingSlash, Boolean caseInsensitive, CorsConfig cors, UpstreamPolicyConfig upstreamPolicy,
+            boolean browserLogin, WebSocketConfig websocket) {
+        this(id, host, path, upstreams, isPublic, allow, deny, issuers, forwardToken, preserveHost, connectTimeout,
+                responseTimeout, upstreamTls, maxBodySize, maxConcurrentRequests, location, audit, methodOverride,
+                strictTrailingSlash, caseInsensitive, cors, upstreamPolicy, browserLogin, websocket, null);
     }
 
     /** A route without {@code websocket}. */
@@ -83,7 +98,7 @@ public record RouteConfig(
             boolean browserLogin) {
         this(id, host, path, upstreams, isPublic, allow, deny, issuers, forwardToken, preserveHost, connectTimeout,
                 responseTimeout, upstreamTls, maxBodySize, maxConcurrentRequests, location, audit, methodOverride,
-                strictTrailingSlash, caseInsensitive, cors, upstreamPolicy, browserLogin, null);
+                strictTrailingSlash, caseInsensitive, cors, upstreamPolicy, browserLogin, (WebSocketConfig) null);
     }
 
     /** A route that takes bearer tokens only. */

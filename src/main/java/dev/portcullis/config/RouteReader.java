@@ -13,7 +13,7 @@ final class RouteReader {
             "issuers", "forward_token", "preserve_host", "connect_timeout", "response_timeout", "upstream_tls",
             "max_body_size", "max_concurrent_requests", "mode", "method_override", "trailing_slash", "path_case",
             "cors", "load_balancing", "retry", "outlier_detection", "health_check", "login",
-            "websocket");
+            "websocket", "upstream_protocol");
     static final Set<String> RULE_KEYS = Set.of("methods", "groups_any", "groups_all", "scopes_any",
             "scopes_all", "claims", "mode");
     static final Set<String> MATCH_KEYS = Set.of("host", "path");
@@ -40,6 +40,7 @@ final class RouteReader {
         }
         List<String> upstreams = n.texts("upstream");
         List<String> issuers = n.texts("issuers");
+        WebSocketConfig websocket = WebSocketReader.websocket(n);
         return new RouteConfig(
                 n.text("id", null), host, path,
                 upstreams == null ? List.of() : upstreams,
@@ -60,7 +61,8 @@ final class RouteReader {
                 CorsReader.cors(n),
                 UpstreamPolicyReader.route(n),
                 n.choice("login", "bearer", "browser", false),
-                WebSocketReader.websocket(n));
+                websocket,
+                UpstreamProtocolReader.protocol(n, upstreams, websocket));
     }
 
     static RoutingConfig routing(ConfigNode n) {

@@ -2,6 +2,7 @@ package dev.portcullis.forward;
 
 import dev.portcullis.config.TlsConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -70,8 +71,21 @@ public final class TlsContexts {
      * trust store and no client certificate.
      */
     public static ClientTls clientTls(TlsConfig c) throws SSLException {
+        return clientTls(c, false);
+    }
+
+    /**
+     * @param h2 offer only {@code h2} by ALPN ({@code upstream_protocol: h2}); an upstream that picks
+     *           nothing or something else is refused by the connection ({@link Http2Connection})
+     */
+    public static ClientTls clientTls(TlsConfig c, boolean h2) throws SSLException {
         SslContextBuilder b = SslContextBuilder.forClient().protocols(PROTOCOLS)
-                .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+                .ciphers(h2 ? Http2SecurityUtil.CIPHERS : CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+        if (h2) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2));
+        }
         byte[] ca = c == null ? null : read(c.caFile());
         byte[] cert = c == null ? null : read(c.certFile());
         byte[] key = c == null ? null : read(c.keyFile());

@@ -1,5 +1,6 @@
 package dev.portcullis.forward;
 
+import dev.portcullis.config.UpstreamProtocol;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.util.Locale;
@@ -13,8 +14,28 @@ import java.util.Locale;
  * @param authority value for the Host header when the client's is not preserved
  * @param key       identity of the address and TLS settings, for connection pools (kept across reloads)
  * @param sslContext client TLS context for https upstreams, or null for the default
+ * @param protocol  the route's {@code upstream_protocol}: HTTP/1.1, or HTTP/2 streams on shared connections
  */
-public record Upstream(String host, int port, boolean tls, String authority, String key, SslContext sslContext) {
+public record Upstream(String host, int port, boolean tls, String authority, String key, SslContext sslContext,
+        UpstreamProtocol protocol) {
+
+    public Upstream {
+        protocol = protocol == null ? UpstreamProtocol.HTTP1 : protocol;
+    }
+
+    /**
+     * This address spoken to in {@code p}, with {@code tls} for TLS (null: this one's). Its key
+     * names the protocol, so pools never lease an HTTP/1.1 connection to an HTTP/2 exchange.
+     */
+    public Upstream speaking(UpstreamProtocol p, TlsContexts.ClientTls h2Tls) {
+        String k = p == UpstreamProtocol.HTTP1 ? key : key + "|" + p.word();
+        return new Upstream(host, port, tls, authority, k, h2Tls == null ? sslContext : h2Tls.context(), p);
+    }
+
+    /** Whether exchanges go as HTTP/2 streams. */
+    public boolean multiplexed() {
+        return protocol.multiplexed();
+    }
 
     public static Upstream parse(String url) {
         return parse(url, null, null);
@@ -40,6 +61,6 @@ public record Upstream(String host, int port, boolean tls, String authority, Str
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         String authority = u.getPort() > 0 ? host + ":" + port : host;
         String key = (tls ? "https://" : "http://") + host + ":" + port + (tls && tlsId != null ? "#" + tlsId : "");
-        return new Upstream(bare, port, tls, authority, key, sslContext);
+        return new Upstream(bare, port, tls, authority, key, sslContext, UpstreamProtocol.HTTP1);
     }
 }

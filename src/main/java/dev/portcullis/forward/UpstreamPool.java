@@ -9,12 +9,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import io.netty.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -49,6 +51,7 @@ public final class UpstreamPool {
     /** The keys of the upstreams of the published policy; null: every key is current. */
     private final Supplier<Set<String>> current;
     private long idleTimeoutMillis = Long.MAX_VALUE; // upstream_defaults.idle_timeout as last released with
+    private final Http2Upstreams h2;
 
     private record Idle(Channel channel, long since) {
     }
@@ -59,15 +62,26 @@ public final class UpstreamPool {
 
     /** @param current the keys of the upstreams of the published policy (read on the loop; null: all) */
     public UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, Supplier<Set<String>> current) {
+        this(loop, channelClass, current, Http2Upstreams.MAX_STREAMS_PER_CONNECTION);
+    }
+
+    /** @param maxStreamsPerConnection streams an HTTP/2 connection carries before it is replaced (tests lower it) */
+    UpstreamPool(EventLoop loop, Class<? extends SocketChannel> channelClass, Supplier<Set<String>> current,
+            long maxStreamsPerConnection) {
         this.current = current;
         this.loop = loop;
         this.channelClass = channelClass;
+        this.h2 = new Http2Upstreams(loop, channelClass, maxStreamsPerConnection);
         loop.scheduleWithFixedDelay(() -> closeExpired(System.nanoTime()), SWEEP_MILLIS, SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
     /** An idle, open connection to {@code u} leased to {@code listener}, or null when there is none. */
     public Channel acquire(Upstream u, long idleTimeoutMillis, UpstreamListener listener) {
+        if (u.multiplexed()) {
+            this.idleTimeoutMillis = idleTimeoutMillis;
+            return h2.acquire(u, listener);
+        }
         ArrayDeque<Idle> q = idle.get(u.key());
         if (q == null) {
             return null;
@@ -102,17 +116,30 @@ public final class UpstreamPool {
         return b.connect(u.host(), u.port());
     }
 
+    /**
+     * A stream to an HTTP/2 upstream once a connection has room for it (see {@link Http2Upstreams}):
+     * fails as a connection that could not be made, or with {@link Http2Refused}.
+     */
+    public Future<Channel> connectStream(Upstream u, int connectTimeoutMillis, UpstreamListener listener) {
+        return h2.connect(u, connectTimeoutMillis, listener);
+    }
+
     /** TLS (for https, with the host name verified) and the strict HTTP client codec, as every upstream connection has. */
     static void addCodec(SocketChannel ch, Upstream u) {
         if (u.tls()) {
-            SslContext tls = u.sslContext() != null ? u.sslContext() : DEFAULT_TLS;
-            SslHandler ssl = tls.newHandler(ch.alloc(), u.host(), u.port());
-            SSLParameters params = ssl.engine().getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            ssl.engine().setSSLParameters(params);
-            ch.pipeline().addLast("tls", ssl);
+            ch.pipeline().addLast("tls", tls(ch, u));
         }
         ch.pipeline().addLast("http", new HttpClientCodec(STRICT, false, false));
+    }
+
+    /** TLS to {@code u}, with its host name verified. */
+    static SslHandler tls(SocketChannel ch, Upstream u) {
+        SslContext tls = u.sslContext() != null ? u.sslContext() : DEFAULT_TLS;
+        SslHandler ssl = tls.newHandler(ch.alloc(), u.host(), u.port());
+        SSLParameters params = ssl.engine().getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.engine().setSSLParameters(params);
+        return ssl;
     }
 
     /** Closes a connection that must not be reused, after detaching it from its exchange. */
@@ -127,6 +154,10 @@ public final class UpstreamPool {
     /** Takes a connection back after a complete, reusable exchange; it may idle {@code idleTimeoutMillis}. */
     public void release(Upstream u, Channel ch, int maxIdle, long idleTimeoutMillis) {
         this.idleTimeoutMillis = idleTimeoutMillis;
+        if (ch instanceof Http2StreamChannel) {
+            discard(ch); // a stream carries one exchange; its connection stays with the other streams
+            return;
+        }
         ch.pipeline().get(UpstreamHandler.class).unbind();
         ch.config().setAutoRead(true);
         if (!ch.isActive()) {
@@ -150,6 +181,7 @@ public final class UpstreamPool {
      * forgets those the upstream has closed.
      */
     void closeExpired(long nowNanos) {
+        h2.closeExpired(nowNanos, idleTimeoutMillis);
         for (ArrayDeque<Idle> q : idle.values()) {
             q.removeIf(i -> {
                 if ((nowNanos - i.since()) / 1_000_000 >= idleTimeoutMillis) {
@@ -171,6 +203,7 @@ public final class UpstreamPool {
         if (keys == null) {
             return;
         }
+        h2.closeRetired(keys);
         idle.entrySet().removeIf(e -> {
             if (keys.contains(e.getKey())) {
                 return false;
@@ -187,6 +220,11 @@ public final class UpstreamPool {
             n += q.size();
         }
         return n;
+    }
+
+    /** HTTP/2 connections held now (for tests and diagnostics). */
+    int http2ConnectionCount() {
+        return h2.connectionCount();
     }
 
     private static SslContext defaultTls() {

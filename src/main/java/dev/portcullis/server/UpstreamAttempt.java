@@ -6,8 +6,9 @@ import dev.portcullis.forward.UpstreamSet;
 import dev.portcullis.vocab.Reason;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
+import dev.portcullis.forward.Http2Refused;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -74,28 +75,33 @@ final class UpstreamAttempt {
     void open() {
         Upstream u = member.upstream();
         Channel ch = connections.acquire(u, x.snapshot.config().upstreamDefaults().idleTimeout().toMillis(), leg);
-        reused = ch != null;
-        if (reused) {
+        // An HTTP/2 stream closed before its response (a GOAWAY above its id, a refused stream) is retried
+        // under the rules of a reused keep-alive connection: idempotent, no body.
+        reused = ch != null || u.multiplexed();
+        if (ch != null) {
             leg.attach(ch);
             return;
         }
         int mine = lease;
         connections.connect(u, x.route.connectTimeoutMillis(), leg)
-                .addListener((ChannelFutureListener) f -> connected(f, mine));
+                .addListener((GenericFutureListener<Future<Channel>>) f -> connected(f, mine));
     }
 
-    private void connected(ChannelFuture f, int forLease) {
+    private void connected(Future<Channel> f, int forLease) {
         if (forLease != lease || !leg.active()) {
-            connections.discard(f.channel());
+            if (f.isSuccess()) {
+                connections.discard(f.getNow());
+            }
         } else if (f.isSuccess()) {
             gate.metrics().upstreamConnectionOpened();
-            leg.attachConnected(f.channel());
+            leg.attachConnected(f.getNow());
         } else {
             set.failed(member, Failure.CONNECT);
             if (x.route.target().retry() && !retried) {
                 retry(x.request); // nothing reached the upstream: the head is still the exchange's
             } else {
-                leg.fail(Reason.UPSTREAM_UNAVAILABLE);
+                // An upstream that answered TLS but would not speak h2 is reachable: its error, not unavailability.
+                leg.fail(f.cause() instanceof Http2Refused ? Reason.UPSTREAM_ERROR : Reason.UPSTREAM_UNAVAILABLE);
             }
         }
     }

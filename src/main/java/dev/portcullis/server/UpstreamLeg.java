@@ -36,6 +36,7 @@ final class UpstreamLeg implements UpstreamListener {
     private final ResponseDeadline clock;
 
     private boolean active;
+    private long timeoutMillis; // response_timeout, or a shorter grpc-timeout
     private Channel channel;
     private boolean reusable;
     private boolean responseStarted;
@@ -58,6 +59,8 @@ final class UpstreamLeg implements UpstreamListener {
     void start() {
         active = true;
         Upstream u = attempt.begin();
+        timeoutMillis = dev.portcullis.forward.GrpcHeaders.responseTimeoutMillis(x.request.headers(),
+                x.route.responseTimeoutMillis());
         boolean expectContinue = HttpUtil.is100ContinueExpected(x.request);
         UpstreamRequestHead.rewrite(x, u, clientAddress, scheme);
         if (expectContinue) {
@@ -124,7 +127,7 @@ final class UpstreamLeg implements UpstreamListener {
 
     /** Starts the upstream's clock: {@code response_timeout} from now. */
     void startClock() {
-        clock.start(x.route.responseTimeoutMillis());
+        clock.start(timeoutMillis);
     }
 
     private void timedOut() {
@@ -181,7 +184,7 @@ final class UpstreamLeg implements UpstreamListener {
         if (!ctx.channel().isWritable() && channel != null) {
             channel.config().setAutoRead(false);
         }
-        clock.runWhile(ctx.channel().isWritable(), x.route.responseTimeoutMillis());
+        clock.runWhile(ctx.channel().isWritable(), timeoutMillis);
     }
 
     /** Rewrites the response head for the client; false when it is not to be relayed. */
@@ -252,7 +255,7 @@ final class UpstreamLeg implements UpstreamListener {
         if (channel != null) {
             channel.config().setAutoRead(writable);
             if (active && responseStarted) {
-                clock.runWhile(writable, x.route.responseTimeoutMillis());
+                clock.runWhile(writable, timeoutMillis);
             }
         }
     }

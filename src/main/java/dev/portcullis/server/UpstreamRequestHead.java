@@ -1,6 +1,9 @@
 package dev.portcullis.server;
 
+import dev.portcullis.forward.GrpcHeaders;
 import dev.portcullis.forward.RequestHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import dev.portcullis.forward.Upstream;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -17,6 +20,7 @@ final class UpstreamRequestHead {
      */
     static void rewrite(Exchange x, Upstream u, InetAddress client, String scheme) {
         HttpRequest r = x.request;
+        boolean trailers = u.multiplexed() && GrpcHeaders.acceptsTrailers(r.headers());
         RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
                 client, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
                 x.requestId, assertionHeader(x), assertion(x), x.trace));
@@ -31,6 +35,11 @@ final class UpstreamRequestHead {
         }
         if (x.websocket) {
             dev.portcullis.forward.WebSocketHandshake.restore(r.headers(), x.websocketFields);
+        }
+        if (trailers) {
+            // TE is hop-by-hop and goes like the rest, but HTTP/2 keeps "te: trailers" (RFC 9113 §8.2.2),
+            // and gRPC servers require it. Any other TE value is still dropped.
+            r.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
         r.setUri(x.target.toUri());
         r.setProtocolVersion(HttpVersion.HTTP_1_1);

@@ -3,7 +3,8 @@ package dev.portcullis.server;
 import dev.portcullis.forward.Upstream;
 import dev.portcullis.forward.UpstreamListener;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -34,12 +35,12 @@ final class StubUpstreams implements UpstreamConnections {
     }
 
     @Override
-    public ChannelFuture connect(Upstream u, int connectTimeoutMillis, UpstreamListener listener) {
+    public Future<Channel> connect(Upstream u, int connectTimeoutMillis, UpstreamListener listener) {
         Relay relay = new Relay();
         relay.listener = listener;
         EmbeddedChannel ch = new EmbeddedChannel(relay);
         opened.add(ch);
-        return ch.newSucceededFuture();
+        return ImmediateEventExecutor.INSTANCE.newSucceededFuture(ch);
     }
 
     @Override
