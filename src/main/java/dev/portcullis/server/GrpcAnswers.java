@@ -17,8 +17,9 @@ final class GrpcAnswers {
 
     /** The {@code grpc-status} the answer ending exchange {@code x} with {@code o} is given, or -1: not shaped. */
     static int code(Exchange x, Outcome o) {
-        // Without a snapshot there is no request of this exchange (a header timeout): x.request is an earlier one.
-        if (!o.answer() || x.snapshot == null || x.request == null || !GrpcAnswer.isGrpc(x.request.headers())) {
+        // Without a snapshot there is no request of this exchange (a header timeout): x.grpc is an earlier one's.
+        // x.grpc, not x.request: the request head is gone to the upstream once sent.
+        if (!o.answer() || x.snapshot == null || !x.grpc) {
             return -1;
         }
         return GrpcAnswer.code(o.reason());

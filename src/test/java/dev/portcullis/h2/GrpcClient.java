@@ -32,11 +32,15 @@ public final class GrpcClient implements AutoCloseable {
     /** The response headers of the last unary call. */
     public final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
 
-    public GrpcClient(int port, String token) {
+    /** @param extra more metadata sent with every call: name, value, … */
+    public GrpcClient(int port, String token, String... extra) {
         channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         Metadata auth = new Metadata();
         if (token != null) {
             auth.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            auth.put(Metadata.Key.of(extra[i], Metadata.ASCII_STRING_MARSHALLER), extra[i + 1]);
         }
         calls = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(auth));
     }

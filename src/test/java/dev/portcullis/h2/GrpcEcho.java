@@ -24,6 +24,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  *     {@code x-auth-subject} it received;</li>
  * <li>{@code ServerStream}: a request {@code "n:text"} is answered with n messages {@code text-1 … text-n};</li>
  * <li>{@code ClientStream}: answers the requests concatenated;</li>
- * <li>{@code Slow}: waits (up to 30 s) until the call is cancelled, and counts that in {@link #cancelled};</li>
+ * <li>{@code Slow}: answers after 30 s, unless the call is cancelled first (counted in {@link #cancelled});</li>
  * <li>{@code Fail}: answers {@link #FAIL_STATUS} with {@link #FAIL_MESSAGE}.</li>
  * </ul>
  * What each call received (its method and metadata) is kept in {@link #received}.
@@ -82,6 +85,7 @@ public final class GrpcEcho implements AutoCloseable {
     public final BlockingQueue<Call> received = new LinkedBlockingQueue<>();
     public final CountDownLatch cancelled = new CountDownLatch(1);
     private final Server server;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     public GrpcEcho() throws IOException {
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
@@ -146,20 +150,20 @@ public final class GrpcEcho implements AutoCloseable {
         };
     }
 
+    /**
+     * Answers after 30 s unless cancelled first. Never blocks: a call's callbacks, its cancellation
+     * among them, run one at a time, so a handler that waited would never hear of it.
+     */
     private void slow(String request, StreamObserver<String> out) {
         ServerCallStreamObserver<String> call = (ServerCallStreamObserver<String>) out;
-        CountDownLatch gone = new CountDownLatch(1);
-        call.setOnCancelHandler(gone::countDown);
-        try {
-            if (gone.await(30, TimeUnit.SECONDS)) {
-                cancelled.countDown();
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        out.onNext(request);
-        out.onCompleted();
+        ScheduledFuture<?> answer = timer.schedule(() -> {
+            out.onNext(request);
+            out.onCompleted();
+        }, 30, TimeUnit.SECONDS);
+        call.setOnCancelHandler(() -> {
+            answer.cancel(false);
+            cancelled.countDown();
+        });
     }
 
     /** Keeps each call's metadata, and answers the subject it received as the response header {@code echo-subject}. */
@@ -184,6 +188,7 @@ public final class GrpcEcho implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        timer.shutdownNow();
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 }

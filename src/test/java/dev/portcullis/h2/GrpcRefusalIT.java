@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.it.AuditCapture;
 import dev.portcullis.it.Harness;
 import dev.portcullis.it.RawHttp;
+import dev.portcullis.it.RecordingUpstream;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
@@ -156,6 +157,33 @@ class GrpcRefusalIT {
         assertTrue(r.bodyText().contains("\"reason\":\"token_missing\""), r.bodyText());
         assertFalse(audit.await(l -> "token_missing".equals(l.path("reason").asText()) && l.path("status").asInt() == 401)
                 .has("grpc_status"));
+    }
+
+    /**
+     * The proxy's answers after the request went upstream are shaped too: the request head is the
+     * upstream's by then, so whether it was gRPC was settled when it came.
+     */
+    @ParameterizedTest(name = "upstream {0} -> {1} {2}")
+    @CsvSource({
+            "slow,   DEADLINE_EXCEEDED, upstream_timeout, 4",
+            "closes, UNAVAILABLE,       upstream_error,   14",
+    })
+    void upstreamFailuresAreShapedToo(String behaviour, Status.Code code, String reason, int grpcStatus)
+            throws Exception {
+        h.upstream.behave(behaviour.equals("slow") ? new RecordingUpstream.Behaviour(200, "late", 5000, false)
+                : new RecordingUpstream.Behaviour(200, "", 0, true));
+        Status status;
+        try (GrpcClient client = new GrpcClient(h.port(), token("member"))) {
+            status = client.unaryStatus(GrpcEcho.UNARY, "hello", Duration.ofSeconds(10));
+        } finally {
+            h.upstream.behave(RecordingUpstream.Behaviour.ok());
+        }
+        assertEquals(code, status.getCode(), status.toString());
+        assertEquals(reason, status.getDescription());
+        assertNotNull(h.upstream.take(), "it was forwarded");
+        JsonNode line = audit.await(l -> reason.equals(l.path("reason").asText()));
+        assertEquals(200, line.path("status").asInt(), line.toString());
+        assertEquals(grpcStatus, line.path("grpc_status").asInt(-1), line.toString());
     }
 
     @Test
