@@ -27,6 +27,7 @@ import dev.portcullis.vocab.Reason;
  * @param sessionEvent    what happened to the request's session ({@code refreshed}, {@code refresh_failed},
  *                        {@code idle_timeout}, {@code max_age}, {@code unknown}, {@code rotated_cookie}, …), or null
  * @param tunnel          on the line written when a WebSocket tunnel ends: how it ended; else null
+ * @param grpcStatus      the {@code grpc-status} of the proxy's own answer to a gRPC request (sent as HTTP 200), or null
  */
 public record AuditEvent(
         long timestampMillis,
@@ -46,7 +47,17 @@ public record AuditEvent(
         String directoryEvent,
         String credential,
         String sessionEvent,
-        TunnelEnd tunnel) {
+        TunnelEnd tunnel,
+        Integer grpcStatus) {
+
+    /** An event that is not the proxy's own answer to a gRPC request. */
+    public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,
+            int status, long durationMicros, String client, Identity identity, Reason wouldReason, String traceId,
+            String upstream, boolean retried, String directoryEvent, String credential, String sessionEvent,
+            TunnelEnd tunnel) {
+        this(timestampMillis, requestId, reason, routeId, method, path, status, durationMicros, client, identity,
+                wouldReason, traceId, upstream, retried, directoryEvent, credential, sessionEvent, tunnel, null);
+    }
 
     /** An event of an exchange that is not a WebSocket tunnel's end. */
     public AuditEvent(long timestampMillis, String requestId, Reason reason, String routeId, String method, String path,

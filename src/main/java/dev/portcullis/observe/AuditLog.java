@@ -139,6 +139,9 @@ public final class AuditLog implements AutoCloseable {
             if (e.sessionEvent() != null) {
                 g.writeStringField("session_event", e.sessionEvent());
             }
+            if (e.grpcStatus() != null) {
+                g.writeNumberField("grpc_status", e.grpcStatus());
+            }
             if (e.tunnel() != null) {
                 g.writeStringField("tunnel_end", e.tunnel().reason());
                 g.writeNumberField("tunnel_bytes_in", e.tunnel().bytesFromClient());

@@ -59,6 +59,11 @@ public final class Rejections {
         }
     }
 
+    /** The {@code WWW-Authenticate} challenge of a 401 reason, or null. */
+    static String challenge(Reason r) {
+        return CHALLENGES[r.ordinal()];
+    }
+
     /**
      * @param keepAlive whether the connection stays open after this answer
      * @param requestId sent as {@code X-Request-Id} so a refusal can be found in the audit log

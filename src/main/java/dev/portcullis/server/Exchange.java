@@ -56,6 +56,8 @@ final class Exchange {
     /** A WebSocket upgrade its route lets through ({@link WebSocketUpgrade}), and the handshake fields it came with. */
     boolean websocket;
     java.util.List<java.util.Map.Entry<String, String>> websocketFields;
+    /** A gRPC request ({@code content-type: application/grpc…}): the proxy's own answers are gRPC-shaped ({@link GrpcAnswers}). */
+    boolean grpc;
 
     void reset(HttpRequest r, String id, Snapshot s) {
         request = r;
@@ -87,6 +89,7 @@ final class Exchange {
         sessionCookie = null;
         websocket = false;
         websocketFields = null;
+        grpc = dev.portcullis.reject.GrpcAnswer.isGrpc(r.headers());
         cancelTimer();
     }
 

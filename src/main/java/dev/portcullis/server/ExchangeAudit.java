@@ -43,6 +43,15 @@ final class ExchangeAudit {
 
     /** Records the end of exchange {@code x} with {@code reason}, answered (or cut) with {@code status}. */
     void record(Exchange x, Reason reason, int status) {
+        record(x, reason, status, -1);
+    }
+
+    /**
+     * The same, for an answer that went out gRPC-shaped ({@code grpcStatus} ≥ 0, see {@link GrpcAnswers}):
+     * the status sent was 200, and the line also records {@code grpc_status}.
+     */
+    void record(Exchange x, Reason reason, int httpStatus, int grpcStatus) {
+        int status = grpcStatus >= 0 ? 200 : httpStatus;
         long nanos = System.nanoTime() - x.startNanos;
         (x.route != null ? x.route.metrics() : x.snapshot.noRoute()).record(reason, x.methodClass, status, nanos);
         if (!x.overheadRecorded) {
@@ -65,7 +74,8 @@ final class ExchangeAudit {
                     x.method, path, status, nanos / 1000, clientAddress.getHostAddress(), x.identity, x.wouldReason,
                     x.trace == null ? null : x.trace.traceId(), x.upstream, x.retried, x.directoryEvent,
                     x.identity == null ? null : x.session != null && x.session.accessToken() != null ? "session"
-                    : "bearer", x.session == null ? null : x.session.event());
+                    : "bearer", x.session == null ? null : x.session.event(), null,
+                    grpcStatus >= 0 ? grpcStatus : null);
             if (write) {
                 gate.audit().record(e);
             }

@@ -147,7 +147,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         stalls.bodyEnds();
         if (open) {
-            audits.record(x, o.reason(), o.status());
+            audits.record(x, o.reason(), o.status(), GrpcAnswers.code(x, o));
         } else if (o.answer() && x.snapshot == null) {
             audits.recordWithoutRequest(o.reason()); // no request head came
         }

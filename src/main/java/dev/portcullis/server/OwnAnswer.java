@@ -29,7 +29,8 @@ final class OwnAnswer {
         } else {
             reads.state = State.DISCARDING;
         }
-        FullHttpResponse res = SessionAnswers.response(o.reason(), keepAlive, x, gate, scheme);
+        FullHttpResponse res = GrpcAnswers.code(x, o) >= 0 ? GrpcAnswers.response(o.reason(), keepAlive, x, ctx)
+                : SessionAnswers.response(o.reason(), keepAlive, x, gate, scheme);
         CorsHeaders.onAnswer(res.headers(), o.reason(), x.cors(), x.corsOrigin);
         if (o.blocked() != null) {
             res.headers().set(HttpHeaderNames.RETRY_AFTER, o.blocked().retryAfterSeconds(System.currentTimeMillis()));
