@@ -41,7 +41,7 @@ public final class AdminServer implements AutoCloseable {
             EventLoopGroup group, AdminRevocations revocations) throws InterruptedException {
         AdminHandler handler = new AdminHandler(gate, issuers, assertionKeys, reloads);
         handler.revocations = revocations;
-        ConnectionLimiter connections = new ConnectionLimiter(admin.maxConnections(), "admin.max_connections");
+        ConnectionLimiter connections = new ConnectionLimiter(admin.maxConnections(), "admin.max_connections", null);
         long headMillis = admin.headerReadTimeout().toMillis();
         long idleMillis = admin.idleTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())

@@ -77,9 +77,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.reads = new ClientReads(this, ctx, body);
         new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
         this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey, scheme);
-        if (!stream) {
-            gate.metrics().connectionOpened(); // an HTTP/2 connection counts itself (H2Connection)
-        }
         ctx.read();
     }
 
@@ -173,9 +170,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         WebSocketUpgrade.switched(ctx, upstream, res, x, gate, audits::record);
     }
 
-    /** {@code Upgrade: h2c} took the connection ({@link H2cUpgrade}): it is counted as HTTP/2's from now on. */
+    /** {@code Upgrade: h2c} took the connection ({@link H2cUpgrade}): its streams have handlers of their own. */
     void upgradedToHttp2() {
-        gate.metrics().connectionClosed();
         reads.releasePending();
     }
 
@@ -281,9 +277,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (!stream) {
-            gate.metrics().connectionClosed();
-        }
         admission.abandon();
         leg.connectionClosed();
         end(Outcome.clientClosed());

@@ -38,13 +38,11 @@ final class H2Connection extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        gate.metrics().connectionOpened();
         metrics.opened();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        gate.metrics().connectionClosed();
         metrics.closed();
     }
 

@@ -21,7 +21,7 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
         this.gate = gate;
         this.limits = limits;
         this.tls = tls;
-        this.connections = new ConnectionLimiter(limits.maxConnections());
+        this.connections = new ConnectionLimiter(limits.maxConnections(), gate.metrics());
     }
 
     @Override

@@ -198,9 +198,6 @@ final class Tunnel {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (isClient) {
-                gate.metrics().connectionClosed(); // the gate's handler, which counted it open, is gone
-            }
             end(isClient ? "client_closed" : "upstream_closed", false);
         }
 
