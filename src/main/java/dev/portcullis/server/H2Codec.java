@@ -2,6 +2,7 @@ package dev.portcullis.server;
 
 import dev.portcullis.config.Http2Config;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
@@ -16,27 +17,35 @@ import java.util.function.Consumer;
 /**
  * The client connection's HTTP/2 codec (Netty's), built with the listener's {@code http2_limits}
  * and the {@link H2FloodGuard}. Every connection error it answers with GOAWAY is named (see
- * {@link #errorName}) and handed to {@code onError} once, for the metric and the audit line.
+ * {@link #errorName}) and handed to {@code onError} once, for the metric and the audit line. A
+ * request head whose header list decodes past {@code max_header_list_size} (an HPACK bomb) is a
+ * stream error Netty answers itself (431, then RST_STREAM) before any stream handler sees it; it is
+ * handed to {@code onHeadTooLarge}, so it is audited like an HTTP/1.1 head too large.
  */
 final class H2Codec extends Http2FrameCodec {
     private final Consumer<String> onError;
+    private final Runnable onHeadTooLarge;
     private boolean reported;
 
     private H2Codec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings,
-            Consumer<String> onError) {
+            Consumer<String> onError, Runnable onHeadTooLarge) {
         super(encoder, decoder, settings, false, true);
         this.onError = onError;
+        this.onHeadTooLarge = onHeadTooLarge;
     }
 
-    /** A server codec with the bounds of {@code c}; {@code onError} hears each connection error's name. */
-    static Http2FrameCodec forServer(Http2Config c, Consumer<String> onError) {
+    /**
+     * A server codec with the bounds of {@code c}; {@code onError} hears each connection error's
+     * name, {@code onHeadTooLarge} each request head refused for its decoded size.
+     */
+    static Http2FrameCodec forServer(Http2Config c, Consumer<String> onError, Runnable onHeadTooLarge) {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(c.maxConcurrentStreams())
                 .maxHeaderListSize(c.maxHeaderListSize())
                 .initialWindowSize(c.initialWindowSize())
                 .maxFrameSize(c.maxFrameSize()); // no ENABLE_PUSH: a server may not send it, and never pushes
         int windowSeconds = (int) Math.max(1, c.abuseWindow().toSeconds());
-        return new Builder(c, onError)
+        return new Builder(c, onError, onHeadTooLarge)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(c.maxResetsPerWindow(), windowSeconds)
@@ -45,6 +54,15 @@ final class H2Codec extends Http2FrameCodec {
                 .encoderEnforceMaxQueuedControlFrames(c.maxQueuedControlFrames())
                 .gracefulShutdownTimeoutMillis(TimeUnit.SECONDS.toMillis(30))
                 .build();
+    }
+
+    @Override
+    public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
+        if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.HeaderListSizeException h
+                && h.duringDecode()) {
+            onHeadTooLarge.run();
+        }
+        super.onError(ctx, outbound, cause);
     }
 
     @Override
@@ -83,10 +101,12 @@ final class H2Codec extends Http2FrameCodec {
     private static final class Builder extends Http2FrameCodecBuilder {
         private final Http2Config c;
         private final Consumer<String> onError;
+        private final Runnable onHeadTooLarge;
 
-        Builder(Http2Config c, Consumer<String> onError) {
+        Builder(Http2Config c, Consumer<String> onError, Runnable onHeadTooLarge) {
             this.c = c;
             this.onError = onError;
+            this.onHeadTooLarge = onHeadTooLarge;
             server(true);
         }
 
@@ -95,7 +115,7 @@ final class H2Codec extends Http2FrameCodec {
                 Http2Settings initialSettings) {
             Http2ConnectionDecoder guarded = new H2FloodGuard(decoder, c.maxControlFramesPerWindow(),
                     c.abuseWindow().toNanos());
-            H2Codec codec = new H2Codec(encoder, guarded, initialSettings, onError);
+            H2Codec codec = new H2Codec(encoder, guarded, initialSettings, onError, onHeadTooLarge);
             codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
             return codec;
         }

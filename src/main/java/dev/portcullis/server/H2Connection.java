@@ -46,12 +46,14 @@ final class H2Connection extends ChannelDuplexHandler {
         metrics.closed();
     }
 
-    /** A client stream became a request. */
-    void streamOpened() {
+    /** Client stream {@code id} became a request. */
+    void streamOpened(int id) {
         open++;
         streams++;
         metrics.stream();
-        if (streams >= limits.maxStreamsPerConnection()) {
+        // A client that jumped to the last stream id (2^31-1) can open no more streams here; Netty
+        // alone would keep the connection, resetting each later stream. Close it as a full one.
+        if (streams >= limits.maxStreamsPerConnection() || id == Integer.MAX_VALUE) {
             goAway("max_streams");
         }
     }
@@ -94,8 +96,20 @@ final class H2Connection extends ChannelDuplexHandler {
     void connectionError(String name) {
         metrics.goaway(name);
         goingAway = true;
+        recordWithoutRequest(Reason.HTTP2_ABUSE);
+    }
+
+    /**
+     * The {@link H2Codec}'s report of a request head whose header list decoded past
+     * {@code max_header_list_size} (Netty answered 431 and reset the stream; no request was made).
+     */
+    void headTooLarge() {
+        recordWithoutRequest(Reason.HEADERS_TOO_LARGE);
+    }
+
+    private void recordWithoutRequest(Reason r) {
         InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        new ExchangeAudit(gate, ClientKeys.of(client), client).recordWithoutRequest(Reason.HTTP2_ABUSE);
+        new ExchangeAudit(gate, ClientKeys.of(client), client).recordWithoutRequest(r);
     }
 
     @Override

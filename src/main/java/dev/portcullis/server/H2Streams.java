@@ -42,7 +42,8 @@ final class H2Streams {
 
     static Handlers handlers(Gate gate, ServerConfig limits, boolean tls) {
         H2Connection connection = new H2Connection(gate, limits.http2());
-        Http2FrameCodec codec = H2Codec.forServer(limits.http2(), connection::connectionError);
+        Http2FrameCodec codec = H2Codec.forServer(limits.http2(), connection::connectionError,
+                connection::headTooLarge);
         return new Handlers(codec, new Http2MultiplexHandler(streamInitializer(gate, limits, tls, connection)), connection);
     }
 
@@ -51,7 +52,7 @@ final class H2Streams {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setAutoRead(false);
-                connection.streamOpened();
+                connection.streamOpened(ch.stream().id());
                 ch.closeFuture().addListener(f -> connection.streamClosed());
                 gate.drain().track(ch);
                 ChannelPipeline sp = ch.pipeline();

@@ -122,6 +122,23 @@ class ConfigReaderTest {
     }
 
     @Test
+    void http2IsOffByDefaultWithSafeBoundsAndEveryLimitIsRead() throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).server().http2()).isEqualTo(Http2Config.defaults());
+        assertThat(Http2Config.defaults()).isEqualTo(new Http2Config(false, 100, 16384, 65535, 16384,
+                Duration.ofSeconds(10), 100, 200, 2, 16, 10_000, 100_000));
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }", """
+                admin: { listen: 127.0.0.1:9090 }
+                server:
+                  http2: true
+                  http2_limits: { max_concurrent_streams: 3, max_header_list_size: 4096, initial_window_size: 1024,
+                    max_frame_size: 32768, abuse_window: 2s, max_resets_per_window: 5, max_control_frames_per_window: 6,
+                    max_empty_frames: 7, max_small_continuation_frames: 8, max_queued_control_frames: 16,
+                    max_streams_per_connection: 9 }""");
+        assertThat(reader.read(FILE, text).server().http2()).isEqualTo(new Http2Config(true, 3, 4096, 1024, 32768,
+                Duration.ofSeconds(2), 5, 6, 7, 8, 16, 9));
+    }
+
+    @Test
     void everyOptionalKeyIsRead() throws ConfigException {
         String text = EXAMPLE
                 .replace("admin: { listen: 127.0.0.1:9090 }", """
@@ -424,6 +441,18 @@ class ConfigReaderTest {
                 arguments("unknown shutdown key", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "shutdown: { grace: 5s }",
                         "shutdown.grace", "unknown key 'grace'", 2, 13),
+                arguments("http2 limit out of range", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { http2: true, http2_limits: { max_concurrent_streams: 0 } }",
+                        "server.http2_limits.max_concurrent_streams", "must be between 1 and 10000, was 0", 2, 40),
+                arguments("http2 abuse window under a second", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { http2_limits: { abuse_window: 100ms } }",
+                        "server.http2_limits.abuse_window", "must be at least 1s", 2, 27),
+                arguments("unknown http2_limits key", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { http2_limits: { max_streams: 5 } }",
+                        "server.http2_limits.max_streams", "unknown key 'max_streams'", 2, 27),
+                arguments("http2 not a boolean", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { http2: sometimes }",
+                        "server.http2", "", 2, 11),
                 arguments("routes not a list", "routes:\n  - id: orders", "routes: 1\nx:\n  - id: orders",
                         "routes", "expected a list", 12, 1));
     }

@@ -305,6 +305,16 @@ class ConfigSchemaTest {
                         "routes[0].outlier_detection.max_ejected_percent"),
                 arguments("health check path without slash", routeWith("health_check: { path: healthz }"),
                         "routes[0].health_check.path"),
+                arguments("http2 not a boolean", BASE + "server: { http2: sometimes }\n", "server.http2"),
+                arguments("unknown http2_limits key", BASE + "server: { http2_limits: { max_streams: 5 } }\n",
+                        "server.http2_limits.max_streams"),
+                arguments("http2 limit below its minimum", BASE + "server: { http2_limits: { max_header_list_size: 100 } }\n",
+                        "server.http2_limits.max_header_list_size"),
+                arguments("http2 queue bound below its minimum",
+                        BASE + "server: { http2_limits: { max_queued_control_frames: 15 } }\n",
+                        "server.http2_limits.max_queued_control_frames"),
+                arguments("http2 abuse window without unit", BASE + "server: { http2_limits: { abuse_window: 10 } }\n",
+                        "server.http2_limits.abuse_window"),
                 arguments("health check in upstream_defaults", BASE + "upstream_defaults: { health_check: {} }\n",
                         "upstream_defaults.health_check"));
     }
@@ -351,6 +361,7 @@ class ConfigSchemaTest {
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1,"
                 + " allow: [ { claims: { department: security, level: 3, mfa: true, amr: [pwd, otp] } } ] } ]",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true, cors: passthrough } ]",
+        "server: { http2: true, http2_limits: { abuse_window: 1s, max_concurrent_streams: 1, max_queued_control_frames: 16 } }",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true,"
                 + " cors: { allowed_origins: 'http://localhost:5173', allowed_methods: PUT, allowed_headers: Authorization,"
                 + " exposed_headers: [ETag], allow_credentials: true, max_age: 10m } } ]",

@@ -59,6 +59,8 @@ public final class RawH2 implements AutoCloseable {
     private final ByteBuf pending = Unpooled.buffer();
     private final List<Event> seen = new ArrayList<>();
     private boolean closed;
+    /** A read saw the end: unlike a failed write (the server may have closed first), nothing more to read. */
+    private boolean eof;
     /** Acknowledge the server's SETTINGS and PINGs while reading (off: a client that never answers). */
     public boolean autoAck = true;
 
@@ -193,7 +195,7 @@ public final class RawH2 implements AutoCloseable {
                 }
             }
             from = seen.size();
-            if (closed) {
+            if (eof) {
                 Event e = new Event("closed", 0, 0, null, null, true);
                 return stop.test(e) ? e : null;
             }
@@ -212,6 +214,7 @@ public final class RawH2 implements AutoCloseable {
             }
             if (n < 0) {
                 closed = true;
+                eof = true;
                 seen.add(new Event("closed", 0, 0, null, null, true));
                 continue;
             }
