@@ -230,8 +230,13 @@ public final class RawH2 implements AutoCloseable {
     }
 
     public Answer answer(int streamId, Duration timeout) throws IOException {
-        Event end = readUntil(e -> e.type.equals("closed") || e.type.equals("goaway")
-                || (e.streamId == streamId && (e.endStream || e.type.equals("rst"))), timeout);
+        // the stream may have ended while an earlier call read on for another stream
+        Predicate<Event> ends = e -> e.streamId == streamId && !e.type.equals("goaway")
+                && (e.endStream || e.type.equals("rst"));
+        Event end = seen.stream().filter(ends).findFirst().orElse(null);
+        if (end == null) {
+            end = readUntil(e -> e.type.equals("closed") || e.type.equals("goaway") || ends.test(e), timeout);
+        }
         Http2Headers head = null;
         StringBuilder body = new StringBuilder();
         long reset = 0;
