@@ -225,7 +225,10 @@ public final class RawH2 implements AutoCloseable {
         }
     }
 
-    /** The server's answer on {@code streamId}: its head, body and how it ended (a RST_STREAM's code, or 0). */
+    /**
+     * The server's answer on {@code streamId}: its head, body and how it ended (its first RST_STREAM's
+     * code, or 0).
+     */
     public record Answer(String status, Http2Headers headers, String body, long resetCode, boolean ended) {
     }
 
@@ -248,7 +251,7 @@ public final class RawH2 implements AutoCloseable {
                 head = e.headers;
             } else if (e.type.equals("data")) {
                 body.append(e.text());
-            } else if (e.type.equals("rst")) {
+            } else if (e.type.equals("rst") && reset == 0) { // the first: a later one may answer frames sent after it
                 reset = e.code;
             }
         }

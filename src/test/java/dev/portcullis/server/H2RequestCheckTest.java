@@ -74,6 +74,15 @@ class H2RequestCheckTest {
                 Arguments.of(get("x-a", "one\0two"), "CR, LF or NUL in x-a"),
                 Arguments.of(head(":method", "GET", ":scheme", "https", ":authority", "a", ":path", "/a\r\nx: y"),
                         "CR, LF or NUL in :path"),
+                Arguments.of(get("content-length", "-1"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "+5"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "5 5"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "5, 5"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", ""), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "0x5"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "9999999999999999999"), "content-length other than one decimal number"),
+                Arguments.of(get("content-length", "5", "content-length", "5"),
+                        "content-length other than one decimal number"),
                 Arguments.of(get("host", "api.example.com", "host", "evil.example"), "host twice"),
                 Arguments.of(head(":method", "GET", ":scheme", "https", ":path", "/"), "neither :authority nor host"),
                 Arguments.of(get("host", "evil.example"), ":authority and host disagree"),
@@ -99,6 +108,8 @@ class H2RequestCheckTest {
                 head(":method", "POST", ":scheme", "https", ":authority", "a", ":path", "/pkg.Service/Method",
                         "content-type", "application/grpc", "te", "trailers"),
                 get("x-empty", ""),
+                get("content-length", "0"),
+                get("content-length", "1048576"),
                 get("x-tab", "a\tb"));
     }
 
