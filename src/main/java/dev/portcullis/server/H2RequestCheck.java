@@ -6,6 +6,8 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
@@ -73,6 +75,7 @@ final class H2RequestCheck extends ChannelInboundHandlerAdapter {
         CharSequence authority = h.authority();
         CharSequence host = null;
         int hosts = 0;
+        int lengths = 0;
         for (Map.Entry<CharSequence, CharSequence> e : h) {
             CharSequence name = e.getKey();
             CharSequence value = e.getValue();
@@ -94,6 +97,11 @@ final class H2RequestCheck extends ChannelInboundHandlerAdapter {
                 if (n.equals("te") && !AsciiString.contentEqualsIgnoreCase(value, "trailers")) {
                     return "te other than trailers";
                 }
+                // the body's length as HTTP/1.1 takes it: one header, digits only. Netty's own check lets a
+                // sign-less "-1" and inner spaces through, and the value is forwarded to an HTTP/1.1 upstream
+                if (n.equals("content-length") && (++lengths > 1 || !digits(value))) {
+                    return "content-length other than one decimal number";
+                }
                 if (n.equals("host")) {
                     host = value;
                     hosts++;
@@ -113,6 +121,31 @@ final class H2RequestCheck extends ChannelInboundHandlerAdapter {
             return ":authority and host disagree";
         }
         return null;
+    }
+
+    private static boolean digits(CharSequence v) {
+        if (v.length() == 0 || v.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Netty found the stream malformed after it opened (a content-length the DATA does not match, or
+     * one it cannot read): RST_STREAM with that error (PROTOCOL_ERROR, RFC 9113 8.1.1) rather than the
+     * CANCEL the stream channel's close would send. The exchange then ends as any reset one does.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2Exception e && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(e.error()));
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     private static boolean cleanValue(CharSequence v) {

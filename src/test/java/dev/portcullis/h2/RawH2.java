@@ -228,13 +228,21 @@ public final class RawH2 implements AutoCloseable {
         }
     }
 
-    /** The server's answer on {@code streamId}: its head, body and how it ended (a RST_STREAM's code, or 0). */
+    /**
+     * The server's answer on {@code streamId}: its head, body and how it ended (its first RST_STREAM's
+     * code, or 0).
+     */
     public record Answer(String status, Http2Headers headers, String body, long resetCode, boolean ended) {
     }
 
     public Answer answer(int streamId, Duration timeout) throws IOException {
-        Event end = readUntil(e -> e.type.equals("closed") || e.type.equals("goaway")
-                || (e.streamId == streamId && (e.endStream || e.type.equals("rst"))), timeout);
+        // the stream may have ended while an earlier call read on for another stream
+        Predicate<Event> ends = e -> e.streamId == streamId && !e.type.equals("goaway")
+                && (e.endStream || e.type.equals("rst"));
+        Event end = seen.stream().filter(ends).findFirst().orElse(null);
+        if (end == null) {
+            end = readUntil(e -> e.type.equals("closed") || e.type.equals("goaway") || ends.test(e), timeout);
+        }
         Http2Headers head = null;
         StringBuilder body = new StringBuilder();
         long reset = 0;
@@ -246,7 +254,7 @@ public final class RawH2 implements AutoCloseable {
                 head = e.headers;
             } else if (e.type.equals("data")) {
                 body.append(e.text());
-            } else if (e.type.equals("rst")) {
+            } else if (e.type.equals("rst") && reset == 0) { // the first: a later one may answer frames sent after it
                 reset = e.code;
             }
         }
