@@ -219,7 +219,7 @@ run_h2load() {
   done=$(awk '/^requests:/{print $6; exit}' "$OUT/$name.h2load"); done=${done:-0}
   ok=$(awk '/^status codes:/{print $3; exit}' "$OUT/$name.h2load"); ok=${ok:-0}
   rps=$(awk '/^finished in/{gsub(",","",$4); printf "%.0f", $4; exit}' "$OUT/$name.h2load")
-  mean=$(awk '/^time for request:/{print $5; exit}' "$OUT/$name.h2load")
+  mean=$(awk '/^time for request:/{print $6; exit}' "$OUT/$name.h2load")
   if [ "$done" = 0 ] || [ -z "$rps" ]; then VALID[$name]="INVALID (no requests; see $name.h2load)"; log "$name: no requests"; return; fi
   RPS[$name]=$rps; P50[$name]="${mean:-–} (mean)"; P99[$name]="–"; P999[$name]="–"
   CPU[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$done" '{printf "%.0f", ($3+$4-$1-$2)/hz*1e6/n}')
@@ -227,7 +227,7 @@ run_h2load() {
   KERN[$name]=$(echo "$c0 $c1" | awk -v hz="$HZ" -v n="$done" '{printf "%.0f", ($4-$2)/hz*1e6/n}')
   RSS[$name]=$(sort -n "$OUT/$name.rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
   if [ "$ok" != "$done" ]; then VALID[$name]="INVALID ($((done - ok)) of $done not 2xx)"; else VALID[$name]="ok"; fi
-  NOTE[$name]="h2load $(head -c 200 <<<"$*")"
+  NOTE[$name]="h2load ${H2LOAD_LABEL:-}"
   log "$name: ${RPS[$name]} rps, mean ${P50[$name]}, ${CPU[$name]} µs CPU/req, ${VALID[$name]}"
 }
 
@@ -267,11 +267,11 @@ if has public || has allow || has session || has allow_distinct || has deny401 |
   # HTTP/2 beside HTTP/1.1, one generator (h2load) for both, on the same warm process
   if has allow_h2; then
     if need h2load; then timeout $((WARMUP / 2 + 10)) h2load -c"$CONNS" -m"$H2_STREAMS" -D$((WARMUP / 2)) -H "authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true; fi
-    run_h2load allow_h2 "$PROXY_PID" "$PURL" -m"$H2_STREAMS" -H "authorization: Bearer $ALLOW_TOKEN"
+    H2LOAD_LABEL="h2c prior knowledge, -c$CONNS -m$H2_STREAMS" run_h2load allow_h2 "$PROXY_PID" "$PURL" -m"$H2_STREAMS" -H "authorization: Bearer $ALLOW_TOKEN"
   fi
   if has allow_h1load; then
     if need h2load; then timeout $((WARMUP / 2 + 10)) h2load --h1 -c"$CONNS" -D$((WARMUP / 2)) -H "authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true; fi
-    run_h2load allow_h1load "$PROXY_PID" "$PURL" --h1 -H "authorization: Bearer $ALLOW_TOKEN"
+    H2LOAD_LABEL="--h1, -c$CONNS" run_h2load allow_h1load "$PROXY_PID" "$PURL" --h1 -H "authorization: Bearer $ALLOW_TOKEN"
   fi
   # last, since it fills the token cache (and the heap) with tens of thousands of callers
   if has allow_distinct; then

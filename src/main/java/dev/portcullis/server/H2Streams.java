@@ -13,7 +13,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * HTTP/2 on a client connection: the connection's handlers (Netty's codec with the listener's
  * bounds, its multiplexer, the {@link H2Connection}) and each stream's, which make the stream one
  * request to the same {@link FrontendHandler} an HTTP/1.1 connection has:
- * {@code H2RequestCheck → HTTP/2-to-HTTP/1 conversion → head timer → stalls → gate}.
+ * {@code H2RequestCheck → HTTP/2-to-HTTP/1 conversion → stalls → gate}.
  */
 final class H2Streams {
     /** One connection's HTTP/2 handlers, in pipeline order. */
@@ -58,8 +58,10 @@ final class H2Streams {
                 ChannelPipeline sp = ch.pipeline();
                 sp.addLast("h2-check", new H2RequestCheck());
                 sp.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
+                // A stream opens with its whole head: no head clock to run (the FrontendHandler still
+                // tells this one when a head came); a head spread over CONTINUATION frames is bounded
+                // by max_small_continuation_frames and max_header_list_size instead.
                 HeadTimer headTimer = new HeadTimer(limits.headerReadTimeout().toMillis());
-                sp.addLast("head-timer", headTimer);
                 ClientStalls stalls = new ClientStalls(gate);
                 sp.addLast("client-stalls", stalls);
                 sp.addLast("gate", new FrontendHandler(gate, headTimer, stalls, tls));
