@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
 import dev.portcullis.config.Http2Config;
+import dev.portcullis.vocab.Reason;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -20,32 +21,33 @@ import java.util.function.Consumer;
  * {@link #errorName}) and handed to {@code onError} once, for the metric and the audit line. A
  * request head whose header list decodes past {@code max_header_list_size} (an HPACK bomb) is a
  * stream error Netty answers itself (431, then RST_STREAM) before any stream handler sees it; it is
- * handed to {@code onHeadTooLarge}, so it is audited like an HTTP/1.1 head too large.
+ * handed to {@code onHeadRefused} ({@code headers_too_large}), so it is audited like an HTTP/1.1 head
+ * too large; so is a head Netty's HPACK validation refused ({@code bad_request}).
  */
 final class H2Codec extends Http2FrameCodec {
     private final Consumer<String> onError;
-    private final Runnable onHeadTooLarge;
+    private final Consumer<Reason> onHeadRefused;
     private boolean reported;
 
     private H2Codec(Http2ConnectionEncoder encoder, Http2ConnectionDecoder decoder, Http2Settings settings,
-            Consumer<String> onError, Runnable onHeadTooLarge) {
+            Consumer<String> onError, Consumer<Reason> onHeadRefused) {
         super(encoder, decoder, settings, false, true);
         this.onError = onError;
-        this.onHeadTooLarge = onHeadTooLarge;
+        this.onHeadRefused = onHeadRefused;
     }
 
     /**
      * A server codec with the bounds of {@code c}; {@code onError} hears each connection error's
-     * name, {@code onHeadTooLarge} each request head refused for its decoded size.
+     * name, {@code onHeadRefused} each request head Netty refused before it became a stream.
      */
-    static Http2FrameCodec forServer(Http2Config c, Consumer<String> onError, Runnable onHeadTooLarge) {
+    static Http2FrameCodec forServer(Http2Config c, Consumer<String> onError, Consumer<Reason> onHeadRefused) {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(c.maxConcurrentStreams())
                 .maxHeaderListSize(c.maxHeaderListSize())
                 .initialWindowSize(c.initialWindowSize())
                 .maxFrameSize(c.maxFrameSize()); // no ENABLE_PUSH: a server may not send it, and never pushes
         int windowSeconds = (int) Math.max(1, c.abuseWindow().toSeconds());
-        return new Builder(c, onError, onHeadTooLarge)
+        return new Builder(c, onError, onHeadRefused)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(c.maxResetsPerWindow(), windowSeconds)
@@ -58,9 +60,14 @@ final class H2Codec extends Http2FrameCodec {
 
     @Override
     public void onError(ChannelHandlerContext ctx, boolean outbound, Throwable cause) {
-        if (!outbound && Http2CodecUtil.getEmbeddedHttp2Exception(cause) instanceof Http2Exception.HeaderListSizeException h
-                && h.duringDecode()) {
-            onHeadTooLarge.run();
+        Http2Exception e = outbound ? null : Http2CodecUtil.getEmbeddedHttp2Exception(cause);
+        if (e instanceof Http2Exception.HeaderListSizeException h && h.duringDecode()) {
+            onHeadRefused.accept(Reason.HEADERS_TOO_LARGE);
+        } else if (e instanceof Http2Exception.StreamException s && s.error() == Http2Error.PROTOCOL_ERROR
+                && connection().stream(s.streamId()) == null) {
+            // a head Netty's HPACK validation refused (an upper-case name, a connection-specific field,
+            // a pseudo-header out of place, CR, LF or NUL): reset before any stream handler saw it
+            onHeadRefused.accept(Reason.BAD_REQUEST);
         }
         super.onError(ctx, outbound, cause);
     }
@@ -101,12 +108,12 @@ final class H2Codec extends Http2FrameCodec {
     private static final class Builder extends Http2FrameCodecBuilder {
         private final Http2Config c;
         private final Consumer<String> onError;
-        private final Runnable onHeadTooLarge;
+        private final Consumer<Reason> onHeadRefused;
 
-        Builder(Http2Config c, Consumer<String> onError, Runnable onHeadTooLarge) {
+        Builder(Http2Config c, Consumer<String> onError, Consumer<Reason> onHeadRefused) {
             this.c = c;
             this.onError = onError;
-            this.onHeadTooLarge = onHeadTooLarge;
+            this.onHeadRefused = onHeadRefused;
             server(true);
         }
 
@@ -115,7 +122,7 @@ final class H2Codec extends Http2FrameCodec {
                 Http2Settings initialSettings) {
             Http2ConnectionDecoder guarded = new H2FloodGuard(decoder, c.maxControlFramesPerWindow(),
                     c.abuseWindow().toNanos());
-            H2Codec codec = new H2Codec(encoder, guarded, initialSettings, onError, onHeadTooLarge);
+            H2Codec codec = new H2Codec(encoder, guarded, initialSettings, onError, onHeadRefused);
             codec.gracefulShutdownTimeoutMillis(gracefulShutdownTimeoutMillis());
             return codec;
         }

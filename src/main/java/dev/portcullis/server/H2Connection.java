@@ -100,11 +100,12 @@ final class H2Connection extends ChannelDuplexHandler {
     }
 
     /**
-     * The {@link H2Codec}'s report of a request head whose header list decoded past
-     * {@code max_header_list_size} (Netty answered 431 and reset the stream; no request was made).
+     * The {@link H2Codec}'s report of a request head Netty refused before it became a stream: a header
+     * list decoded past {@code max_header_list_size} ({@code headers_too_large}: Netty answered 431 and
+     * reset the stream) or one its HPACK validation refused ({@code bad_request}: reset). No request was made.
      */
-    void headTooLarge() {
-        recordWithoutRequest(Reason.HEADERS_TOO_LARGE);
+    void headRefused(Reason r) {
+        recordWithoutRequest(r);
     }
 
     private void recordWithoutRequest(Reason r) {

@@ -43,7 +43,7 @@ final class H2Streams {
     static Handlers handlers(Gate gate, ServerConfig limits, boolean tls) {
         H2Connection connection = new H2Connection(gate, limits.http2());
         Http2FrameCodec codec = H2Codec.forServer(limits.http2(), connection::connectionError,
-                connection::headTooLarge);
+                connection::headRefused);
         return new Handlers(codec, new Http2MultiplexHandler(streamInitializer(gate, limits, tls, connection)), connection);
     }
 

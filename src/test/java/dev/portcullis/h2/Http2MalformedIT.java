@@ -135,6 +135,9 @@ class Http2MalformedIT {
             } else {
                 assertThat(a.status()).as("%s: Netty resets before any head is answered: %s", what, a).isNull();
                 assertThat(a.resetCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+                JsonNode line = audit.await(n -> "bad_request".equals(n.path("reason").asText()));
+                assertThat(line.path("path").asText()).as("recorded without a request").isEqualTo("-");
+                assertThat(line.path("status").asInt()).isEqualTo(400);
             }
             // a stream error, not a connection error: the next stream is served
             c.headers(3, RawH2.request("GET", "/public/after", h.port()), true);

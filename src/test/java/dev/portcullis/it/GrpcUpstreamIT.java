@@ -82,11 +82,6 @@ class GrpcUpstreamIT {
         return h.token("alice@example.com", List.of("devs"));
     }
 
-    private static H2TestUpstream.Received only(H2TestUpstream u) {
-        assertThat(u.received).hasSize(1);
-        return u.received.peek();
-    }
-
     @Test
     void theUpstreamsTrailersReachTheClientAsChunkedTrailers() throws Exception {
         try (Http1Client c = new Http1Client(h.port())) {
@@ -126,7 +121,7 @@ class GrpcUpstreamIT {
             assertThat(c.next()).isInstanceOfSatisfying(Http1Client.End.class, end -> assertThat(end.trailers())
                     .containsEntry("grpc-status", "0").containsEntry("grpc-message", "echoed"));
         }
-        H2TestUpstream.Received got = only(main);
+        H2TestUpstream.Received got = main.only();
         assertThat(got.first(":path")).isEqualTo("/pkg.Echo/Chat");
         assertThat(got.text()).isEqualTo("onetwo");
         assertThat(got.headers().get("te")).containsExactly("trailers");

@@ -122,6 +122,12 @@ public final class H2TestUpstream implements AutoCloseable {
         }
     }
 
+    /** The one stream received so far (fails the test when there were none or more). */
+    Received only() {
+        org.assertj.core.api.Assertions.assertThat(received).hasSize(1);
+        return received.peek();
+    }
+
     /** Forgets what was received and holds {@code /hold} again. */
     void reset() {
         received.clear();

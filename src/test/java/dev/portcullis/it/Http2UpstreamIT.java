@@ -128,11 +128,6 @@ class Http2UpstreamIT {
         return h.token("alice@example.com", List.of("devs"));
     }
 
-    private static H2TestUpstream.Received only(H2TestUpstream u) {
-        assertThat(u.received).hasSize(1);
-        return u.received.peek();
-    }
-
     @Test
     void aGetReachesTheH2UpstreamWithIdentityHeadersAndWithoutSpoofedOrConnectionSpecificOnes() throws Exception {
         try (RawHttp raw = h.raw()) {
@@ -145,7 +140,7 @@ class Http2UpstreamIT {
             assertThat(r.bodyText()).isEqualTo("ok");
             assertThat(r.header("x-http2-stream-id")).isNull();
         }
-        H2TestUpstream.Received got = only(main);
+        H2TestUpstream.Received got = main.only();
         assertThat(got.first(":method")).isEqualTo("GET");
         assertThat(got.first(":path")).isEqualTo("/api/orders?x=1");
         assertThat(got.first(":scheme")).isEqualTo("http");
@@ -168,7 +163,7 @@ class Http2UpstreamIT {
             RawHttp.Response r = raw.exchange("GET /slow/te HTTP/1.1\r\nHost: x\r\nTE: " + te + "\r\n\r\n");
             assertThat(r.status()).isEqualTo(200);
         }
-        assertThat(only(main).headers().get("te")).isEqualTo(expected == null ? null : List.of(expected));
+        assertThat(main.only().headers().get("te")).isEqualTo(expected == null ? null : List.of(expected));
     }
 
     @Test
@@ -176,7 +171,7 @@ class Http2UpstreamIT {
         String body = "x".repeat(100_000);
         HttpResponse<String> res = h.send("POST", "/api/upload", token(), body);
         assertThat(res.statusCode()).isEqualTo(200);
-        H2TestUpstream.Received got = only(main);
+        H2TestUpstream.Received got = main.only();
         assertThat(got.first(":method")).isEqualTo("POST");
         assertThat(got.text()).isEqualTo(body);
         assertThat(got.first("content-length")).isEqualTo("100000");
@@ -250,7 +245,7 @@ class Http2UpstreamIT {
     void h2ToAnHttpsUpstreamIsAgreedByAlpnAndOneThatDoesNotAgreeIsAnUpstreamError() throws Exception {
         HttpResponse<String> ok = h.get("/tls/x", null);
         assertThat(ok.statusCode()).isEqualTo(200);
-        H2TestUpstream.Received got = only(tls);
+        H2TestUpstream.Received got = tls.only();
         assertThat(got.first(":scheme")).isEqualTo("https");
         assertThat(got.first(":authority")).isEqualTo("localhost:" + tls.port());
 
