@@ -12,6 +12,11 @@
 #   allow_noaudit   as allow, audit log off (a second proxy process, same run)        200
 #   allow_fresh     as allow, on a second proxy process started, warmed and measured     200
 #                   exactly as allow_redis is, without Redis: the control allow_redis is judged by
+#                   (its transport is PROXY_TRANSPORT's: auto takes io_uring where the kernel has it)
+#   allow_iouring   as allow_fresh, with server.transport: io_uring (Netty's native io_uring)   200
+#   allow_epoll_fresh as allow_fresh, with server.transport: epoll: allow_iouring's like-for-like  200
+#                   control. Each of the two is INVALID when its proxy logged another transport
+#                   (a kernel without io_uring falls back to epoll, with a warning in its .out)
 #   allow_h2        h2load → Portcullis (h2c, prior knowledge; H2_STREAMS streams per connection) →   200
 #                   upstream, the allow token: HTTP/2 on the listener (server.http2: true)
 #   allow_h1load    h2load --h1 → Portcullis, the allow token: HTTP/1.1 driven by the same generator   200
@@ -28,7 +33,9 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis"
+#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh"
+#        PROXY_TRANSPORT=auto (server.transport of every proxy process but allow_iouring's and allow_epoll_fresh's:
+#        auto | io_uring | epoll | nio)
 #        H2_STREAMS=1 (h2load -m: concurrent streams per HTTP/2 connection; 1 = the same concurrency as wrk's)
 #        REDIS_SERVER=/usr/bin/redis-server (Debian's redis-server, for allow_redis)
 #        PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)  AUDIT_LEVEL=INFO
@@ -43,7 +50,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis}"
+CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh}"
+PROXY_TRANSPORT="${PROXY_TRANSPORT:-auto}"
 H2_STREAMS="${H2_STREAMS:-1}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
 PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
@@ -116,7 +124,7 @@ WRONG_TOKEN="$(curl -s "$ISSUER/v1/dev/token?user=carol")"
 cat >"$OUT/portcullis.yaml" <<YAML
 listen: 127.0.0.1:$PROXY_PORT
 admin: { listen: 127.0.0.1:$ADMIN_PORT }
-server: { http2: $( { has allow_h2 || has allow_h1load; } && echo true || echo false ) }
+server: { http2: $( { has allow_h2 || has allow_h1load; } && echo true || echo false ), transport: $PROXY_TRANSPORT }
 issuers:
   - id: dev
     issuer: $ISSUER
@@ -313,6 +321,22 @@ if has allow_fresh; then
   run_case allow_fresh "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"
   stop "$PROXY_PID"
 fi
+# io_uring against epoll: two more processes with the first one's config and only server.transport
+# changed, each started, warmed and measured exactly as allow_fresh is. The start-up line names the
+# transport a process runs on; a case whose proxy fell back (no io_uring in this kernel) is INVALID.
+transport_case() { # case transport
+  sed "s/^\(server: {.*transport: \)[a-z_]*/\1$2/" "$OUT/portcullis.yaml" >"$OUT/portcullis-$2.yaml"
+  start_proxy "proxy-$1" "${AUDIT_LEVEL:-INFO}" "$OUT/portcullis-$2.yaml"
+  warm "$WARMUP" -H "Authorization: Bearer $ALLOW_TOKEN" "$PURL"
+  CHECK_HDR=(-H "Authorization: Bearer $ALLOW_TOKEN")
+  run_case "$1" "$PROXY_PID" "$PURL" 200 -H "Authorization: Bearer $ALLOW_TOKEN"
+  local used; used="$(sed -n 's/.*portcullis listening on .*, transport \([a-z_]*\),.*/\1/p' "$OUT/proxy-$1.out" "$OUT/proxy-$1.err" 2>/dev/null | head -1)"
+  NOTE[$1]="transport ${used:-?}"
+  if [ "$used" != "$2" ]; then VALID[$1]="INVALID (ran on ${used:-?}, not $2; see proxy-$1.out)"; log "$1: ${VALID[$1]}"; fi
+  stop "$PROXY_PID"
+}
+if has allow_iouring; then transport_case allow_iouring io_uring; fi
+if has allow_epoll_fresh; then transport_case allow_epoll_fresh epoll; fi
 if has allow_redis; then
   if [ -x "$REDIS_SERVER" ]; then
     REDIS_PORT="$(free_port 18104)"
@@ -342,6 +366,9 @@ ratio() { awk -v a="${RPS[$1]:-0}" -v b="${RPS[$2]:-0}" 'BEGIN{ if (a > 0 && b >
 if [ -n "${RPS[allow_redis]:-}" ] && [ -n "${RPS[allow]:-}" ]; then
   NOTE[allow_redis]+="; rps ×allow $(ratio allow_redis allow), CPU µs/req ${CPU[allow_redis]} vs ${CPU[allow]}"
 fi
+if [ -n "${RPS[allow_iouring]:-}" ] && [ -n "${RPS[allow_epoll_fresh]:-}" ]; then
+  NOTE[allow_iouring]+="; rps ×allow_epoll_fresh $(ratio allow_iouring allow_epoll_fresh), CPU µs/req ${CPU[allow_iouring]} vs ${CPU[allow_epoll_fresh]}"
+fi
 if [ -n "${RPS[allow_redis]:-}" ] && [ -n "${RPS[allow_fresh]:-}" ]; then
   NOTE[allow_redis]+="; rps ×allow_fresh $(ratio allow_redis allow_fresh), CPU µs/req ${CPU[allow_redis]} vs ${CPU[allow_fresh]}"
 fi
@@ -353,7 +380,7 @@ fi
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis; do
+  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"

@@ -29,6 +29,7 @@ import java.time.Duration;
  *                             forwarded; by default ({@code refuse}) it gets 400, since frameworks would
  *                             serve the request as that method while the gate judged another
  * @param http2                {@code server.http2} and {@code server.http2_limits}: HTTP/2 on this listener
+ * @param transport            {@code server.transport}: io_uring, epoll or NIO ({@code auto}: the best there is)
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -47,11 +48,13 @@ public record ServerConfig(
         long bodyMinRate,
         Duration responseWriteTimeout,
         boolean methodOverrideAllowed,
-        Http2Config http2) {
+        Http2Config http2,
+        TransportChoice transport) {
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
-                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false, Http2Config.defaults());
+                48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false, Http2Config.defaults(),
+                TransportChoice.AUTO);
     }
 }

@@ -224,6 +224,9 @@ final class ConfigReloader implements AutoCloseable {
         if (a.http2().enabled() != b.http2().enabled()) {
             log.warn("server.http2 changes take effect at the next restart (http2_limits at once)");
         }
+        if (a.transport() != b.transport()) {
+            log.warn("server.transport changes take effect at the next restart");
+        }
     }
 
     /** Modification times of the config's files and of the directories they are in (what a poll compares). */

@@ -231,6 +231,11 @@ public final class Gate {
         return drain;
     }
 
+    /** The transport whose channels this process uses (the one {@code server.transport} chose at start). */
+    public Transport transport() {
+        return transport;
+    }
+
     UpstreamPool pool(EventLoop loop) {
         return pools.computeIfAbsent(loop, l -> new UpstreamPool(l, transport.clientChannel(), () -> upstreamKeys));
     }

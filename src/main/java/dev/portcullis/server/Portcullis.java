@@ -52,7 +52,7 @@ public final class Portcullis implements AutoCloseable {
     private final Tracing tracing;
     private final ConfigReloader reloader;
     private final AssertionKeys assertionKeys;
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final EventLoopGroup adminGroup;
@@ -76,6 +76,7 @@ public final class Portcullis implements AutoCloseable {
     private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock, EventApplier applier)
             throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
+        transport = Transport.start(config.server().transport());
         // Read before anything is started, so that a missing or weak token stops start-up cleanly.
         String adminToken = config.admin().tokenFile() == null ? null
                 : MembershipSetup.readToken(config.admin().tokenFile());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -136,6 +137,16 @@ class ConfigReaderTest {
                     max_streams_per_connection: 9 }""");
         assertThat(reader.read(FILE, text).server().http2()).isEqualTo(new Http2Config(true, 3, 4096, 1024, 32768,
                 Duration.ofSeconds(2), 5, 6, 7, 8, 16, 9));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, AUTO", "io_uring, IO_URING", "epoll, EPOLL", "nio, NIO"})
+    void transportIsAutoByDefaultAndEachWordIsRead(String word, TransportChoice expected) throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).server().transport()).isEqualTo(TransportChoice.AUTO);
+        // A transport this machine lacks is no load error: the file may be shared; start falls back.
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\nserver: { transport: " + word + " }");
+        assertThat(reader.read(FILE, text).server().transport()).isEqualTo(expected);
     }
 
     @Test
@@ -392,6 +403,9 @@ class ConfigReaderTest {
                 arguments("unknown method_override", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { method_override: ignore }",
                         "server.method_override", "expected 'refuse' or 'allow', was 'ignore'", 2, 11),
+                arguments("unknown transport", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { transport: kqueue }", "server.transport",
+                        "expected 'auto', 'io_uring', 'epoll' or 'nio', was 'kqueue'", 2, 11),
                 arguments("route method_override not a word", "    public: true\n",
                         "    public: true\n    method_override: true\n", "routes[1].method_override",
                         "expected a string", 24, 5),

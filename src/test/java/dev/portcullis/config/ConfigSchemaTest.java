@@ -305,6 +305,7 @@ class ConfigSchemaTest {
                         "routes[0].outlier_detection.max_ejected_percent"),
                 arguments("health check path without slash", routeWith("health_check: { path: healthz }"),
                         "routes[0].health_check.path"),
+                arguments("unknown transport", BASE + "server: { transport: kqueue }\n", "server.transport"),
                 arguments("http2 not a boolean", BASE + "server: { http2: sometimes }\n", "server.http2"),
                 arguments("unknown http2_limits key", BASE + "server: { http2_limits: { max_streams: 5 } }\n",
                         "server.http2_limits.max_streams"),
@@ -361,6 +362,7 @@ class ConfigSchemaTest {
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1,"
                 + " allow: [ { claims: { department: security, level: 3, mfa: true, amr: [pwd, otp] } } ] } ]",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true, cors: passthrough } ]",
+        "server: { transport: io_uring }",
         "server: { http2: true, http2_limits: { abuse_window: 1s, max_concurrent_streams: 1, max_queued_control_frames: 16 } }",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true,"
                 + " cors: { allowed_origins: 'http://localhost:5173', allowed_methods: PUT, allowed_headers: Authorization,"
