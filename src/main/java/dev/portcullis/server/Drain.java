@@ -97,21 +97,19 @@ final class Drain {
 
     /** Runs {@code action} on each open HTTP/2 connection's handler, on its event loop. */
     private void eachHttp2(Consumer<H2Connection> action) {
-        for (Channel ch : clients) {
-            ch.eventLoop().execute(() -> {
-                H2Connection c = ch.pipeline().get(H2Connection.class);
-                if (c != null && ch.isOpen()) {
-                    action.accept(c);
-                }
-            });
-        }
+        each(H2Connection.class, action);
     }
 
     /** Runs {@code action} on each open connection's handler (an HTTP/2 stream's too), on its event loop. */
     private void each(Consumer<FrontendHandler> action) {
+        each(FrontendHandler.class, action);
+    }
+
+    /** Runs {@code action} on the {@code type} handler of each open channel that has one, on its event loop. */
+    private <T extends io.netty.channel.ChannelHandler> void each(Class<T> type, Consumer<T> action) {
         for (Channel ch : clients) {
             ch.eventLoop().execute(() -> {
-                FrontendHandler h = ch.pipeline().get(FrontendHandler.class);
+                T h = ch.pipeline().get(type);
                 if (h != null && ch.isOpen()) {
                     action.accept(h);
                 }

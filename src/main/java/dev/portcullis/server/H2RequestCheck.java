@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The checks an HTTP/2 request head must pass before it becomes a request (RFC 9113 8.1.1, 8.2, 8.3):
@@ -24,9 +23,9 @@ import java.util.Set;
  * A refused stream's later frames are dropped. One per stream, before the HTTP/1 conversion.
  */
 final class H2RequestCheck extends ChannelInboundHandlerAdapter {
-    private static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "upgrade");
-    private static final Set<String> PSEUDO = Set.of(":method", ":scheme", ":authority", ":path");
+    private static final String[] CONNECTION_SPECIFIC = {"connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade"};
+    private static final String[] PSEUDO = {":method", ":scheme", ":authority", ":path"};
 
     private boolean headSeen;
     private boolean refused;
@@ -76,33 +75,35 @@ final class H2RequestCheck extends ChannelInboundHandlerAdapter {
         CharSequence host = null;
         int hosts = 0;
         int lengths = 0;
+        int pseudoSeen = 0; // a bit per request pseudo-header: a second one is refused
         for (Map.Entry<CharSequence, CharSequence> e : h) {
             CharSequence name = e.getKey();
             CharSequence value = e.getValue();
             if (name.length() > 0 && name.charAt(0) == ':') {
-                if (!PSEUDO.contains(name.toString())) {
+                int bit = pseudoBit(name);
+                if (bit == 0) {
                     return "pseudo-header " + name + " is not a request's";
                 }
-                if (h.getAll(name).size() > 1) {
+                if ((pseudoSeen & bit) != 0) {
                     return "pseudo-header " + name + " twice";
                 }
+                pseudoSeen |= bit;
             } else {
-                String n = name.toString();
-                if (!n.equals(n.toLowerCase(java.util.Locale.ROOT))) {
+                if (hasUpperCase(name)) {
                     return "upper-case header name";
                 }
-                if (CONNECTION_SPECIFIC.contains(n)) {
-                    return "connection-specific header " + n;
+                if (isConnectionSpecific(name)) {
+                    return "connection-specific header " + name;
                 }
-                if (n.equals("te") && !AsciiString.contentEqualsIgnoreCase(value, "trailers")) {
+                if (AsciiString.contentEquals(name, "te") && !AsciiString.contentEqualsIgnoreCase(value, "trailers")) {
                     return "te other than trailers";
                 }
                 // the body's length as HTTP/1.1 takes it: one header, digits only. Netty's own check lets a
                 // sign-less "-1" and inner spaces through, and the value is forwarded to an HTTP/1.1 upstream
-                if (n.equals("content-length") && (++lengths > 1 || !digits(value))) {
+                if (AsciiString.contentEquals(name, "content-length") && (++lengths > 1 || !digits(value))) {
                     return "content-length other than one decimal number";
                 }
-                if (n.equals("host")) {
+                if (AsciiString.contentEquals(name, "host")) {
                     host = value;
                     hosts++;
                 }
@@ -121,6 +122,35 @@ final class H2RequestCheck extends ChannelInboundHandlerAdapter {
             return ":authority and host disagree";
         }
         return null;
+    }
+
+    /** The request pseudo-header's bit, 0 for any other name. Nothing is allocated per request here. */
+    private static int pseudoBit(CharSequence name) {
+        for (int i = 0; i < PSEUDO.length; i++) {
+            if (AsciiString.contentEquals(name, PSEUDO[i])) {
+                return 1 << i;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isConnectionSpecific(CharSequence name) {
+        for (String c : CONNECTION_SPECIFIC) {
+            if (AsciiString.contentEquals(name, c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasUpperCase(CharSequence name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean digits(CharSequence v) {

@@ -154,6 +154,25 @@ class Http2UpstreamIT {
                 "transfer-encoding", "x-drop", "host", "authorization");
     }
 
+    /**
+     * Netty's HTTP/1-to-2 conversion takes an HTTP/2 upstream's {@code :scheme} (and a CONNECT's
+     * {@code :path}) from {@code x-http2-*} fields: a client's, in any spelling, never reaches it.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"x-http2-scheme|https", "X-Http2-Scheme|https", "x_http2_scheme|https",
+            "x-http2-path|/admin", "x-http2-stream-id|7", "x-http2-stream-dependency-id|3"})
+    void aClientsHttp2ExtensionFieldsNeverReachTheConversion(String name, String value) throws Exception {
+        try (RawHttp raw = h.raw()) {
+            RawHttp.Response r = raw.exchange("GET /api/orders?x=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + token() + "\r\n" + name + ": " + value + "\r\n\r\n");
+            assertThat(r.status()).isEqualTo(200);
+        }
+        H2TestUpstream.Received got = main.only();
+        assertThat(got.first(":scheme")).isEqualTo("http");
+        assertThat(got.first(":path")).isEqualTo("/api/orders?x=1");
+        assertThat(got.headers().keySet()).noneMatch(n -> n.startsWith("x-http2") || n.startsWith("x_http2"));
+    }
+
     /** Only "trailers" of a client's TE reaches an HTTP/2 upstream; every other value goes as hop-by-hop. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"trailers|trailers", "'trailers, deflate'|trailers",
