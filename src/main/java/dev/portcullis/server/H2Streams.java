@@ -13,7 +13,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * HTTP/2 on a client connection: the connection's handlers (Netty's codec with the listener's
  * bounds, its multiplexer, the {@link H2Connection}) and each stream's, which make the stream one
  * request to the same {@link FrontendHandler} an HTTP/1.1 connection has:
- * {@code H2RequestCheck → HTTP/2-to-HTTP/1 conversion → stalls → gate}.
+ * {@code H2StreamEnd → H2RequestCheck → HTTP/2-to-HTTP/1 conversion → stalls → gate}.
  */
 final class H2Streams {
     /** One connection's HTTP/2 handlers, in pipeline order. */
@@ -56,6 +56,7 @@ final class H2Streams {
                 ch.closeFuture().addListener(f -> connection.streamClosed());
                 gate.drain().track(ch);
                 ChannelPipeline sp = ch.pipeline();
+                sp.addLast("h2-end", new H2StreamEnd());
                 sp.addLast("h2-check", new H2RequestCheck());
                 sp.addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true, true));
                 // A stream opens with its whole head: no head clock to run (the FrontendHandler still
