@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -98,11 +99,20 @@ class UpstreamIT {
     }
 
     /** A port nobody listens on (bound, read, released). */
+    /**
+     * A loopback port where nothing listens, for as long as the test JVM runs: a socket is bound to it
+     * and never listens, so a connection is refused, and no server started later (nor an outgoing
+     * connection's own end) can be given the port. A port merely bound and closed again could be
+     * handed to the next server a test starts, making the "dead" upstream answer.
+     */
     static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        Socket held = new Socket();
+        held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        HELD.add(held);
+        return held.getLocalPort();
     }
+
+    private static final List<Socket> HELD = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static String admin() {
         return h.token("root@example.com", List.of("orders-admins"));

@@ -12,7 +12,7 @@ class TransportTest {
 
     @ParameterizedTest(name = "{0} with io_uring={1} epoll={2} nioForced={3} -> {4}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
-            AUTO     | true  | true  | false | EPOLL    | -
+            AUTO     | true  | true  | false | IO_URING | -
             AUTO     | true  | false | false | IO_URING | -
             AUTO     | false | true  | false | EPOLL    | -
             AUTO     | false | false | false | NIO      | -
