@@ -81,7 +81,7 @@ measure() { # transport case pid url [wrk args]   (CHECK: the curl pre-check's o
   timeout $((WARMUP + 10)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true
   local f="$OUT/$t-$c"
   if [ "$STRACE" = 1 ]; then
-    timeout $((DURATION + 20)) strace -f -c -o "$f.counts" -e trace=${SYSCALLS// /,} -p "$pid" &
+    timeout $((DURATION + 20)) strace -f -c -o "$f.counts" -e trace=${SYSCALLS// /,} -p "$pid" 2>"$f.strace-log" &
     local tracer=$!; sleep 1
     timeout $((DURATION + 10)) wrk -t1 -c"$CONNS" -d"${DURATION}s" "$@" "$url" >"$f.wrk" 2>&1 || true
     kill -INT "$tracer" 2>/dev/null; wait "$tracer" 2>/dev/null || true
