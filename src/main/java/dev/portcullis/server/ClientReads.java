@@ -25,6 +25,11 @@ final class ClientReads {
     OwnEndpoint own;
     /** The exchange's state; the {@link FrontendHandler} moves it as the exchange goes on and ends. */
     State state = State.IDLE;
+    /**
+     * True from a read's first message to its {@code channelReadComplete}: what the upstream is sent
+     * meanwhile is flushed once, then, in one write (head and body parts together).
+     */
+    boolean batch;
 
     ClientReads(FrontendHandler owner, ChannelHandlerContext ctx, RequestBody body) {
         this.owner = owner;
@@ -33,6 +38,7 @@ final class ClientReads {
     }
 
     void add(Object msg) {
+        batch = true;
         pending.add(msg);
     }
 

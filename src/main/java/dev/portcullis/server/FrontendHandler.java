@@ -92,7 +92,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        leg.flush();
+        reads.batch = false;
+        leg.flush(); // one write for what this read sent upstream
         demandRead();
     }
 
@@ -100,6 +101,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void drain() {
         reads.drain();
     }
+
+    /** True inside a client read: a write to the upstream then waits for the flush at its end. */
+    boolean reading() { return reads.batch; }
 
     /** Reads more from the client when the state can take it and nothing is queued. */
     void demandRead() {

@@ -88,7 +88,9 @@ final class RequestBody {
         upstream.write(c);
         if (last) {
             x.requestComplete = true;
-            upstream.flush();
+            if (!owner.reading()) {
+                upstream.flush(); // else the read's end flushes it with what came before it
+            }
             if (!leg.responseStarted()) {
                 leg.startClock();
             }

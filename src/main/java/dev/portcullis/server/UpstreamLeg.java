@@ -97,7 +97,9 @@ final class UpstreamLeg implements UpstreamListener {
         upstream.write(x.request);
         x.request = null;
         owner.drain();
-        upstream.flush();
+        if (!owner.reading()) {
+            upstream.flush(); // else the read's end flushes head and body parts in one write
+        }
         clock.requestSent();
         if (x.requestComplete && active) {
             startClock();

@@ -102,6 +102,7 @@ class FrontendHandlerTest {
         JsonNode line = audit.await(l -> path.equals(l.path("path").asText()));
         assertThat(line.path("reason").asText()).isEqualTo("client_closed");
         assertThat(line.path("route").asText()).isEqualTo("open");
+        assertThat(line.path("client").asText()).as("the connection's address, formatted once for it").isEqualTo("127.0.0.1");
     }
 
     @Test

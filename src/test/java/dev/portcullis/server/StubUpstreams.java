@@ -7,6 +7,8 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObject;
 import java.util.ArrayDeque;
@@ -24,6 +26,9 @@ final class StubUpstreams implements UpstreamConnections {
     final List<Channel> released = new ArrayList<>();
     final List<Channel> discarded = new ArrayList<>();
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    /** When set, a new connection is up only at {@link #connectNow}: after the client's read, not during it. */
+    boolean connectLater;
+    private io.netty.util.concurrent.Promise<Channel> connecting;
 
     @Override
     public Channel acquire(Upstream u, long idleTimeoutMillis, UpstreamListener listener) {
@@ -38,9 +43,18 @@ final class StubUpstreams implements UpstreamConnections {
     public Future<Channel> connect(Upstream u, int connectTimeoutMillis, UpstreamListener listener) {
         Relay relay = new Relay();
         relay.listener = listener;
-        EmbeddedChannel ch = new EmbeddedChannel(relay);
+        EmbeddedChannel ch = new EmbeddedChannel(new Flushes(), relay);
         opened.add(ch);
+        if (connectLater) {
+            connecting = ImmediateEventExecutor.INSTANCE.newPromise();
+            return connecting;
+        }
         return ImmediateEventExecutor.INSTANCE.newSucceededFuture(ch);
+    }
+
+    /** The connection held back by {@link #connectLater} is up now. */
+    void connectNow() {
+        connecting.setSuccess(only());
     }
 
     @Override
@@ -63,6 +77,32 @@ final class StubUpstreams implements UpstreamConnections {
             throw new AssertionError("expected one upstream connection, opened: " + opened.size());
         }
         return opened.get(0);
+    }
+
+    /** The flushes of a connection, each as the number of messages it sent (flushes that sent nothing left out). */
+    static List<Integer> flushes(Channel ch) {
+        return ch.pipeline().get(Flushes.class).sent;
+    }
+
+    /** Counts what each flush sends: one socket write per flush, in a real channel. */
+    static final class Flushes extends ChannelOutboundHandlerAdapter {
+        final List<Integer> sent = new ArrayList<>();
+        private int written;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            written++;
+            ctx.write(msg, promise);
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            if (written > 0) {
+                sent.add(written);
+                written = 0;
+            }
+            ctx.flush();
+        }
     }
 
     private static Relay relay(Channel ch) {
