@@ -95,8 +95,8 @@ public final class Authenticator implements TokenAuthenticator {
     private AuthResult verified(String token, Set<String> accepted, boolean mayWait) {
         TokenCache.TokenHash hash = null;
         if (cache != null) {
-            hash = TokenCache.hash(token);
-            TokenCache.Entry hit = cache.get(hash, clock.millis());
+            TokenCache.Probe probe = TokenCache.probe(token); // no allocation on a hit
+            TokenCache.Entry hit = cache.get(probe, clock.millis());
             if (hit == null) {
                 counter.miss();
             } else {
@@ -106,6 +106,7 @@ public final class Authenticator implements TokenAuthenticator {
                 }
                 return hit.result();
             }
+            hash = probe.hash();
         }
         return verify(token, accepted, mayWait, hash);
     }

@@ -4,8 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.portcullis.vocab.Identity;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -34,8 +35,23 @@ final class TokenCache {
         }
     });
 
-    /** A SHA-256 digest as four longs: cheap to compare and hash. */
+    /** A SHA-256 digest as four longs: cheap to compare and hash; equal to a {@link Probe} of the same digest. */
     record TokenHash(long a, long b, long c, long d) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenHash h ? h.a == a && h.b == b && h.c == c && h.d == d
+                    : o instanceof Probe p && p.equals(this);
+        }
+
+        @Override
+        public int hashCode() {
+            return hashOf(a, b, c, d);
+        }
+
+        static int hashOf(long a, long b, long c, long d) {
+            return Long.hashCode(a) * 31 * 31 * 31 + Long.hashCode(b) * 31 * 31 + Long.hashCode(c) * 31
+                    + Long.hashCode(d);
+        }
     }
 
     /** A verified token: who it names, which key verified it, and until when. */
@@ -46,14 +62,14 @@ final class TokenCache {
         }
     }
 
-    private final Cache<TokenHash, Entry> cache;
+    private final Cache<Object, Entry> cache; // keys: TokenHash; looked up by a Probe too
 
     TokenCache(long maxEntries, long maxBytes) {
         int floor = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxEntries));
         this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
-                .<TokenHash, Entry>weigher((k, e) -> Math.max(floor, weight(e.identity())))
+                .<Object, Entry>weigher((k, e) -> Math.max(floor, weight(e.identity())))
                 .executor(Runnable::run)
-                .expireAfter(Expiry.<TokenHash, Entry>writing((k, e) ->
+                .expireAfter(Expiry.<Object, Entry>writing((k, e) ->
                         Duration.ofMillis(Math.max(0, e.expiresAtMillis() - System.currentTimeMillis()))))
                 .build();
     }
@@ -83,20 +99,90 @@ final class TokenCache {
         return (int) Math.min(Integer.MAX_VALUE, w);
     }
 
+    /** A fresh, immutable hash of a token (to keep, e.g. as the key of a new entry). */
     static TokenHash hash(String token) {
-        MessageDigest md = SHA256.get();
-        ByteBuffer d = ByteBuffer.wrap(md.digest(token.getBytes(StandardCharsets.ISO_8859_1)));
-        return new TokenHash(d.getLong(), d.getLong(), d.getLong(), d.getLong());
+        return probe(token).hash();
+    }
+
+    /**
+     * This thread's {@link Probe}, set to the token's hash: a lookup allocates nothing (the token is
+     * hashed from a per-thread buffer into a per-thread digest). Valid until the thread's next call.
+     */
+    static Probe probe(String token) {
+        return PROBE.get().set(token);
+    }
+
+    private static final ThreadLocal<Probe> PROBE = ThreadLocal.withInitial(Probe::new);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * A lookup key equal to the {@link TokenHash} of the same digest, reused by its thread for each
+     * lookup (a cache compares a lookup key and never keeps it). Never a key that is kept: {@link #hash}.
+     */
+    static final class Probe {
+        private final MessageDigest md = SHA256.get();
+        private final byte[] digest = new byte[32];
+        private byte[] chars = new byte[4096];
+        private long a;
+        private long b;
+        private long c;
+        private long d;
+
+        private Probe set(String token) {
+            int n = token.length();
+            if (chars.length < n) {
+                chars = new byte[Math.max(n, chars.length * 2)];
+            }
+            for (int i = 0; i < n; i++) {
+                char ch = token.charAt(i);
+                chars[i] = ch <= 0xFF ? (byte) ch : (byte) '?'; // as String.getBytes(ISO_8859_1)
+            }
+            md.update(chars, 0, n);
+            try {
+                md.digest(digest, 0, 32);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            a = (long) LONGS.get(digest, 0);
+            b = (long) LONGS.get(digest, 8);
+            c = (long) LONGS.get(digest, 16);
+            d = (long) LONGS.get(digest, 24);
+            return this;
+        }
+
+        /** The digest as a key to keep. */
+        TokenHash hash() {
+            return new TokenHash(a, b, c, d);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TokenHash h && h.a() == a && h.b() == b && h.c() == c && h.d() == d;
+        }
+
+        @Override
+        public int hashCode() {
+            return TokenHash.hashOf(a, b, c, d);
+        }
     }
 
     /** The cached result, or null when absent, expired, or verified by a key that is gone. */
     Entry get(TokenHash h, long nowMillis) {
+        return get((Object) h, nowMillis);
+    }
+
+    /** {@link #get(TokenHash, long)} by this thread's probe. */
+    Entry get(Probe p, long nowMillis) {
+        return get((Object) p, nowMillis);
+    }
+
+    private Entry get(Object h, long nowMillis) {
         Entry e = cache.getIfPresent(h);
         if (e == null) {
             return null;
         }
         if (nowMillis >= e.expiresAtMillis() || e.keys().find(e.kid()) != e.key()) {
-            cache.invalidate(h);
+            cache.asMap().remove(h, e);
             return null;
         }
         return e;

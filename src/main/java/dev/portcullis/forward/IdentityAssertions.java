@@ -42,7 +42,8 @@ public final class IdentityAssertions {
             java.util.Set<String> groups, java.util.Set<String> scopes, String email) {
     }
 
-    private record Minted(AsciiString jwt, long expMillis, String kid) {
+    /** @param refreshAtMillis when the cache lets it go: a quarter of its lifetime before it expires */
+    private record Minted(String route, AsciiString jwt, long expMillis, long refreshAtMillis, String kid) {
     }
 
     public IdentityAssertions(IdentityAssertionConfig config, AssertionKeys keys, Clock clock) {
@@ -52,7 +53,7 @@ public final class IdentityAssertions {
         this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run)
                 // Leave a quarter of the lifetime as margin for the service's clock.
                 .expireAfter(Expiry.<Key, Minted>writing((k, m) ->
-                        Duration.ofMillis(Math.max(0, (m.expMillis() - clock.millis()) * 3 / 4))))
+                        Duration.ofMillis(Math.max(0, m.refreshAtMillis() - clock.millis()))))
                 .build();
     }
 
@@ -60,17 +61,48 @@ public final class IdentityAssertions {
         return config.header();
     }
 
-    /** The assertion for this caller on this route (a compact JWS: ASCII). */
+    /**
+     * The assertion for this caller on this route (a compact JWS: ASCII). The identity keeps the
+     * last one it was given ({@link Last}), so a caller's next request on the same route reads it
+     * without a cache key; another route, or a stale one, goes through the cache.
+     */
     public AsciiString assertionFor(String routeId, Identity who) {
+        Last last = config.cacheSize() > 0 ? who.derive(lastOf) : null; // cache_size 0: every request signs
+        Minted m = last == null ? null : last.minted;
+        String kid = keys.current().key().getKeyID();
+        if (m != null && m.route().equals(routeId) && m.kid().equals(kid) && clock.millis() < m.refreshAtMillis()) {
+            return m.jwt();
+        }
         Key k = new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), who.groups(),
                 who.scopes(), who.email());
-        Minted m = cache.getIfPresent(k);
-        String kid = keys.current().key().getKeyID();
+        m = cache.getIfPresent(k);
         if (m == null || !m.kid().equals(kid)) {
             m = mint(routeId, who);
             cache.put(k, m);
         }
+        if (last != null) {
+            last.minted = m;
+        }
         return m.jwt();
+    }
+
+    /**
+     * The assertion an identity was last given by this instance: one per identity, so a cached
+     * caller holds one assertion more at most (usually the same object the cache holds). It says
+     * nothing but what the identity says, on the route it names, so it is reused only for that route.
+     */
+    private static final class Last {
+        volatile Minted minted;
+    }
+
+    /**
+     * This instance's {@link Last} of an identity: bound to {@code this}, so it is a function of its
+     * own, and a reloaded config's instance (another issuer, lifetime…) never reads this one's.
+     */
+    private final java.util.function.Function<Identity, Last> lastOf = this::newLast;
+
+    private Last newLast(Identity who) {
+        return new Last();
     }
 
     private Minted mint(String routeId, Identity who) {
@@ -101,6 +133,7 @@ public final class IdentityAssertions {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an identity assertion", e);
         }
-        return new Minted(new AsciiString(jwt.serialize()), exp, signing.key().getKeyID());
+        return new Minted(routeId, new AsciiString(jwt.serialize()), exp, now + Math.max(0, exp - now) * 3 / 4,
+                signing.key().getKeyID());
     }
 }

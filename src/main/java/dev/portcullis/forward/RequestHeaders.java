@@ -42,64 +42,41 @@ public final class RequestHeaders {
     public static void rewrite(HttpHeaders headers, HeaderPolicy policy, Context ctx) {
         boolean chunked = headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true);
         boolean trusted = policy.isTrustedProxy(ctx.client());
-        String parent = headers.get("traceparent");
+        String parent = headers.get(TRACEPARENT);
         boolean continued = ctx.trace() != null && ctx.trace().parentSpanId() != null && parent != null
                 && parent.regionMatches(3, ctx.trace().traceId(), 0, 32);
-        String priorFor = trusted ? joined(headers, "X-Forwarded-For") : null;
-        String priorProto = trusted ? headers.get("X-Forwarded-Proto") : null;
-        String priorHost = trusted ? headers.get("X-Forwarded-Host") : null;
-        String priorForwarded = trusted ? joined(headers, "Forwarded") : null;
+        String priorFor = trusted ? joined(headers, X_FORWARDED_FOR) : null;
+        String priorProto = trusted ? headers.get(X_FORWARDED_PROTO) : null;
+        String priorHost = trusted ? headers.get(X_FORWARDED_HOST) : null;
+        String priorForwarded = trusted ? joined(headers, FORWARDED) : null;
 
-        Set<String> connectionListed = new HashSet<>();
-        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : v.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty() && HeaderPolicy.removableByConnection(HeaderPolicy.lower(t))) {
-                    connectionListed.add(HeaderPolicy.lower(t));
-                }
-            }
-        }
         // The client's Authorization goes on only with forward_token and a token that verified: a
         // route in mode: audit forwards requests whose token failed, and the service must not
         // receive a credential the gate never checked.
         boolean keepAuthorization = ctx.forwardToken() && ctx.identity() != null;
-        List<String> remove = new ArrayList<>();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            String lower = HeaderPolicy.lower(name);
-            String lookalike = HeaderPolicy.lookalike(name);
-            if (HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
-                    || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
-                    || (!keepAuthorization && lower.equals("authorization"))
-                    || HeaderPolicy.isFramingLookalike(lower, lookalike)
-                    || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)))) {
-                remove.add(name.toString());
-            }
-        }
-        for (String name : remove) {
-            headers.remove(name);
-        }
+        RemovedNames removed = RemovedNames.of(headers, policy, trusted, keepAuthorization);
+        removed.removeFrom(headers);
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
 
         headers.set(HttpHeaderNames.HOST, ctx.preserveHost() && ctx.clientHost() != null ? ctx.clientHost()
                 : ctx.upstreamAuthority());
-        String clientIp = ctx.client().getHostAddress();
-        headers.set("X-Forwarded-For", priorFor == null ? clientIp : priorFor + ", " + clientIp);
+        String clientIp = removed.hostAddress(ctx.client());
+        headers.set(X_FORWARDED_FOR, priorFor == null ? clientIp : priorFor + ", " + clientIp);
         if (priorForwarded != null) {
-            headers.set("Forwarded", priorForwarded + ", for=" + forwardedNode(ctx.client()));
+            headers.set(FORWARDED, priorForwarded + ", for=" + forwardedNode(ctx.client()));
         }
-        headers.set("X-Forwarded-Proto", priorProto != null ? priorProto : ctx.scheme());
+        headers.set(X_FORWARDED_PROTO, priorProto != null ? priorProto : ctx.scheme());
         String host = priorHost != null ? priorHost : ctx.clientHost();
         if (host != null) {
-            headers.set("X-Forwarded-Host", host);
+            headers.set(X_FORWARDED_HOST, host);
         }
-        headers.set("X-Request-Id", ctx.requestId());
+        headers.set(X_REQUEST_ID, ctx.requestId());
         if (ctx.trace() != null) {
-            headers.set("traceparent", ctx.trace().traceparent());
+            headers.set(TRACEPARENT, ctx.trace().traceparent());
             if (!continued) {
-                headers.remove("tracestate"); // vendor state belongs to the trace it came with
+                headers.remove(TRACESTATE); // vendor state belongs to the trace it came with
             }
         }
         if (ctx.identity() != null) {
@@ -108,6 +85,28 @@ public final class RequestHeaders {
         if (ctx.assertion() != null) {
             headers.set(ctx.assertionHeader(), ctx.assertion());
         }
+    }
+
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    private static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+    private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
+
+    /**
+     * Whether a client's header is removed before the proxy adds its own: the rules of
+     * {@link RemovedNames}, on one name. {@code lower} and {@code lookalike} are its lower-case and
+     * look-alike forms; {@code connectionListed} the lower-case names its {@code Connection} lists.
+     */
+    static boolean removed(String lower, String lookalike, Set<String> connectionListed, HeaderPolicy policy,
+            boolean trusted, boolean keepAuthorization) {
+        return HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
+                || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
+                || (!keepAuthorization && lower.equals("authorization"))
+                || HeaderPolicy.isFramingLookalike(lower, lookalike)
+                || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)));
     }
 
     /**
@@ -119,7 +118,7 @@ public final class RequestHeaders {
      * headers ({@link HeaderPolicy#CLIENT_ADDRESS}) are removed too, unless a trusted proxy sent
      * them in their own spelling: a look-alike is no proxy's doing.
      */
-    private static boolean isForwarding(String lookalike) {
+    static boolean isForwarding(String lookalike) {
         return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike)
                 || lookalike.startsWith("x-http2-"); // Netty's HTTP/1-to-2 conversion takes :scheme and :path from these
     }
@@ -136,7 +135,7 @@ public final class RequestHeaders {
      * {@code Proxy}: CGI hands it to the service as {@code HTTP_PROXY}, which many HTTP clients
      * read as their outbound proxy (httpoxy, CVE-2016-5385), and no client has a reason to send it.
      */
-    private static final Set<String> OVERRIDES = Set.of("x-http-method-override", "x-http-method",
+    static final Set<String> OVERRIDES = Set.of("x-http-method-override", "x-http-method",
             "x-method-override", "x-original-url", "x-rewrite-url", "x-original-method", "proxy");
 
     private static String joined(HttpHeaders headers, CharSequence name) {
@@ -145,27 +144,24 @@ public final class RequestHeaders {
     }
 
     /**
-     * The groups and scopes headers' values, as ASCII bytes the request encoder copies in bulk. A
-     * large set's value is built once per (cached) identity and kept: a 100-group token's list is
-     * about 2 KB to join, escape and encode, ≈4 µs on every request. A small set's is built per
-     * request (a fraction of a microsecond), so the many small identities a cache holds keep nothing more.
-     * Both are built by the same function, so a kept value is the value (see {@link IdentityValues}).
+     * The groups and scopes headers' values, as ASCII bytes the request encoder copies in bulk,
+     * built once per set and kept with it (a cached identity's sets serve all its requests): a
+     * 100-group token's list is about 2 KB to join, escape and encode, ≈4 µs on every request, and
+     * even a 5-group one's cost an allocation per request. A kept value is about the size of the
+     * names it joins; {@code TokenCache.weight} counts it. See {@link IdentityValues}.
      */
-    private static final int KEEP_ABOVE = 8;
     private static final Function<Set<String>, AsciiString> GROUPS_VALUE = IdentityValues::groups;
     private static final Function<Set<String>, AsciiString> SCOPES_VALUE = IdentityValues::scopes;
 
     private static void addIdentity(HttpHeaders headers, IdentityHeadersConfig names, Identity id) {
         headers.set(names.subject(), IdentityValues.single(id.subject()));
-        headers.set(names.groups(), id.groups().size() > KEEP_ABOVE ? id.fromGroups(GROUPS_VALUE)
-                : GROUPS_VALUE.apply(id.groups()));
+        headers.set(names.groups(), id.fromGroups(GROUPS_VALUE));
         if (id.email() != null) {
             headers.set(names.email(), IdentityValues.single(id.email()));
         }
         headers.set(names.issuer(), IdentityValues.single(id.issuerId()));
         if (!id.scopes().isEmpty()) {
-            headers.set(names.scopes(), id.scopes().size() > KEEP_ABOVE ? id.fromScopes(SCOPES_VALUE)
-                    : SCOPES_VALUE.apply(id.scopes()));
+            headers.set(names.scopes(), id.fromScopes(SCOPES_VALUE));
         }
     }
 }

@@ -90,6 +90,9 @@ public final class PathNormalizer {
 
     /** Decodes the escapes of plain characters, checks every byte, merges slashes. */
     private static String decode(String raw) {
+        if (unchanged(raw)) {
+            return raw; // the common case: nothing to decode or merge, and no copy made
+        }
         StringBuilder out = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -126,6 +129,17 @@ public final class PathNormalizer {
             }
         }
         return out.toString();
+    }
+
+    /** Whether {@link #decode} would give {@code raw} back as it is: plain characters and single slashes only. */
+    private static boolean unchanged(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '/' ? i > 0 && raw.charAt(i - 1) == '/' : !isPlainPathChar(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** ASCII hex digits only: {@link Character#digit} would also read e.g. Arabic-Indic or full-width digits. */

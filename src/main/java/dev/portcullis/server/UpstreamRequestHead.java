@@ -41,7 +41,9 @@ final class UpstreamRequestHead {
             // and gRPC servers require it. Any other TE value is still dropped.
             r.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
-        r.setUri(x.target.toUri());
+        if (!x.target.isUri(r.uri())) {
+            r.setUri(x.target.toUri());
+        }
         r.setProtocolVersion(HttpVersion.HTTP_1_1);
     }
 

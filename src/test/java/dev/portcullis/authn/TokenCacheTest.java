@@ -17,6 +17,7 @@ import dev.portcullis.authn.IssuerKeysTest.ManualScheduler;
 import dev.portcullis.authn.IssuerKeysTest.MutableClock;
 import dev.portcullis.vocab.Reason;
 import dev.portcullis.config.IssuerConfig;
+import dev.portcullis.vocab.Identity;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -154,5 +155,21 @@ class TokenCacheTest {
         assertThat(TokenCache.hash(t)).isEqualTo(TokenCache.hash(new String(t)));
         assertThat(TokenCache.hash(t)).isNotEqualTo(TokenCache.hash(t + "x"));
         assertThat(TokenCache.hash(t).toString()).doesNotContain(t.substring(0, 20));
+    }
+    /** A hit is found by the per-thread probe (no key made), which equals exactly the kept key of the same token. */
+    @Test
+    void aProbeFindsTheEntryOfItsTokenOnly() {
+        String t = token(k1, 300);
+        TokenCache.TokenHash kept = TokenCache.hash(t);
+        assertThat(TokenCache.probe(new String(t))).isEqualTo(kept).hasSameHashCodeAs(kept);
+        assertThat(kept).isEqualTo(TokenCache.probe(t));
+        assertThat(TokenCache.probe(t + "x")).isNotEqualTo(kept);
+        TokenCache cache = new TokenCache(10, 1 << 20);
+        Identity id = new Identity("okta", "alice", Set.of("g"), Set.of(), null, null, null, 0, Map.of());
+        TokenCache.Entry e = new TokenCache.Entry(new Authenticated(id), keys, keys.find("k1"), "k1",
+                clock.millis() + 60_000);
+        cache.put(kept, e);
+        assertThat(cache.get(TokenCache.probe(t), clock.millis())).isSameAs(e);
+        assertThat(cache.get(TokenCache.probe(t + "x"), clock.millis())).isNull();
     }
 }

@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,5 +73,49 @@ class IdentityAssertionsTest {
         Identity a = who("t-1", Set.of("readers"), Set.of());
         assertThat((CharSequence) uncached.assertionFor("orders", a)).isNotEqualTo(uncached.assertionFor("orders", a));
         assertThat(d.cacheSize()).isEqualTo(10_000);
+    }
+    /**
+     * The identity keeps the assertion it was last given: read back for the same route while it is
+     * fresh, never for another route, and never read by another instance (a reloaded config's:
+     * another issuer).
+     */
+    @Test
+    void theIdentityKeepsItsLastAssertionForItsRouteOnly() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(clock.millis());
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.ofEpochMilli(now.get());
+            }
+        };
+        IdentityAssertionConfig d = IdentityAssertionConfig.defaults();
+        AssertionKeys keys = new AssertionKeys(moving, Duration.ofHours(1));
+        IdentityAssertions one = new IdentityAssertions(d, keys, moving);
+        Identity a = who("t-1", Set.of("readers"), Set.of());
+        CharSequence orders = one.assertionFor("orders", a);
+        assertThat((Object) one.assertionFor("orders", a)).isSameAs(orders);
+        CharSequence reports = one.assertionFor("reports", a);
+        assertThat(SignedJWT.parse(reports.toString()).getJWTClaimsSet().getAudience()).containsExactly("reports");
+        assertThat(SignedJWT.parse(one.assertionFor("orders", a).toString()).getJWTClaimsSet().getAudience())
+                .containsExactly("orders");
+
+        // (Its freshness follows the clock as the cache's expiry does; the cache's own ticker is real
+        // time, so a moved test clock cannot show the two apart here.)
+        CharSequence later = one.assertionFor("orders", a);
+        IdentityAssertions reloaded = new IdentityAssertions(new IdentityAssertionConfig(true, d.header(), "other-gate",
+                d.lifetime(), d.rotateEvery(), d.cacheSize()), keys, moving);
+        assertThat(SignedJWT.parse(reloaded.assertionFor("orders", a).toString()).getJWTClaimsSet().getIssuer())
+                .isEqualTo("other-gate");
+        assertThat((Object) one.assertionFor("orders", a)).isSameAs(later);
     }
 }

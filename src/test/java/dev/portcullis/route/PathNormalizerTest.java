@@ -161,4 +161,15 @@ class PathNormalizerTest {
 
         assertThat(PathNormalizer.normalize(once.toUri())).isEqualTo(once);
     }
+    /** A target that needs no normalizing is forwarded as the client's own string; any other is rebuilt. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/a/b", "/a/b?x=1", "/a/b?", "/a//b", "/a/%41",
+        "/a/./b", "/a/b/..", "/", "/?q", "/a?b?c", "/a/b%20c?d", "/a:b@c?x=%2F", "/a/b%2e", "/a/b?x=1#"})
+    void aTargetThatNeedsNoNormalizingIsItsOwnUri(String raw) {
+        RequestTarget t = PathNormalizer.normalize(raw);
+        if (t != null) {
+            assertThat(t.isUri(raw)).as(raw).isEqualTo(raw.equals(t.toUri()));
+            assertThat(t.isUri(t.toUri())).isTrue();
+        }
+    }
 }
