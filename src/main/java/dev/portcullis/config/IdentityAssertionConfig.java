@@ -19,13 +19,23 @@ import java.util.List;
  *                    (the next one ahead of rotation); empty for a per-instance generated key
  *                    rotated every {@code rotateEvery}
  * @param algorithm   ES256 (the default) or EdDSA (Ed25519); the key files must be keys for it
+ * @param routes      ids of the routes whose upstreams get an assertion; null (the default) for every
+ *                    route. A route not listed gets no assertion header and costs no signature
  */
 public record IdentityAssertionConfig(boolean enabled, String header, String issuer, Duration lifetime,
-        Duration rotateEvery, long cacheSize, List<String> keyFiles, AssertionAlgorithm algorithm) {
+        Duration rotateEvery, long cacheSize, List<String> keyFiles, AssertionAlgorithm algorithm,
+        List<String> routes) {
 
     public IdentityAssertionConfig {
         keyFiles = List.copyOf(keyFiles);
         java.util.Objects.requireNonNull(algorithm, "algorithm");
+        routes = routes == null ? null : List.copyOf(routes);
+    }
+
+    /** For every route. */
+    public IdentityAssertionConfig(boolean enabled, String header, String issuer, Duration lifetime,
+            Duration rotateEvery, long cacheSize, List<String> keyFiles, AssertionAlgorithm algorithm) {
+        this(enabled, header, issuer, lifetime, rotateEvery, cacheSize, keyFiles, algorithm, null);
     }
 
     /** ES256. */

@@ -30,6 +30,8 @@ public final class IdentityAssertions {
     private final AssertionKeys keys;
     private final Clock clock;
     private final Cache<Key, Minted> cache;
+    /** The routes whose upstreams get an assertion; null for every route. */
+    private final java.util.Set<String> routes;
 
     /**
      * Everything an assertion says about the caller, always: a {@code jti} names a token only as
@@ -48,6 +50,7 @@ public final class IdentityAssertions {
         this.config = config;
         this.keys = keys;
         this.clock = clock;
+        this.routes = config.routes() == null ? null : java.util.Set.copyOf(config.routes());
         this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run)
                 // Leave a quarter of the lifetime as margin for the service's clock.
                 .expireAfter(Expiry.<Key, Minted>writing((k, m) ->
@@ -59,8 +62,14 @@ public final class IdentityAssertions {
         return config.header();
     }
 
-    /** The assertion for this caller on this route (a compact JWS: ASCII). */
+    /**
+     * The assertion for this caller on this route (a compact JWS: ASCII), or null for a route that
+     * {@code identity_assertion.routes} leaves out: nothing is signed for it.
+     */
     public AsciiString assertionFor(String routeId, Identity who) {
+        if (routes != null && !routes.contains(routeId)) {
+            return null;
+        }
         Key k = new Key(routeId, who.issuerId(), who.subject(), who.tokenId(), who.expiresAt(), who.groups(),
                 who.scopes(), who.email());
         Minted m = cache.getIfPresent(k);

@@ -425,6 +425,15 @@ class ConfigReaderTest {
                 arguments("unknown crypto_provider", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { crypto_provider: openssl }", "server.crypto_provider",
                         "expected 'auto' or 'java', was 'openssl'", 2, 11),
+                arguments("assertion routes not a list of ids", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: { orders: true } }", "identity_assertion.routes",
+                        "expected", 2, 23),
+                arguments("assertion routes naming no route", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: [orders, nope] }", "identity_assertion.routes[1]",
+                        "no route has the id 'nope'", 2, 40),
+                arguments("assertion routes naming a route twice", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: [orders, orders] }", "identity_assertion.routes[1]",
+                        "route 'orders' is listed twice", 2, 40),
                 arguments("unknown assertion algorithm", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "identity_assertion: { algorithm: Ed25519 }", "identity_assertion.algorithm",
                         "expected 'ES256' or 'EdDSA', was 'Ed25519'", 2, 23),

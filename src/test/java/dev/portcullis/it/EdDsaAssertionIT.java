@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code identity_assertion.algorithm: EdDSA}, end to end: the upstream receives an Ed25519-signed
  * assertion and verifies it as a service would, with the key it fetched from the admin listener's
- * JWKS (an OKP key, crv Ed25519) and Nimbus's own verifier; a tampered copy does not verify.
+ * JWKS (an OKP key, crv Ed25519) and Nimbus's own verifier; a tampered copy does not verify. With
+ * {@code routes: [orders]}, the reports route's upstream gets no assertion, not even the client's.
  */
 class EdDsaAssertionIT {
     static Harness h;
 
     @BeforeAll
     static void start() throws Exception {
-        h = new Harness().start(Harness.defaultConfig() + "identity_assertion: { algorithm: EdDSA }\n");
+        h = new Harness().start(Harness.defaultConfig()
+                + "identity_assertion: { algorithm: EdDSA, routes: [orders] }\n");
     }
 
     @AfterAll
@@ -62,5 +64,19 @@ class EdDsaAssertionIT {
         String[] parts = assertion.split("\\.");
         String forged = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "AA." + parts[2];
         assertThat(SignedJWT.parse(forged).verify(verifier)).as("a tampered payload").isFalse();
+    }
+
+    @Test
+    void aRouteNotListedGetsNoAssertionNotEvenTheClients() throws Exception {
+        String token = h.token("carol@example.com", Map.of("scp", List.of("reports.read"), "jti", "token-r"));
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + h.proxy().port() + "/reports/q3"))
+                .header("Authorization", "Bearer " + token)
+                .header("X-Portcullis-Assertion", "forged.by.client").build();
+        assertThat(h.http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        RecordingUpstream.Received r = h.upstream.take();
+        assertThat(r.target()).isEqualTo("/reports/q3");
+        assertThat(r.header("X-Auth-Subject")).as("the identity headers still go").isEqualTo("carol@example.com");
+        assertThat(r.header("X-Portcullis-Assertion")).isNull();
     }
 }

@@ -53,7 +53,7 @@ public class AssertionSignBenchmark {
         CryptoProviders providers = CryptoProviders.start("auto".equals(crypto) ? CryptoChoice.AUTO : CryptoChoice.JAVA);
         IdentityAssertionConfig d = IdentityAssertionConfig.defaults();
         IdentityAssertionConfig config = new IdentityAssertionConfig(true, d.header(), d.issuer(), d.lifetime(),
-                d.rotateEvery(), d.cacheSize(), List.of(), alg);
+                d.rotateEvery(), 0, List.of(), alg); // cache_size 0: every call signs
         assertions = new IdentityAssertions(config,
                 new AssertionKeys(Fixtures.CLOCK, Duration.ofSeconds(60), alg, providers.signing(), List.of()),
                 Fixtures.CLOCK);
