@@ -51,6 +51,8 @@ public final class IssuerKeys {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final Listener listener;
+    /** The JCA provider the verifiers compute with; null for the JDK's (see {@code server.crypto_provider}). */
+    private final java.security.Provider provider;
 
     private volatile Map<String, VerificationKey> keys = Map.of();
     private volatile boolean loaded;
@@ -66,6 +68,14 @@ public final class IssuerKeys {
 
     public IssuerKeys(String issuerId, String issuer, URI jwksUri, Duration refreshInterval, Duration minRefetch,
             KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Listener listener) {
+        this(issuerId, issuer, jwksUri, refreshInterval, minRefetch, fetcher, scheduler, clock, listener, null);
+    }
+
+    /** @param provider the JCA provider signatures are checked with (null: the JDK's) */
+    public IssuerKeys(String issuerId, String issuer, URI jwksUri, Duration refreshInterval, Duration minRefetch,
+            KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Listener listener,
+            java.security.Provider provider) {
+        this.provider = provider;
         this.issuerId = issuerId;
         this.issuer = issuer;
         this.configuredJwksUri = jwksUri;
@@ -248,6 +258,11 @@ public final class IssuerKeys {
                     verifier = new ECDSAVerifier(ec);
                 } else {
                     continue;
+                }
+                if (provider != null) {
+                    // Only the signature computation moves to the provider: Nimbus still checks
+                    // the algorithm, the key type and (ECDSA) the signature's form before it.
+                    verifier.getJCAContext().setProvider(provider);
                 }
                 String kid = jwk.getKeyID();
                 out.put(kid != null ? kid : "\u0000anonymous-" + anonymous++, new VerificationKey(jwk, verifier));

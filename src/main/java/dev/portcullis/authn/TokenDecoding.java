@@ -50,25 +50,49 @@ public sealed interface TokenDecoding {
     Undecodable ENCRYPTED = new Undecodable(Reason.TOKEN_MALFORMED, "an encrypted token (JWE), not a signed one",
             null);
 
-    /** Parses a token; never throws. */
+    /**
+     * Parses a token; never throws. A compact JWS (three parts whose header names a JWS algorithm)
+     * is parsed once, by {@link SignedJWT#parse}: {@link JWTParser#parse} would decode and parse the
+     * header's JSON a first time only to choose the type, and then again in the type's own parse.
+     * Anything else takes {@link JWTParser} as before, which sorts plain, encrypted and malformed
+     * tokens with their reasons.
+     */
     static TokenDecoding decode(String token) {
-        JWT jwt;
-        try {
-            jwt = JWTParser.parse(token);
-        } catch (ParseException e) {
-            return new Undecodable(Reason.TOKEN_MALFORMED, "not a JWT", e);
-        }
-        if (jwt instanceof PlainJWT) {
-            return UNSIGNED;
-        }
-        if (!(jwt instanceof SignedJWT signed)) {
-            return ENCRYPTED;
+        SignedJWT signed = compactJws(token);
+        if (signed == null) {
+            JWT jwt;
+            try {
+                jwt = JWTParser.parse(token);
+            } catch (ParseException e) {
+                return new Undecodable(Reason.TOKEN_MALFORMED, "not a JWT", e);
+            }
+            if (jwt instanceof PlainJWT) {
+                return UNSIGNED;
+            }
+            if (!(jwt instanceof SignedJWT s)) {
+                return ENCRYPTED;
+            }
+            signed = s;
         }
         try {
             JWTClaimsSet claims = signed.getJWTClaimsSet();
             return new Decoded(signed, claims, claims.getStringClaim("iss"));
         } catch (ParseException e) {
             return new Undecodable(Reason.TOKEN_MALFORMED, "unreadable claims", e);
+        }
+    }
+
+    /** The token as a JWS when it is three parts with a JWS header, else null (the caller sorts it out). */
+    private static SignedJWT compactJws(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        if (second < 0 || token.indexOf('.', second + 1) >= 0) {
+            return null;
+        }
+        try {
+            return SignedJWT.parse(token); // the same header parse JWTParser ends in for a JWS
+        } catch (ParseException e) {
+            return null;
         }
     }
 }

@@ -24,12 +24,12 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * Reads one {@code identity_assertion.key_files} entry: a PEM PKCS#8 private key
- * ({@code -----BEGIN PRIVATE KEY-----}, what {@code openssl genpkey -algorithm EC -pkeyopt
- * ec_paramgen_curve:P-256} writes) on curve P-256, since identity assertions are signed ES256.
- * Anything else (another curve, RSA, Ed25519, a SEC1 {@code EC PRIVATE KEY}, an encrypted key, two
- * keys in one file) is refused with a message that says what was found and how to convert it.
- * The public key is derived from the private one by Bouncy Castle's EC arithmetic, so the file
- * needs nothing else. The same reader serves the config check ({@code validate}, every load and
+ * ({@code -----BEGIN PRIVATE KEY-----}) for the assertion's algorithm: on curve P-256 for ES256
+ * (what {@code openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256} writes), Ed25519 for
+ * EdDSA ({@code openssl genpkey -algorithm ed25519}). Anything else (another curve, RSA, the other
+ * algorithm's key, a SEC1 {@code EC PRIVATE KEY}, an encrypted key, two keys in one file) is refused
+ * with a message that says what was found and how to convert it. The public key is derived from the
+ * private one by Bouncy Castle's EC or Ed25519 arithmetic, so the file needs nothing else. The same reader serves the config check ({@code validate}, every load and
  * reload) and the running proxy, so what validates is what signs.
  */
 public final class AssertionKeyFile {
@@ -42,7 +42,7 @@ public final class AssertionKeyFile {
 
     /** A key file that cannot be used; the message names the file and what is wrong. */
     public static final class Invalid extends Exception {
-        Invalid(String message) {
+        public Invalid(String message) {
             super(message);
         }
     }
@@ -50,24 +50,34 @@ public final class AssertionKeyFile {
     private AssertionKeyFile() {
     }
 
-    /** Reads and parses {@code file}. */
+    /** Reads and parses {@code file}, an ES256 key. */
     public static KeyPair read(String file) throws Invalid {
+        return read(file, AssertionAlgorithm.ES256);
+    }
+
+    /** Reads and parses {@code file}, a key for {@code algorithm}. */
+    public static KeyPair read(String file, AssertionAlgorithm algorithm) throws Invalid {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of(file));
         } catch (IOException | RuntimeException e) {
             throw new Invalid("cannot read '" + file + "': " + e.getMessage());
         }
-        return parse(bytes, file);
+        return parse(bytes, file, algorithm);
     }
 
-    /** Parses the bytes of a key file ({@code file} names it in messages). */
+    /** Parses the bytes of an ES256 key file ({@code file} names it in messages). */
     public static KeyPair parse(byte[] bytes, String file) throws Invalid {
+        return parse(bytes, file, AssertionAlgorithm.ES256);
+    }
+
+    /** Parses the bytes of a key file for {@code alg} ({@code file} names it in messages). */
+    public static KeyPair parse(byte[] bytes, String file, AssertionAlgorithm alg) throws Invalid {
         String pem = new String(bytes, StandardCharsets.US_ASCII);
         int begin = pem.indexOf(BEGIN);
         int end = pem.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new Invalid("'" + file + "' " + notPkcs8(pem));
+            throw new Invalid("'" + file + "' " + notPkcs8(pem, alg));
         }
         if (pem.indexOf(BEGIN, begin + BEGIN.length()) >= 0) {
             throw new Invalid("'" + file + "' holds more than one key: one key per file");
@@ -78,10 +88,21 @@ public final class AssertionKeyFile {
         } catch (IllegalArgumentException e) {
             throw new Invalid("'" + file + "' is not valid PEM: " + e.getMessage());
         }
-        return ecP256(der, file);
+        String algorithm;
+        try {
+            algorithm = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm().getId();
+        } catch (RuntimeException e) { // Bouncy Castle's ASN.1 messages say little to an operator
+            throw new Invalid("'" + file + "' is not a PKCS#8 private key (its PEM body does not decode as one)");
+        }
+        if (!algorithm.equals(alg.keyOid())) {
+            throw new Invalid("'" + file + "' is " + (algorithm.equals(AssertionAlgorithm.ES256.keyOid())
+                    ? "an EC key" : ALGORITHMS.getOrDefault(algorithm, "a key of algorithm " + algorithm))
+                    + "; identity assertions are signed " + alg.word() + ", which needs " + alg.keyNeeded());
+        }
+        return alg == AssertionAlgorithm.EDDSA ? Ed25519KeyFile.pair(der, file) : ecP256(der, file);
     }
 
-    private static String notPkcs8(String pem) {
+    private static String notPkcs8(String pem, AssertionAlgorithm alg) {
         if (pem.contains("-----BEGIN EC PRIVATE KEY-----")) {
             return "is a SEC1 'EC PRIVATE KEY'; convert it to PKCS#8 with "
                     + "'openssl pkcs8 -topk8 -nocrypt -in old.pem -out new.pem'";
@@ -90,22 +111,12 @@ public final class AssertionKeyFile {
             return "is encrypted; the key file is the secret (mount it from a Secret), write it unencrypted";
         }
         if (pem.contains("-----BEGIN RSA PRIVATE KEY-----")) {
-            return "is an RSA key; identity assertions are signed ES256, which needs an EC P-256 key";
+            return "is an RSA key; identity assertions are signed " + alg.word() + ", which needs " + alg.keyNeeded();
         }
         return "is not a PEM PKCS#8 private key ('" + BEGIN + "')";
     }
 
     private static KeyPair ecP256(byte[] der, String file) throws Invalid {
-        String algorithm;
-        try {
-            algorithm = PrivateKeyInfo.getInstance(der).getPrivateKeyAlgorithm().getAlgorithm().getId();
-        } catch (RuntimeException e) { // Bouncy Castle's ASN.1 messages say little to an operator
-            throw new Invalid("'" + file + "' is not a PKCS#8 private key (its PEM body does not decode as one)");
-        }
-        if (!algorithm.equals("1.2.840.10045.2.1")) {
-            throw new Invalid("'" + file + "' is " + ALGORITHMS.getOrDefault(algorithm, "a key of algorithm "
-                    + algorithm) + "; identity assertions are signed ES256, which needs an EC P-256 key");
-        }
         try {
             var bcKey = (org.bouncycastle.jce.interfaces.ECPrivateKey) KeyFactory.getInstance("EC", BC)
                     .generatePrivate(new PKCS8EncodedKeySpec(der));

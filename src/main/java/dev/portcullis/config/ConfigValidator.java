@@ -1,6 +1,7 @@
 package dev.portcullis.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +46,7 @@ final class ConfigValidator {
         }
         Set<String> issuerIds = new IssuerChecks(problems, endpoints).validateIssuers(config.issuers());
         new RouteChecks(problems, endpoints).validateRoutes(config.routes(), issuerIds, config.routing());
+        validateAssertionRoutes(config);
         validateOkta(config);
         new LoginChecks(problems, endpoints).validate(config);
         new SharedStateChecks(problems).validate(config);
@@ -77,6 +79,25 @@ final class ConfigValidator {
                         + (okta.eventHook() != null ? "okta.event_hook" : "admin.token_file")
                         + " on, a membership change or revocation is kept until every token it concerns has"
                         + " expired, and max_token_lifetime bounds that");
+            }
+        }
+    }
+
+    /** {@code identity_assertion.routes}: each entry names a route, once (a typo would silently drop an assertion). */
+    private void validateAssertionRoutes(ProxyConfig config) {
+        List<String> listed = config.identityAssertion().routes();
+        if (listed == null) {
+            return;
+        }
+        Set<String> ids = new java.util.HashSet<>();
+        config.routes().forEach(r -> ids.add(r.id()));
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < listed.size(); i++) {
+            String at = "/identity_assertion/routes/" + i;
+            if (!ids.contains(listed.get(i))) {
+                problems.add(at, "no route has the id '" + listed.get(i) + "'");
+            } else if (!seen.add(listed.get(i))) {
+                problems.add(at, "route '" + listed.get(i) + "' is listed twice");
             }
         }
     }

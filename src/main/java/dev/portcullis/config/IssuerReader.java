@@ -18,7 +18,7 @@ final class IssuerReader {
     static final Set<String> SESSIONS_KEYS = Set.of("max_sessions", "key_file", "sign_in_timeout", "rotation_grace");
     static final Set<String> IDENTITY_HEADERS_KEYS = Set.of("subject", "groups", "email", "issuer", "scopes");
     static final Set<String> IDENTITY_ASSERTION_KEYS = Set.of("enabled", "header", "issuer", "lifetime",
-            "rotate_every", "cache_size", "key_files");
+            "rotate_every", "cache_size", "key_files", "algorithm", "routes");
 
     private IssuerReader() {
     }
@@ -109,7 +109,7 @@ final class IssuerReader {
                 d -> new IdentityAssertionConfig(n.bool("enabled", d.enabled()), n.text("header", d.header()),
                         n.text("issuer", d.issuer()), n.duration("lifetime", d.lifetime()),
                         n.duration("rotate_every", d.rotateEvery()), n.number("cache_size", d.cacheSize(), 0, 10_000_000),
-                        assertionKeyFiles(n)));
+                        assertionKeyFiles(n), AssertionAlgorithm.read(n, d.algorithm()), n.texts("routes")));
     }
 
     /**

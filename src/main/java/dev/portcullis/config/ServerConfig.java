@@ -30,6 +30,8 @@ import java.time.Duration;
  *                             serve the request as that method while the gate judged another
  * @param http2                {@code server.http2} and {@code server.http2_limits}: HTTP/2 on this listener
  * @param transport            {@code server.transport}: io_uring, epoll or NIO ({@code auto}: the best there is)
+ * @param cryptoProvider       {@code server.crypto_provider}: the native provider where it loads ({@code auto}),
+ *                             or the Java providers only ({@code java})
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -49,12 +51,25 @@ public record ServerConfig(
         Duration responseWriteTimeout,
         boolean methodOverrideAllowed,
         Http2Config http2,
-        TransportChoice transport) {
+        TransportChoice transport,
+        CryptoChoice cryptoProvider) {
+
+    /** Without {@code crypto_provider}: {@code auto}. */
+    public ServerConfig(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount, int maxTokenBytes,
+            long maxBodySize, Duration idleTimeout, Duration headerReadTimeout, int maxConnections,
+            Duration keyWaitTimeout, int ioThreads, long tokenCacheSize, long tokenCacheMaxBytes,
+            Duration bodyReadTimeout, long bodyMinRate, Duration responseWriteTimeout, boolean methodOverrideAllowed,
+            Http2Config http2, TransportChoice transport) {
+        this(maxInitialLineLength, maxHeaderSize, maxHeaderCount, maxTokenBytes, maxBodySize, idleTimeout,
+                headerReadTimeout, maxConnections, keyWaitTimeout, ioThreads, tokenCacheSize, tokenCacheMaxBytes,
+                bodyReadTimeout, bodyMinRate, responseWriteTimeout, methodOverrideAllowed, http2, transport,
+                CryptoChoice.AUTO);
+    }
 
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
                 48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false, Http2Config.defaults(),
-                TransportChoice.AUTO);
+                TransportChoice.AUTO, CryptoChoice.AUTO);
     }
 }

@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -31,6 +30,8 @@ public final class IdentityAssertions {
     private final AssertionKeys keys;
     private final Clock clock;
     private final Cache<Key, Minted> cache;
+    /** The routes whose upstreams get an assertion; null for every route. */
+    private final java.util.Set<String> routes;
 
     /**
      * Everything an assertion says about the caller, always: a {@code jti} names a token only as
@@ -50,6 +51,7 @@ public final class IdentityAssertions {
         this.config = config;
         this.keys = keys;
         this.clock = clock;
+        this.routes = config.routes() == null ? null : java.util.Set.copyOf(config.routes());
         this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).executor(Runnable::run)
                 // Leave a quarter of the lifetime as margin for the service's clock.
                 .expireAfter(Expiry.<Key, Minted>writing((k, m) ->
@@ -62,11 +64,15 @@ public final class IdentityAssertions {
     }
 
     /**
-     * The assertion for this caller on this route (a compact JWS: ASCII). The identity keeps the
+     * The assertion for this caller on this route (a compact JWS: ASCII), or null for a route that
+     * {@code identity_assertion.routes} leaves out: nothing is signed for it. The identity keeps the
      * last one it was given ({@link Last}), so a caller's next request on the same route reads it
      * without a cache key; another route, or a stale one, goes through the cache.
      */
     public AsciiString assertionFor(String routeId, Identity who) {
+        if (routes != null && !routes.contains(routeId)) {
+            return null;
+        }
         Last last = config.cacheSize() > 0 ? who.derive(lastOf) : null; // cache_size 0: every request signs
         Minted m = last == null ? null : last.minted;
         String kid = keys.current().key().getKeyID();
@@ -126,7 +132,7 @@ public final class IdentityAssertions {
             claims.jwtID(who.tokenId());
         }
         AssertionKeys.Current signing = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(signing.key().getKeyID())
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(signing.algorithm()).keyID(signing.key().getKeyID())
                 .type(JOSEObjectType.JWT).build(), claims.build());
         try {
             jwt.sign(signing.signer());

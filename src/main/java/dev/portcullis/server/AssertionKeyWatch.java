@@ -34,6 +34,7 @@ final class AssertionKeyWatch {
 
     private final AssertionKeys keys;
     private final Supplier<IdentityAssertionConfig> config;
+    private dev.portcullis.config.AssertionAlgorithm lastAlgorithm;
     private List<String> lastFiles = List.of();
     private List<byte[]> lastBytes = List.of();
     private String lastError;
@@ -47,13 +48,14 @@ final class AssertionKeyWatch {
      * The keys of a starting proxy: read from {@code key_files} (start-up fails on one that does
      * not load), else generated and rotated every {@code rotate_every}.
      */
-    static AssertionKeys keys(IdentityAssertionConfig ia, Clock clock, ScheduledExecutorService scheduler) {
+    static AssertionKeys keys(IdentityAssertionConfig ia, Clock clock, ScheduledExecutorService scheduler,
+            java.security.Provider provider) {
         List<KeyPair> pairs = new ArrayList<>();
         try {
             for (String f : ia.keyFiles()) {
-                pairs.add(AssertionKeyFile.read(f));
+                pairs.add(AssertionKeyFile.read(f, ia.algorithm()));
             }
-            AssertionKeys keys = new AssertionKeys(clock, ia.lifetime(), pairs);
+            AssertionKeys keys = new AssertionKeys(clock, ia.lifetime(), ia.algorithm(), provider, pairs);
             long rotate = ia.rotateEvery().toMillis(); // does nothing while the keys come from files
             scheduler.scheduleAtFixedRate(keys::rotate, rotate, rotate, TimeUnit.MILLISECONDS);
             return keys;
@@ -70,21 +72,23 @@ final class AssertionKeyWatch {
 
     void check() {
         try {
-            List<String> files = config.get().keyFiles();
+            IdentityAssertionConfig ia = config.get();
+            List<String> files = ia.keyFiles();
             List<byte[]> bytes = new ArrayList<>();
             for (String f : files) {
                 bytes.add(Files.readAllBytes(Path.of(f)));
             }
-            if (files.equals(lastFiles) && same(bytes, lastBytes)) {
+            if (ia.algorithm() == lastAlgorithm && files.equals(lastFiles) && same(bytes, lastBytes)) {
                 return;
             }
+            lastAlgorithm = ia.algorithm();
             lastFiles = files;
             lastBytes = bytes;
             List<KeyPair> pairs = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
-                pairs.add(AssertionKeyFile.parse(bytes.get(i), files.get(i)));
+                pairs.add(AssertionKeyFile.parse(bytes.get(i), files.get(i), ia.algorithm()));
             }
-            if (keys.useKeys(pairs)) {
+            if (keys.useKeys(ia.algorithm(), pairs)) {
                 log.info("identity assertion keys reloaded from {}", files);
             }
             lastError = null;

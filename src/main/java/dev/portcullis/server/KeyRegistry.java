@@ -2,6 +2,7 @@ package dev.portcullis.server;
 
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authn.KeyFetcher;
+import dev.portcullis.config.CryptoChoice;
 import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.observe.Metrics;
 import java.net.URI;
@@ -43,12 +44,21 @@ final class KeyRegistry {
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final Metrics metrics;
+    private final CryptoProviders crypto;
 
-    KeyRegistry(KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Metrics metrics) {
+    /** @param crypto {@code server.crypto_provider}, chosen here once for the process's life */
+    KeyRegistry(KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Metrics metrics,
+            CryptoChoice crypto) {
+        this.crypto = CryptoProviders.start(crypto);
         this.fetcher = fetcher;
         this.scheduler = scheduler;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /** The signature providers of this process (tokens here; assertions use its {@code signing}). */
+    CryptoProviders crypto() {
+        return crypto;
     }
 
     /** What identifies a key source: the same issuer fetched the same way. */
@@ -66,7 +76,8 @@ final class KeyRegistry {
             Entry e = live.get(c.id());
             if (e == null || !e.signature().equals(sig)) {
                 IssuerKeys k = new IssuerKeys(c.id(), c.issuer(), c.jwksUri() == null ? null : URI.create(c.jwksUri()),
-                        c.jwksRefreshInterval(), c.jwksMinRefetch(), fetcher, scheduler, clock, metrics::jwksFetched);
+                        c.jwksRefreshInterval(), c.jwksMinRefetch(), fetcher, scheduler, clock, metrics::jwksFetched,
+                        crypto.tokens());
                 k.start();
                 e = new Entry(k, sig);
                 started.add(c.id());

@@ -87,10 +87,10 @@ public final class Portcullis implements AutoCloseable {
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
         keyIo = Executors.newFixedThreadPool(2, daemon("portcullis-keys-io"));
         KeyFetcher fetcher = new HttpKeyFetcher(keyIo, Duration.ofSeconds(5));
-        keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics);
+        keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics, config.server().cryptoProvider());
         KeyRegistry.Prepared initialKeys = keys.prepare(config.issuers());
         keys.commit(initialKeys);
-        assertionKeys = AssertionKeyWatch.keys(config.identityAssertion(), clock, keyScheduler);
+        assertionKeys = AssertionKeyWatch.keys(config.identityAssertion(), clock, keyScheduler, keys.crypto().signing());
         UpstreamStates upstreamStates = new UpstreamStates();
         PolicyCompiler policyCompiler = new PolicyCompiler(metrics, clock, new RouteSlots(), upstreamStates);
         if (directory != null) {
@@ -149,10 +149,10 @@ public final class Portcullis implements AutoCloseable {
             throw e;
         }
         proxy = boundProxy;
-        log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, {} io threads,"
-                + " started in {} ms ({} ms since the process was launched)", config.listen().host(), proxy.port(),
+        log.info("portcullis listening on {}:{} (admin {}:{}), {} routes, {} issuers, transport {}, crypto {},"
+                + " {} io threads, started in {} ms ({} ms since the process was launched)", config.listen().host(), proxy.port(),
                 config.admin().listen().host(), admin.port(), snapshot.routeList().size(), config.issuers().size(),
-                transport.name(), threads, (System.nanoTime() - t0) / 1_000_000, sinceLaunchMillis());
+                transport.name(), keys.crypto().name(), threads, (System.nanoTime() - t0) / 1_000_000, sinceLaunchMillis());
     }
 
     /** Time since the JVM was created (its own start-up included). */

@@ -195,12 +195,17 @@ class AuthenticatorTest {
         }
     }
 
+    /** The JCA provider the signatures are checked with: the JDK's here, AWS-LC in {@link AuthenticatorAccpTest}. */
+    java.security.Provider provider() {
+        return null;
+    }
+
     private Authenticator authenticator(List<IssuerConfig> issuers, Map<String, JWKSet> keys) {
         Map<String, IssuerKeys> byId = new java.util.HashMap<>();
         for (IssuerConfig c : issuers) {
             IssuerKeys k = new IssuerKeys(c.id(), c.issuer(), URI.create(c.jwksUri()), c.jwksRefreshInterval(),
                     c.jwksMinRefetch(), new ServingFetcher(keys.get(c.id())), scheduler, CLOCK,
-                    IssuerKeys.Listener.NONE);
+                    IssuerKeys.Listener.NONE, provider());
             k.start();
             assertThat(k.isLoaded()).as("keys of %s loaded", c.id()).isTrue();
             byId.put(c.id(), k);

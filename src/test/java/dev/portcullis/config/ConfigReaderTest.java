@@ -140,6 +140,25 @@ class ConfigReaderTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"auto, AUTO", "java, JAVA"})
+    void cryptoProviderIsAutoByDefaultAndEachWordIsRead(String word, CryptoChoice expected) throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).server().cryptoProvider()).isEqualTo(CryptoChoice.AUTO);
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\nserver: { crypto_provider: " + word + " }");
+        assertThat(reader.read(FILE, text).server().cryptoProvider()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ES256, ES256", "EdDSA, EDDSA"})
+    void assertionAlgorithmIsEs256ByDefaultAndEachWordIsRead(String word, AssertionAlgorithm expected)
+            throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).identityAssertion().algorithm()).isEqualTo(AssertionAlgorithm.ES256);
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\nidentity_assertion: { algorithm: " + word + " }");
+        assertThat(reader.read(FILE, text).identityAssertion().algorithm()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
     @CsvSource({"auto, AUTO", "io_uring, IO_URING", "epoll, EPOLL", "nio, NIO"})
     void transportIsAutoByDefaultAndEachWordIsRead(String word, TransportChoice expected) throws ConfigException {
         assertThat(reader.read(FILE, EXAMPLE).server().transport()).isEqualTo(TransportChoice.AUTO);
@@ -403,6 +422,24 @@ class ConfigReaderTest {
                 arguments("unknown method_override", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { method_override: ignore }",
                         "server.method_override", "expected 'refuse' or 'allow', was 'ignore'", 2, 11),
+                arguments("unknown crypto_provider", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { crypto_provider: openssl }", "server.crypto_provider",
+                        "expected 'auto' or 'java', was 'openssl'", 2, 11),
+                arguments("assertion routes not a list of ids", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: { orders: true } }", "identity_assertion.routes",
+                        "expected", 2, 23),
+                arguments("assertion routes naming no route", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: [orders, nope] }", "identity_assertion.routes[1]",
+                        "no route has the id 'nope'", 2, 40),
+                arguments("assertion routes naming a route twice", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { routes: [orders, orders] }", "identity_assertion.routes[1]",
+                        "route 'orders' is listed twice", 2, 40),
+                arguments("unknown assertion algorithm", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { algorithm: Ed25519 }", "identity_assertion.algorithm",
+                        "expected 'ES256' or 'EdDSA', was 'Ed25519'", 2, 23),
+                arguments("assertion algorithm in lower case", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "identity_assertion: { algorithm: eddsa }", "identity_assertion.algorithm",
+                        "expected 'ES256' or 'EdDSA', was 'eddsa'", 2, 23),
                 arguments("unknown transport", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { transport: kqueue }", "server.transport",
                         "expected 'auto', 'io_uring', 'epoll' or 'nio', was 'kqueue'", 2, 11),

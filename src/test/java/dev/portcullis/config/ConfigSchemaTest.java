@@ -306,6 +306,10 @@ class ConfigSchemaTest {
                 arguments("health check path without slash", routeWith("health_check: { path: healthz }"),
                         "routes[0].health_check.path"),
                 arguments("unknown transport", BASE + "server: { transport: kqueue }\n", "server.transport"),
+                arguments("unknown crypto_provider", BASE + "server: { crypto_provider: openssl }\n",
+                        "server.crypto_provider"),
+                arguments("unknown assertion algorithm", BASE + "identity_assertion: { algorithm: RS256 }\n",
+                        "identity_assertion.algorithm"),
                 arguments("http2 not a boolean", BASE + "server: { http2: sometimes }\n", "server.http2"),
                 arguments("unknown http2_limits key", BASE + "server: { http2_limits: { max_streams: 5 } }\n",
                         "server.http2_limits.max_streams"),
@@ -363,6 +367,8 @@ class ConfigSchemaTest {
                 + " allow: [ { claims: { department: security, level: 3, mfa: true, amr: [pwd, otp] } } ] } ]",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true, cors: passthrough } ]",
         "server: { transport: io_uring }",
+        "server: { crypto_provider: java }",
+        "identity_assertion: { algorithm: EdDSA }",
         "server: { http2: true, http2_limits: { abuse_window: 1s, max_concurrent_streams: 1, max_queued_control_frames: 16 } }",
         "routes: [ { id: r, match: { path: /r }, upstream: http://127.0.0.1:1, public: true,"
                 + " cors: { allowed_origins: 'http://localhost:5173', allowed_methods: PUT, allowed_headers: Authorization,"

@@ -62,7 +62,7 @@ class AssertionKeysTest {
         keys.rotate();
         AssertionKeys.Current next = keys.current();
         assertThat(next.key().getKeyID()).isNotEqualTo(c.key().getKeyID());
-        assertThat(jwt.verify(new ECDSAVerifier(next.key().toPublicJWK()))).isFalse();
+        assertThat(jwt.verify(new ECDSAVerifier(next.key().toPublicJWK().toECKey()))).isFalse();
         assertThat(sign(next, 3).verify(publishedVerifier(next.key().getKeyID()))).isTrue();
         assertThat(jwt.verify(publishedVerifier(c.key().getKeyID()))).as("the previous key stays published").isTrue();
     }

@@ -118,4 +118,31 @@ class IdentityAssertionsTest {
                 .isEqualTo("other-gate");
         assertThat((Object) one.assertionFor("orders", a)).isSameAs(later);
     }
+
+    /**
+     * {@code identity_assertion.routes}: a listed route gets its assertion; one not listed gets none
+     * and signs nothing (its signer here would throw if it were asked to sign).
+     */
+    @Test
+    void aRouteNotListedGetsNoAssertionAndCostsNoSignature() throws Exception {
+        IdentityAssertionConfig d = IdentityAssertionConfig.defaults();
+        IdentityAssertionConfig onlyOrders = new IdentityAssertionConfig(true, d.header(), d.issuer(), d.lifetime(),
+                d.rotateEvery(), 0, List.of(), d.algorithm(), List.of("orders"));
+        AssertionKeys keys = new AssertionKeys(clock, d.lifetime());
+        IdentityAssertions some = new IdentityAssertions(onlyOrders, keys, clock);
+        Identity a = who("t-1", Set.of("readers"), Set.of());
+        assertThat(SignedJWT.parse(some.assertionFor("orders", a).toString()).getJWTClaimsSet().getAudience())
+                .containsExactly("orders");
+        assertThat((CharSequence) some.assertionFor("reports", a)).isNull();
+
+        java.lang.reflect.Field current = AssertionKeys.class.getDeclaredField("current");
+        current.setAccessible(true);
+        com.nimbusds.jose.jwk.ECKey p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_384).keyID(keys.current().key().getKeyID()).generate();
+        current.set(keys, new AssertionKeys.Current(p384, new com.nimbusds.jose.crypto.ECDSASigner(p384)));
+        assertThat((CharSequence) some.assertionFor("reports", a)).as("nothing signed").isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> some.assertionFor("orders", a))
+                .as("a listed route does sign").isInstanceOf(IllegalStateException.class);
+        assertThat(d.routes()).as("every route by default").isNull();
+    }
 }

@@ -70,8 +70,13 @@ final class Fixtures {
         }
     }
 
-    /** The issuer's keys, loaded (the fetcher completes synchronously). */
+    /** The issuer's keys, loaded (the fetcher completes synchronously), checked by the JDK's provider. */
     static IssuerKeys issuerKeys(RSAKey key) {
+        return issuerKeys(key, null);
+    }
+
+    /** As {@link #issuerKeys(RSAKey)}, signatures checked by {@code provider} (null: the JDK's). */
+    static IssuerKeys issuerKeys(RSAKey key, java.security.Provider provider) {
         JWKSet jwks = new JWKSet(key.toPublicJWK());
         KeyFetcher fetcher = new KeyFetcher() {
             @Override
@@ -85,7 +90,7 @@ final class Fixtures {
             }
         };
         IssuerKeys keys = new IssuerKeys(ISSUER_ID, ISSUER, URI.create(ISSUER + "/v1/keys"), Duration.ofHours(1),
-                Duration.ofSeconds(10), fetcher, SCHEDULER, CLOCK, IssuerKeys.Listener.NONE);
+                Duration.ofSeconds(10), fetcher, SCHEDULER, CLOCK, IssuerKeys.Listener.NONE, provider);
         keys.start();
         try {
             keys.firstLoad().get(10, TimeUnit.SECONDS);

@@ -4,6 +4,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.portcullis.authn.AuthResult;
 import dev.portcullis.authn.Authenticator;
 import dev.portcullis.authn.IssuerKeys;
+import dev.portcullis.config.CryptoChoice;
+import dev.portcullis.server.CryptoProviders;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,6 +45,10 @@ public class TokenBenchmark {
     @Param({"5", "100"})
     public int groups;
 
+    /** {@code server.crypto_provider}: {@code java} (the JDK's RSA) or {@code auto} (AWS-LC where it loads). */
+    @Param({"java", "auto"})
+    public String crypto;
+
     private Authenticator noCache;
     private Authenticator cached;
     private Authenticator thrashing;
@@ -53,7 +59,8 @@ public class TokenBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         RSAKey key = Fixtures.rsaKey();
-        IssuerKeys keys = Fixtures.issuerKeys(key);
+        IssuerKeys keys = Fixtures.issuerKeys(key, CryptoProviders.start(
+                "auto".equals(crypto) ? CryptoChoice.AUTO : CryptoChoice.JAVA).tokens());
         noCache = Fixtures.snapshot(10, 0, keys).authenticator();
         cached = Fixtures.snapshot(10, 50_000, keys).authenticator();
         thrashing = Fixtures.snapshot(10, 1, keys).authenticator();
