@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
             ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class, RevokeCommand.class,
-            CommandLine.HelpCommand.class})
+            CdsTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
