@@ -172,6 +172,23 @@ class LauncherTest {
         return jar;
     }
 
+    /** Start-up: the version comes from the Java's release file, with no JVM started for {@code -version}. */
+    @Test
+    void theVersionIsReadFromTheReleaseFileWithoutStartingJava() throws Exception {
+        Files.createSymbolicLink(bin.resolve("readlink"), onPath("readlink").orElseThrow());
+        Path home = tmp.resolve("jdk");
+        // Its -version would say 11, which the launcher refuses: the release file is what is read.
+        fakeJava(home.resolve("bin"), "openjdk version \"11.0.21\" 2023-10-17");
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"17.0.15\"\n");
+        Path jar = jarWithArchive(app.resolve("target"), "17.0.15", app.resolve("target/portcullis.jar").toString());
+
+        Result r = launch(Map.of("JAVA_HOME", home.toString()), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + app.resolve("target/portcullis.jsa")
+                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+    }
+
     /** Start-up: the class-data archive made for this Java and this jar goes to java, before the JVM options. */
     @Test
     void theClassDataArchiveMadeForThisJavaAndJarIsPassed() throws Exception {
