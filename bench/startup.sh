@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# startup.sh — how long from `java -jar portcullis.jar run` to answering requests, on this machine.
-# RUNS times: start the proxy, then poll (every 10 ms, curl) until
+# startup.sh — how long from `./portcullis run` (the launcher, as an operator starts the proxy: its JVM
+# flags and its class-data archive target/portcullis.jsa, see README "Start-up") to answering requests.
+# RUNS times: start the proxy, then poll (every 10 ms) until
 #   (1) the listener answers at all (a 401 to a request without a token), and
 #   (2) an allowed request with a valid token is forwarded (200): config compiled, the issuer's
 #       keys fetched through OIDC discovery, the route's upstream reached;
@@ -8,18 +9,30 @@
 # … ms since the process was launched", free of the polling's cost). Loopback only; every wait is
 # bounded. Polling every 50 ms costs little CPU but rounds the outside figures up by up to 50 ms.
 #
-# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: -Xms64m -Xmx128m, the heap of every report in docs/perf)
+# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: the launcher's own, -Xms64m -Xmx256m -XX:+UseSerialGC)
+#        PORTCULLIS_CDS=off (start without the class-data archive, for a before/after)
+#        PORT_BASE=18300 (upstream +1, issuer +2, proxy +80, admin +90: another bench on the same ports
+#        would answer for the proxy, so a port already taken stops the run)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 RUNS="${RUNS:-5}"
-PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx128m -XX:+UseSerialGC}"
+PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
 OUT="$HERE/results/startup-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
-UP_PORT=18301; IDP_PORT=18302; PROXY_PORT=18380; ADMIN_PORT=18390
+PORT_BASE="${PORT_BASE:-18300}"
+UP_PORT=$((PORT_BASE + 1)); IDP_PORT=$((PORT_BASE + 2)); PROXY_PORT=$((PORT_BASE + 80)); ADMIN_PORT=$((PORT_BASE + 90))
 JAR="$ROOT/target/portcullis.jar"
 source "$HERE/lib.sh"
 need nginx && need curl || { apt-get update -qq >/dev/null; apt-get install -y -qq nginx-light curl >/dev/null; }
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -DskipTests package)
+# Outside the measurement: the launcher's own rebuild when sources changed, and the archive when it is missing
+"$ROOT/portcullis" --version >/dev/null
+if [ "${PORTCULLIS_CDS:-auto}" != off ] && ! [ "${JAR%.jar}.jsa" -nt "$JAR" ]; then
+  "$ROOT/portcullis" cds-train >"$OUT/cds-train.log" 2>&1
+fi
+for p in $UP_PORT $IDP_PORT $PROXY_PORT $ADMIN_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then log "port $p is taken (another bench?): set PORT_BASE"; exit 1; fi
+done
 
 cat >"$OUT/upstream.conf" <<NGX
 worker_processes 1; daemon off; pid $OUT/nginx.pid; error_log $OUT/nginx-error.log warn;
@@ -57,7 +70,7 @@ status_of() { # [header] → STATUS: the status code of GET /orders/1, or nothin
 FIRST=(); ALLOWED=(); OWN=()
 for i in $(seq 1 "$RUNS"); do
   t0=$EPOCHREALTIME
-  start "proxy-$i" java $PROXY_JAVA_OPTS -jar "$JAR" run --config "$OUT/portcullis.yaml"
+  start "proxy-$i" env PORTCULLIS_JAVA_OPTS="$PROXY_JAVA_OPTS" "$ROOT/portcullis" run --config "$OUT/portcullis.yaml"
   pid=$LAST_PID
   first=""; allowed=""
   for _ in $(seq 1 2000); do   # 2,000 × ≥10 ms: at most ~20 s (and a dead proxy ends it)
@@ -76,7 +89,8 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)
 {
   echo "# Portcullis start-up, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "$(nproc) cores; $(java -version 2>&1 | head -1); \`$PROXY_JAVA_OPTS\`; $RUNS runs"
+  cds="class-data archive $( [ "${PORTCULLIS_CDS:-auto}" = off ] && echo off || { [ -f "${JAR%.jar}.jsa" ] && echo "on (target/portcullis.jsa)" || echo "missing"; })"
+  echo "$(nproc) cores; $(java -version 2>&1 | head -1); \`./portcullis run\` with \`$PROXY_JAVA_OPTS\`, $cds; $RUNS runs"
   echo
   echo "| from launch to | median | runs (ms) |"
   echo "|---|---:|---|"

@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +14,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = Version.class,
-        description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, DevIssuerCommand.class,
-            ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class, RevokeCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Identity-aware access proxy: verifies bearer tokens, applies group rules, forwards or refuses.")
 public final class Main implements Runnable {
+    /**
+     * The verbs, in the order help lists them. Added by {@link #commandLine(String...)}, not by
+     * {@code @Command(subcommands)}: picocli builds the model of every verb it is given (reflection
+     * over each option, and its classes are too old for the class-data archive), which was a fifth of
+     * {@code run}'s start-up; a command line that names its verb gets that verb's model alone.
+     */
+    static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, DemoCommand.class,
+            DevIssuerCommand.class, ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class,
+            RevokeCommand.class, CdsTrainCommand.class, CommandLine.HelpCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -27,12 +35,27 @@ public final class Main implements Runnable {
             System.err.println("portcullis: " + logFormat);
             System.exit(2);
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
-    /** The command line as {@link #main} runs it: start-up failures are one line, not a stack trace. */
+    /** The command line with every verb: start-up failures are one line, not a stack trace. */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line as {@link #main} runs {@code args}: when the first argument names a verb
+     * (other than {@code help}), with that verb alone, which parses and runs exactly as among all of
+     * them; otherwise (help, the version, a mistyped verb) with every verb.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        String first = args.length == 0 ? "" : args[0];
+        List<Class<?>> named = VERBS.stream().filter(v -> !first.equals("help")
+                && v.getAnnotation(Command.class).name().equals(first)).toList();
+        for (Class<?> verb : named.isEmpty() ? VERBS : named) {
+            cl.addSubcommand(verb);
+        }
         cl.setExecutionExceptionHandler(new StartupFailures());
         return cl;
     }

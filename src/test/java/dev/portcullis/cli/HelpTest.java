@@ -57,6 +57,27 @@ class HelpTest {
         }
     }
 
+    /** Start-up: {@code portcullis run …} builds the model of {@code run} alone (the others cost a fifth of it). */
+    @ParameterizedTest
+    @MethodSource("verbs")
+    void aNamedVerbIsTheOnlyOneBuiltAndParsesAsAmongAll(String verb) {
+        var alone = Main.commandLine(verb, "--some-option");
+        var all = Main.commandLine();
+
+        assertThat(alone.getSubcommands().keySet()).containsExactly(verb);
+        assertThat(alone.getSubcommands().get(verb).getUsageMessage())
+                .isEqualTo(all.getSubcommands().get(verb).getUsageMessage());
+        assertThat(Main.commandLine("help", verb).getSubcommands()).hasSameSizeAs(all.getSubcommands());
+        assertThat(Main.commandLine("--help").getSubcommands()).hasSameSizeAs(all.getSubcommands());
+        assertThat(Main.commandLine("no-such-verb").getSubcommands()).hasSameSizeAs(all.getSubcommands());
+    }
+
+    @Test
+    void theTrainingVerbOfTheClassDataArchiveIsNotListed() {
+        assertThat(verbs()).contains("cds-train");
+        assertThat(Cli.run("--help").out()).doesNotContain("cds-train");
+    }
+
     @Test
     void everyVerbPrintsTheVersion() {
         Cli r = Cli.run("run", "--version");

@@ -158,6 +158,108 @@ class LauncherTest {
         assertThat(r.out()).endsWith("-jar " + jar + " validate --config x.yaml\n");
     }
 
+    /** A built jar an hour old, and (when {@code keyFor} is not null) an archive beside it made for {@code keyFor}. */
+    private Path jarWithArchive(Path dir, String javaVersion, String keyFor) throws IOException {
+        Path jar = dir.resolve("portcullis.jar");
+        Files.createDirectories(dir);
+        Files.writeString(jar, "not really a jar: the fake java only echoes");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
+        if (keyFor != null) {
+            Files.writeString(dir.resolve("portcullis.jsa"), "an archive");
+            Files.writeString(dir.resolve("portcullis.jsa.key"), "# what it is for\njava.version=" + javaVersion
+                    + "\njar=" + keyFor + "\n");
+        }
+        return jar;
+    }
+
+    /** Start-up: the version comes from the Java's release file, with no JVM started for {@code -version}. */
+    @Test
+    void theVersionIsReadFromTheReleaseFileWithoutStartingJava() throws Exception {
+        Files.createSymbolicLink(bin.resolve("readlink"), onPath("readlink").orElseThrow());
+        Path home = tmp.resolve("jdk");
+        // Its -version would say 11, which the launcher refuses: the release file is what is read.
+        fakeJava(home.resolve("bin"), "openjdk version \"11.0.21\" 2023-10-17");
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"17.0.15\"\n");
+        Path jar = jarWithArchive(app.resolve("target"), "17.0.15", app.resolve("target/portcullis.jar").toString());
+
+        Result r = launch(Map.of("JAVA_HOME", home.toString()), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + app.resolve("target/portcullis.jsa")
+                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+    }
+
+    /** Start-up: the class-data archive made for this Java and this jar goes to java, before the JVM options. */
+    @Test
+    void theClassDataArchiveMadeForThisJavaAndJarIsPassed() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path target = app.resolve("target");
+        Path jar = jarWithArchive(target, "17.0.15", app.resolve("target/portcullis.jar").toString());
+
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa")
+                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+    }
+
+    /** An archive for another Java, another path of the jar, or an older jar is not passed (the JVM would warn). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "17.0.14|target/portcullis.jar|false|auto",
+        "17.0.15|elsewhere/portcullis.jar|false|auto",
+        "17.0.15|target/portcullis.jar|true|auto",
+        "17.0.15|target/portcullis.jar|false|off"})
+    void anArchiveForAnotherJavaOrJarIsNotPassed(String javaVersion, String jarPath, boolean jarIsNewer, String cds)
+            throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path jar = jarWithArchive(app.resolve("target"), javaVersion, app.resolve(jarPath).toString());
+        if (jarIsNewer) {
+            Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        }
+
+        Result r = launch(Map.of("PORTCULLIS_CDS", cds), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+    }
+
+    /** {@code cds-train} is the training run: the JVM writes the archive beside the jar when it exits. */
+    @Test
+    void cdsTrainWritesTheArchiveBesideTheJar() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path jar = jarWithArchive(app.resolve("target"), null, null);
+
+        Result r = launch(Map.of(), "cds-train");
+
+        assertThat(r.out()).isEqualTo("ran: -XX:ArchiveClassesAtExit=" + app.resolve("target/portcullis.jsa")
+                + " -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " cds-train\n");
+    }
+
+    /** Where there is no archive for it, the first {@code run} makes one, then starts with it. */
+    @Test
+    void theFirstRunWithoutAnArchiveMakesOneThenStartsWithIt() throws Exception {
+        Path java = fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        // This java's training run writes the archive and its key, as the real cds-train does.
+        Files.writeString(java, "#!/bin/sh\n"
+                + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) f=\"${a#*=}\";; esac; done\n"
+                + "if [ -n \"$f\" ]; then echo archive >\"$f\"; printf 'java.version=17.0.15\\njar=%s\\n' \"$JAR\" >\"$f.key\"; "
+                + "echo \"trained: $*\" >>\"$f.log\"; exit 0; fi\n"
+                + "echo \"ran: $*\"\n", StandardCharsets.UTF_8);
+        Path target = app.resolve("target");
+        Path jar = jarWithArchive(target, null, null);
+
+        Result r = launch(Map.of("JAR", jar.toString()), "run", "--config", "x.yaml");
+
+        assertThat(r.err()).startsWith("portcullis: making " + target.resolve("portcullis.jsa")
+                + ", the class-data archive for this Java (17.0.15) and this jar, once");
+        assertThat(Files.readString(target.resolve("portcullis.jsa.log"))).isEqualTo("trained: -XX:ArchiveClassesAtExit="
+                + target.resolve("portcullis.jsa") + " -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " cds-train\n");
+        assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa")
+                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " run --config x.yaml\n");
+    }
+
     /** The script copied somewhere alone: no sources to build from, no jar beside it. */
     @Test
     void aLoneCopyOfTheScriptSaysWhereToRunItFrom() throws Exception {
@@ -189,5 +291,23 @@ class LauncherTest {
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("ran: -Xmx128m -jar " + jar + " validate --config examples/portcullis.yaml\n");
+    }
+
+    /** In a distribution the archive is lib/portcullis.jsa, made there for lib/portcullis.jar (cds-train). */
+    @Test
+    void inADistributionTheArchiveBesideTheJarIsPassed() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path dist = Files.createDirectories(tmp.resolve("portcullis-1.2.3"));
+        Files.createDirectories(dist.resolve("bin"));
+        Files.copy(SCRIPT, dist.resolve("bin/portcullis"));
+        Path lib = dist.resolve("bin/../lib");
+        Path jar = jarWithArchive(dist.resolve("lib"), "17.0.15", lib.resolve("portcullis.jar").normalize().toString());
+        app = dist.resolve("bin");
+
+        Result r = launch(Map.of(), "validate", "--config", "x.yaml");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + dist.resolve("lib/portcullis.jsa")
+                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " validate --config x.yaml\n");
     }
 }

@@ -70,23 +70,56 @@ class ContainerfileTest {
         return Long.parseLong(user);
     }
 
-    @Test
-    void aMavenJdk17BuildStageAndAJreOnlyRuntimeStage() throws IOException {
-        List<Matcher> stages = instructions().stream().filter(i -> i.keyword().equals("FROM"))
+    private static List<Matcher> stages() throws IOException {
+        return instructions().stream().filter(i -> i.keyword().equals("FROM"))
                 .map(i -> STAGE.matcher(i.args())).filter(Matcher::matches).toList();
-        assertThat(stages).hasSize(2);
+    }
+
+    /** The instructions of stage {@code n} (0: build, 1: class data, 2: runtime). */
+    private static List<Instruction> stage(int n) throws IOException {
+        List<Instruction> all = instructions();
+        List<Integer> froms = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).keyword().equals("FROM")) {
+                froms.add(i);
+            }
+        }
+        return all.subList(froms.get(n), n + 1 < froms.size() ? froms.get(n + 1) : all.size());
+    }
+
+    @Test
+    void aMavenJdk17BuildStageAClassDataStageAndAJreOnlyRuntimeStage() throws IOException {
+        List<Matcher> stages = stages();
+        assertThat(stages).hasSize(3);
         assertThat(stages.get(0).group(1)).contains("maven:").contains("temurin-17");
         assertThat(stages.get(0).group(2)).isEqualTo("build");
-        assertThat(stages.get(1).group(1)).endsWith("eclipse-temurin:17-jre");
+        assertThat(stages.get(1).group(2)).isEqualTo("cds");
+        assertThat(stages.get(2).group(1)).endsWith("eclipse-temurin:17-jre");
         List<String> copies = runtimeStage().stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args)
                 .toList();
-        assertThat(copies).containsExactly("--from=build /dist /opt/portcullis");
+        assertThat(copies).containsExactly("--from=cds /opt/portcullis /opt/portcullis");
         assertThat(runtimeStage()).noneMatch(i -> i.keyword().equals("RUN"));
+    }
+
+    /**
+     * Java 17 ties a class-data archive to the JVM build and to the jar's absolute path: the archive is
+     * made by the runtime's own image, with the distribution where the runtime has it, by the launcher
+     * the image runs (which passes it to java only when both match: README, "Start-up").
+     */
+    @Test
+    void theClassDataArchiveIsMadeByTheRuntimesJreAtTheRuntimesPath() throws IOException {
+        List<Instruction> cds = stage(1);
+        assertThat(stages().get(1).group(1)).isEqualTo(stages().get(2).group(1));
+        assertThat(cds.stream().filter(i -> i.keyword().equals("COPY")).map(Instruction::args))
+                .containsExactly("--from=build /dist /opt/portcullis");
+        assertThat(cds.stream().filter(i -> i.keyword().equals("RUN")).map(Instruction::args))
+                .singleElement().asString().startsWith("/opt/portcullis/bin/portcullis cds-train ");
+        assertThat(arguments(runtimeStage(), "ENTRYPOINT")).containsExactly("/opt/portcullis/bin/portcullis");
     }
 
     @Test
     void theBuildStageCopiesWhatTheDistributionArchiveIsMadeOf() throws IOException {
-        List<Instruction> build = instructions().subList(0, instructions().indexOf(runtimeStage().get(0)));
+        List<Instruction> build = stage(0);
         List<String> sources = new ArrayList<>();
         for (Instruction i : build) {
             if (i.keyword().equals("COPY")) {
