@@ -22,7 +22,7 @@ public final class Main implements Runnable {
      * over each option, and its classes are too old for the class-data archive), which was a fifth of
      * {@code run}'s start-up; a command line that names its verb gets that verb's model alone.
      */
-    static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, DemoCommand.class,
+    public static final List<Class<?>> VERBS = List.of(RunCommand.class, ValidateCommand.class, DemoCommand.class,
             DevIssuerCommand.class, ExplainCommand.class, TestCommand.class, ReportCommand.class, DenialsCommand.class,
             RevokeCommand.class, CdsTrainCommand.class, CommandLine.HelpCommand.class);
 

@@ -41,6 +41,9 @@ class DenialsCommandTest {
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
+        for (Class<?> verb : Main.VERBS) { // as Main.commandLine adds them, through this factory
+            cl.addSubcommand(verb);
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);

@@ -44,12 +44,13 @@ class AlertWebhookTest {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
+            long delay = delayMillis; // read before the request is seen: the test resets it once it is
             received.add(new Received(System.nanoTime(), ex.getRequestMethod(), new String(body, StandardCharsets.UTF_8),
                     ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("X-Custom"),
                     ex.getRequestHeaders().getFirst("Content-Type")));
             try {
                 gate.await(10, TimeUnit.SECONDS);
-                Thread.sleep(delayMillis);
+                Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
