@@ -88,14 +88,20 @@ public final class Authenticator implements TokenAuthenticator {
      * @param mayWait  whether a key fetch may be awaited; false on the retry after waiting
      */
     public AuthResult authenticate(String token, Set<String> accepted, boolean mayWait) {
-        AuthResult result = verified(token, accepted, mayWait);
+        return authenticate(token, 0, token.length(), accepted, mayWait);
+    }
+
+    /** A cached token is hashed from {@code value} in place: only a miss cuts the token out, to verify it. */
+    @Override
+    public AuthResult authenticate(String value, int start, int end, Set<String> accepted, boolean mayWait) {
+        AuthResult result = verified(value, start, end, accepted, mayWait);
         return result instanceof Authenticated a ? groups.resolve(a, mayWait) : result;
     }
 
-    private AuthResult verified(String token, Set<String> accepted, boolean mayWait) {
+    private AuthResult verified(String value, int start, int end, Set<String> accepted, boolean mayWait) {
         TokenCache.TokenHash hash = null;
         if (cache != null) {
-            TokenCache.Probe probe = TokenCache.probe(token); // no allocation on a hit
+            TokenCache.Probe probe = TokenCache.probe(value, start, end); // no allocation on a hit
             TokenCache.Entry hit = cache.get(probe, clock.millis());
             if (hit == null) {
                 counter.miss();
@@ -108,7 +114,7 @@ public final class Authenticator implements TokenAuthenticator {
             }
             hash = probe.hash();
         }
-        return verify(token, accepted, mayWait, hash);
+        return verify(value.substring(start, end), accepted, mayWait, hash);
     }
 
     private AuthResult verify(String token, Set<String> accepted, boolean mayWait, TokenCache.TokenHash hash) {

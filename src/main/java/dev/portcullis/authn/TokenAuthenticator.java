@@ -15,4 +15,13 @@ public interface TokenAuthenticator {
      * @param mayWait  whether {@link AuthResult.AwaitKeys} may be answered (false on the retry)
      */
     AuthResult authenticate(String token, Set<String> accepted, boolean mayWait);
+
+    /**
+     * {@link #authenticate(String, Set, boolean)} of the token {@code value.substring(start, end)}
+     * (the request path's {@code Authorization} value, see {@link BearerToken#refusal}), which an
+     * authenticator with a cache looks up without cutting it out.
+     */
+    default AuthResult authenticate(String value, int start, int end, Set<String> accepted, boolean mayWait) {
+        return authenticate(value.substring(start, end), accepted, mayWait);
+    }
 }

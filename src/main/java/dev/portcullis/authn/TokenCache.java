@@ -109,7 +109,12 @@ final class TokenCache {
      * hashed from a per-thread buffer into a per-thread digest). Valid until the thread's next call.
      */
     static Probe probe(String token) {
-        return PROBE.get().set(token);
+        return probe(token, 0, token.length());
+    }
+
+    /** {@link #probe(String)} of {@code value.substring(start, end)}, without cutting it out. */
+    static Probe probe(String value, int start, int end) {
+        return PROBE.get().set(value, start, end);
     }
 
     private static final ThreadLocal<Probe> PROBE = ThreadLocal.withInitial(Probe::new);
@@ -128,13 +133,13 @@ final class TokenCache {
         private long c;
         private long d;
 
-        private Probe set(String token) {
-            int n = token.length();
+        private Probe set(String value, int start, int end) {
+            int n = end - start;
             if (chars.length < n) {
                 chars = new byte[Math.max(n, chars.length * 2)];
             }
             for (int i = 0; i < n; i++) {
-                char ch = token.charAt(i);
+                char ch = value.charAt(start + i);
                 chars[i] = ch <= 0xFF ? (byte) ch : (byte) '?'; // as String.getBytes(ISO_8859_1)
             }
             md.update(chars, 0, n);

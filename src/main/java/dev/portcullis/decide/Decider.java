@@ -123,11 +123,13 @@ public final class Decider<R> {
         if (facts.authorization().isEmpty() && view.of(route).browserLogin()) {
             return SessionStep.decide(this, facts, route, target, authenticator, blocks, membership, sessions, null);
         }
-        BearerToken.Extracted token = extractToken(facts, limits);
-        if (token.failure() != null) {
-            return auditMode(Step.EXTRACT_TOKEN, token.failure(), route, target, null, null);
+        Reason noToken = BearerToken.refusal(facts.authorization(), limits.maxTokenBytes());
+        if (noToken != null) {
+            return auditMode(Step.EXTRACT_TOKEN, noToken, route, target, null, null);
         }
-        return authenticate(facts, route, target, token.token(), authenticator, blocks, membership, true);
+        String value = facts.authorization().get(0); // the token is a region of it, not cut out on a cache hit
+        return authenticate(facts, route, target, value, BearerToken.start(value), BearerToken.end(value),
+                authenticator, blocks, membership, true);
     }
 
     /**
@@ -204,13 +206,16 @@ public final class Decider<R> {
         return new Refuse<>(answer, false, null, Step.PREFLIGHT, route, target, null, null);
     }
 
-    private static BearerToken.Extracted extractToken(RequestFacts facts, ServerConfig limits) {
-        return BearerToken.extract(facts.authorization(), limits.maxTokenBytes());
-    }
-
     Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String token,
             TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, boolean mayWait) {
-        AuthResult result = authenticator.authenticate(token, view.of(route).acceptedIssuers(), mayWait);
+        return authenticate(facts, route, target, token, 0, token.length(), authenticator, blocks, membership,
+                mayWait);
+    }
+
+    /** {@link #authenticate} of the token {@code value.substring(start, end)}. */
+    private Verdict<R> authenticate(RequestFacts facts, R route, RequestTarget target, String value, int start,
+            int end, TokenAuthenticator authenticator, BlockList blocks, MembershipCheck membership, boolean mayWait) {
+        AuthResult result = authenticator.authenticate(value, start, end, view.of(route).acceptedIssuers(), mayWait);
         if (result instanceof AuthResult.Authenticated a) {
             Blocked subject = blockedSubject(facts, a.identity(), blocks);
             if (subject != null) {
@@ -225,7 +230,7 @@ public final class Decider<R> {
         if (result instanceof AuthResult.Refused f) {
             return auditMode(Step.AUTHENTICATE, f.reason(), route, target, null, null);
         }
-        return new Verdict.AwaitKeys<>((AuthResult.AwaitKeys) result, token, route, target);
+        return new Verdict.AwaitKeys<>((AuthResult.AwaitKeys) result, value.substring(start, end), route, target);
     }
 
     /** A blocked subject is refused from any address, on any route, before its rules are read. */

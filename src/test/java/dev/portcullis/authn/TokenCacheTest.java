@@ -172,4 +172,50 @@ class TokenCacheTest {
         assertThat(cache.get(TokenCache.probe(t), clock.millis())).isSameAs(e);
         assertThat(cache.get(TokenCache.probe(t + "x"), clock.millis())).isNull();
     }
+
+    /**
+     * The request path hashes the token where it stands in the {@code Authorization} value: every
+     * spelling the parser accepts is hashed to the kept key of the token alone, and a region one
+     * character off (shorter, longer, shifted) to another key.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bearer %s", "bearer %s", "BEARER   %s", "Bearer %s  ",
+            "Bearer  %s "})
+    void aTokenIsHashedInPlaceToTheKeyOfTheTokenAlone(String spelling) {
+        String t = token(k1, 300);
+        String value = spelling.formatted(t);
+        assertThat(BearerToken.refusal(List.of(value), 16384)).isNull();
+        int start = BearerToken.start(value);
+        int end = BearerToken.end(value);
+        assertThat(value.substring(start, end)).isEqualTo(t);
+        TokenCache.TokenHash kept = TokenCache.hash(t);
+        assertThat(TokenCache.probe(value, start, end)).isEqualTo(kept).hasSameHashCodeAs(kept);
+        for (int[] off : new int[][] {{0, -1}, {1, 0}, {-1, 0}, {1, 1}, {-1, -1}}) {
+            int s = start + off[0];
+            int e = Math.min(value.length(), end + off[1]);
+            if (s != start || e != end) {
+                assertThat(TokenCache.probe(value, s, e)).as("%d..%d", s, e).isNotEqualTo(kept);
+            }
+        }
+    }
+
+    /** A token verified once is a hit from its header region, the same entry; a region that is not exactly it is verified again. */
+    @Test
+    void aRegionOfTheHeaderHitsTheEntryOfItsToken() {
+        Authenticator auth = authenticator(100);
+        String t = token(k1, 300);
+        AuthResult first = auth.authenticate(t, null, true);
+        assertThat(first).isInstanceOf(Authenticated.class);
+        String value = "Bearer  " + t + " ";
+        assertThat(auth.authenticate(value, 8, 8 + t.length(), null, true)).isSameAs(first);
+        assertThat(((Refused) auth.authenticate(value, 8, 7 + t.length(), null, true)).reason())
+                .isEqualTo(Reason.SIGNATURE_INVALID);
+        // Nimbus trims what it parses: a region with a space is verified again (a key of its own), never a hit.
+        assertThat(auth.authenticate(value, 7, 8 + t.length(), null, true)).isNotSameAs(first);
+        assertThat(auth.authenticate(value, 8, 9 + t.length(), null, true)).isNotSameAs(first);
+        String fresh = token(k1, 300);
+        AuthResult byRegion = auth.authenticate("Bearer " + fresh, 7, 7 + fresh.length(), null, true);
+        assertThat(byRegion).isInstanceOf(Authenticated.class);
+        assertThat(auth.authenticate(fresh, null, true)).isSameAs(byRegion);
+    }
 }
