@@ -37,9 +37,9 @@ public record Rule(
             }
         }
         methods = methods == null ? null : Set.copyOf(methods);
-        groupsAny = groupsAny == null ? null : Set.copyOf(groupsAny);
+        groupsAny = AnyOf.of(groupsAny); // Set.copyOf, kept as an array too: no iterator per request
         groupsAll = groupsAll == null ? null : Set.copyOf(groupsAll);
-        scopesAny = scopesAny == null ? null : Set.copyOf(scopesAny);
+        scopesAny = AnyOf.of(scopesAny);
         scopesAll = scopesAll == null ? null : Set.copyOf(scopesAll);
         claims = Map.copyOf(claims);
     }
@@ -90,12 +90,7 @@ public record Rule(
     }
 
     private static boolean containsAny(Set<String> held, Set<String> wanted) {
-        for (String w : wanted) {
-            if (held.contains(w)) {
-                return true;
-            }
-        }
-        return false;
+        return ((AnyOf) wanted).anyIn(held);
     }
 
     private boolean claimsMatch(Identity who) {
