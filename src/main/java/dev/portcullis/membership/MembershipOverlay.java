@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The membership overlay: what the directory changed after a token was issued, applied to that
@@ -181,12 +182,24 @@ public final class MembershipOverlay implements EventApplier, MembershipCheck {
         }
     }
 
-    @Override
-    public OverlayVerdict check(Identity who) {
+    /** The keys a token's user goes by here, and its {@code iat}: kept with its identity, made once per cached caller. */
+    private record UserKeys(String byId, String bySub, long iat) {
+    }
+
+    private static final Function<Identity, UserKeys> KEYS = who -> {
         Object uid = who.claims().get("uid");
         Object iat = who.claims().get("iat");
-        return check(uid instanceof String s ? s : null, who.subject(),
-                iat instanceof Number n ? n.longValue() : Long.MIN_VALUE, who.groups());
+        return new UserKeys(byId(uid instanceof String s ? s : null, who.subject()), SUB + who.subject(),
+                iat instanceof Number n ? n.longValue() : Long.MIN_VALUE);
+    };
+
+    private static String byId(String uid, String sub) {
+        return uid != null ? UID + uid : LOGIN + sub;
+    }
+
+    @Override
+    public OverlayVerdict check(Identity who) {
+        return check(who, null, null, Long.MIN_VALUE, who.groups());
     }
 
     /**
@@ -198,14 +211,28 @@ public final class MembershipOverlay implements EventApplier, MembershipCheck {
      * @param groups     its groups
      */
     public OverlayVerdict check(String uid, String sub, long iatSeconds, Set<String> groups) {
+        return check(null, uid, sub, iatSeconds, groups);
+    }
+
+    /** {@link #check(String, String, long, Set)}, of {@code who}'s {@code uid}, {@code sub} and {@code iat} when it is not null. */
+    private OverlayVerdict check(Identity who, String uid, String sub, long iatSeconds, Set<String> groups) {
         boolean revocations = !store.isEmpty(Space.REVOKED);
         boolean removals = !store.isEmpty(Space.REMOVED_ANY);
         boolean deletions = !store.isEmpty(Space.DELETED);
         if (!revocations && !removals && !deletions) {
             return OverlayVerdict.UNCHANGED;
         }
-        String byId = uid != null ? UID + uid : LOGIN + sub;
-        String bySub = SUB + sub;
+        String byId;
+        String bySub;
+        if (who != null) {
+            UserKeys keys = who.derive(KEYS);
+            byId = keys.byId();
+            bySub = keys.bySub();
+            iatSeconds = keys.iat();
+        } else {
+            byId = byId(uid, sub);
+            bySub = SUB + sub;
+        }
         if (revocations) {
             Mark m = concerning(Space.REVOKED, byId, iatSeconds);
             m = m != null ? m : concerning(Space.REVOKED, bySub, iatSeconds);

@@ -257,4 +257,28 @@ class MembershipOverlayTest {
         overlay.apply(remove("e2", 0, "00g1", "admins"));
         assertThat(seen).containsExactly(Type.USER_ACTIVATE, Type.MEMBERSHIP_REMOVE);
     }
+
+    /**
+     * An identity keeps the keys its user goes by (made once, not per request), never a verdict: the
+     * same identity checked again is judged by what the overlay holds now.
+     */
+    @Test
+    void aCachedIdentityKeepsItsKeysButIsJudgedByTheOverlayNow() {
+        MembershipOverlay overlay = new MembershipOverlay(new MemorySharedState(), WINDOW,
+                new MovingClock(Instant.ofEpochSecond(T + 60)), OverlayCounters.NONE);
+        Identity who = new Identity("okta", "alice@example.com", new LinkedHashSet<>(List.of("admins", "ops")),
+                Set.of(), null, null, null, T + 3600, Map.of("uid", "00u-alice", "iat", T - 10));
+        Identity bob = new Identity("okta", "bob@example.com", Set.of("admins"), Set.of(), null, null, null, T + 3600,
+                Map.of("iat", T - 10));
+        assertThat(show(overlay.check(who))).isEqualTo("unchanged");
+        overlay.apply(ev("e1", Type.MEMBERSHIP_REMOVE, 0, "00u-bob", "bob@example.com", "00g1", "admins"));
+        assertThat(show(overlay.check(who))).isEqualTo("unchanged");
+        assertThat(show(overlay.check(bob))).isEqualTo("groups:[]:e1");
+        overlay.apply(remove("e2", 0, "00g1", "admins"));
+        assertThat(show(overlay.check(who))).isEqualTo("groups:[ops]:e2");
+        assertThat(show(overlay.check(who))).isEqualTo("groups:[ops]:e2");
+        overlay.apply(user("e3", Type.USER_DEACTIVATE, 0));
+        assertThat(show(overlay.check(who))).isEqualTo("refused:user_deactivated:e3");
+        assertThat(show(overlay.check(bob))).isEqualTo("groups:[]:e1");
+    }
 }
