@@ -44,6 +44,7 @@
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them
 #        warm the verification path, the other two thirds are measured, each sent once)
 #        CONFIG_EXTRA='' (top-level YAML added to the proxy's config, e.g. 'server: { io_threads: 1 }')
+#        PORT_BASE=18100 (its ports are PORT_BASE+1..+4, +80, +90, +103)
 #        PROFILER=/path/to/libasyncProfiler.so (optional: each proxy case is profiled through
 #        jcmd into <case>.collapsed, and its hottest frames go to <case>.top)
 set -euo pipefail
@@ -59,8 +60,12 @@ DISTINCT_TOKENS="${DISTINCT_TOKENS:-100000}"; TOKEN_DIR="${TOKEN_DIR:-/tmp/portc
 PROFILER="${PROFILER:-}"
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="$HERE/results/$STAMP"; mkdir -p "$OUT"
-UP_PORT=18101; IDP_PORT=18102; HOP_PORT=18103; PROXY_PORT=18180; ADMIN_PORT=18190
-JWKS_PORT=18203   # the minted tokens' issuer is http://127.0.0.1:18203/bench, as in bench/scale
+PORT_BASE="${PORT_BASE:-18100}"   # another PORT_BASE (e.g. 28100) lets two runs share the machine
+UP_PORT=$((PORT_BASE + 1)); IDP_PORT=$((PORT_BASE + 2)); HOP_PORT=$((PORT_BASE + 3))
+PROXY_PORT=$((PORT_BASE + 80)); ADMIN_PORT=$((PORT_BASE + 90))
+# the minted tokens' issuer is http://127.0.0.1:18203/bench, as in bench/scale (a name in the tokens,
+# whatever PORT_BASE is); their keys are served on JWKS_PORT
+JWKS_PORT=$((PORT_BASE + 103))
 JAR="${JAR:-$ROOT/target/portcullis.jar}"
 HZ="$(getconf CLK_TCK)"
 has() { case " $CASES " in *" $1 "*) return 0;; esac; return 1; }
@@ -77,7 +82,7 @@ fi
 if [ "$PIN" = 1 ]; then SUT="taskset -c 0"; GEN="taskset -c 1"; else SUT=""; GEN=""; fi
 
 # --- tokens for allow_distinct: RS256, minted with bench/scale/MintTokens.java (kept and reused)
-SELF_ISSUER="http://127.0.0.1:$JWKS_PORT/bench"
+SELF_ISSUER="http://127.0.0.1:18203/bench"
 if has allow_distinct; then
   log "tokens: minting what $TOKEN_DIR lacks (RS256; about 1 ms of CPU each)"
   timeout 1800 nice -n 10 java -cp "$JAR" "$HERE/scale/MintTokens.java" "$TOKEN_DIR" "$SELF_ISSUER" api://default 168 \
@@ -131,7 +136,7 @@ issuers:
     audiences: [api://default]
     max_token_lifetime: 3h
     client: { client_id: bench, client_secret_file: $OUT/client-secret }
-  - { id: minted, issuer: $SELF_ISSUER, audiences: [api://default], jwks_uri: $SELF_ISSUER/keys, max_token_lifetime: 169h }
+  - { id: minted, issuer: $SELF_ISSUER, audiences: [api://default], jwks_uri: http://127.0.0.1:$JWKS_PORT/bench/keys, max_token_lifetime: 169h }
 routes:
   - id: orders
     match: { path: /orders/** }
@@ -339,7 +344,7 @@ if has allow_iouring; then transport_case allow_iouring io_uring; fi
 if has allow_epoll_fresh; then transport_case allow_epoll_fresh epoll; fi
 if has allow_redis; then
   if [ -x "$REDIS_SERVER" ]; then
-    REDIS_PORT="$(free_port 18104)"
+    REDIS_PORT="$(free_port $((PORT_BASE + 4)))"
     start redis "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$OUT"
     REDIS_PID=$LAST_PID
     for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break; sleep 0.1; done

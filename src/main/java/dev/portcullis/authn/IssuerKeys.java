@@ -253,7 +253,7 @@ public final class IssuerKeys {
             try {
                 JWSVerifier verifier;
                 if (jwk instanceof RSAKey rsa) {
-                    verifier = new RSASSAVerifier(rsa);
+                    verifier = new KeptRs256Verifier(new RSASSAVerifier(rsa));
                 } else if (jwk instanceof ECKey ec) {
                     verifier = new ECDSAVerifier(ec);
                 } else {

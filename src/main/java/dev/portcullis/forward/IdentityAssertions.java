@@ -4,17 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.portcullis.vocab.Identity;
 import dev.portcullis.config.IdentityAssertionConfig;
 import io.netty.util.AsciiString;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Date;
 
 /**
  * Mints the signed identity assertion for an allowed request: {@code iss} (Portcullis),
@@ -111,35 +105,19 @@ public final class IdentityAssertions {
         return new Last();
     }
 
+    private final AssertionJws jws = new AssertionJws();
+
     private Minted mint(String routeId, Identity who) {
         long now = clock.millis();
         long exp = Math.min(now + config.lifetime().toMillis(), who.expiresAt() * 1000);
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(config.issuer())
-                .audience(routeId)
-                .subject(who.subject())
-                .issueTime(new Date(now / 1000 * 1000))
-                .expirationTime(new Date(exp))
-                .claim("groups", new ArrayList<>(who.groups()))
-                .claim("idp", who.issuerId());
-        if (!who.scopes().isEmpty()) {
-            claims.claim("scp", new ArrayList<>(who.scopes()));
-        }
-        if (who.email() != null) {
-            claims.claim("email", who.email());
-        }
-        if (who.tokenId() != null) {
-            claims.jwtID(who.tokenId());
-        }
         AssertionKeys.Current signing = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(signing.algorithm()).keyID(signing.key().getKeyID())
-                .type(JOSEObjectType.JWT).build(), claims.build());
+        String jwt;
         try {
-            jwt.sign(signing.signer());
+            jwt = jws.sign(signing, config.issuer(), routeId, who, now / 1000, exp / 1000);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an identity assertion", e);
         }
-        return new Minted(routeId, new AsciiString(jwt.serialize()), exp, now + Math.max(0, exp - now) * 3 / 4,
+        return new Minted(routeId, new AsciiString(jwt), exp, now + Math.max(0, exp - now) * 3 / 4,
                 signing.key().getKeyID());
     }
 }
