@@ -20,8 +20,6 @@ public final class HeaderPolicy {
 
     private final IdentityHeadersConfig names;
     private final Set<String> reserved;
-    /** {@link RemovalRule#of} each client header name seen, under this policy. */
-    private final ContentCache<RemovalRule.Verdict> verdicts;
     /**
      * Headers through which frameworks and services read the client's address (Akamai's and
      * Cloudflare's, nginx's {@code X-Real-IP}, RFC 7239 {@code Forwarded}…), in look-alike form.
@@ -49,7 +47,6 @@ public final class HeaderPolicy {
             r.add(lookalike(n));
         }
         this.reserved = Set.copyOf(r);
-        this.verdicts = new ContentCache<>(VERDICTS_KEPT, NAME_LENGTH_KEPT, n -> RemovalRule.of(n, this));
         this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
         this.trustedTraceSources = trustedTraceSources.stream().map(Cidr::parse).toList();
     }
@@ -85,18 +82,6 @@ public final class HeaderPolicy {
     boolean isReservedForm(String lookalike) {
         return reserved.contains(lookalike);
     }
-
-    /**
-     * What {@link RemovalRule} says of a client header name under this policy: decided once per
-     * distinct name (up to {@value #VERDICTS_KEPT} names of up to {@value #NAME_LENGTH_KEPT}
-     * characters; any other is decided on each call), then looked up without a string.
-     */
-    RemovalRule.Verdict verdict(CharSequence name) {
-        return verdicts.get(name);
-    }
-
-    static final int VERDICTS_KEPT = 512;
-    static final int NAME_LENGTH_KEPT = 128;
 
     public boolean isTrustedProxy(InetAddress client) {
         return anyContains(trustedProxies, client);

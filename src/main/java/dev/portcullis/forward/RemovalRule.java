@@ -6,10 +6,12 @@ import java.util.Set;
 
 /**
  * The one rule for which client headers {@link RequestHeaders#rewrite} removes before the proxy
- * adds its own. What depends on the name alone is decided by {@link #of}, once per distinct name and
- * kept ({@link HeaderPolicy#verdict}); what depends on the request (the names its {@code Connection}
- * lists, whether it comes from a trusted proxy, whether its {@code Authorization} goes on) is applied
- * per request by {@link Verdict#removed}. Names are compared in two forms, both of
+ * adds its own. What depends on the name's characters alone is decided by {@link #of}, once per
+ * distinct name and kept ({@link #NAMES}, outside the snapshot: it holds no configuration and
+ * outlives reloads); what depends on the configuration (the identity header names,
+ * {@link HeaderPolicy#isReservedForm}) and on the request (the names its {@code Connection} lists,
+ * whether it comes from a trusted proxy, whether its {@code Authorization} goes on) is applied per
+ * request by {@link Name#removed}, with no string built. Names are compared in two forms, both of
  * {@link HeaderPolicy}: lower case ({@link HeaderPolicy#lower}) and look-alike
  * ({@link HeaderPolicy#lookalike}: also {@code _} and {@code .} read as {@code -}).
  */
@@ -21,24 +23,35 @@ final class RemovalRule {
     private static final int UNLESS_AUTHORIZATION_KEPT = 2;
     private static final int UNLESS_TRUSTED = 4;
 
+    /** {@link #of} each header name seen: 512 names of at most 128 characters, any other decided on each call. */
+    static final ContentCache<Name> NAMES = new ContentCache<>(512, 128, RemovalRule::of);
+
+    /** {@link #of}, kept. */
+    static Name name(CharSequence name) {
+        return NAMES.get(name);
+    }
+
     /**
-     * What the rule says of one name, before the request's facts: {@code lower} is the name's
-     * lower-case form, which a {@code Connection} token's lower-case form must equal to list it.
+     * What the rule says of one name from its characters alone: its lower-case form (which a
+     * {@code Connection} token's lower-case form must equal to list it), its look-alike form (which
+     * an identity header's must equal for it to pose as one), and the flags of {@link #of}.
      */
-    record Verdict(String lower, int flags) {
+    record Name(String lower, String lookalike, int flags) {
         /**
          * Whether a header of this name is removed from a request.
          *
+         * @param policy the snapshot's header rules (its identity header names)
          * @param listed whether the request's {@code Connection} lists the name ({@link #listedBy})
          * @param trusted whether the request comes from a trusted proxy
          * @param keepAuthorization whether the client's {@code Authorization} goes to the upstream
          */
-        boolean removed(boolean listed, boolean trusted, boolean keepAuthorization) {
-            return (flags & ALWAYS) != 0 || listed || ((flags & UNLESS_AUTHORIZATION_KEPT) != 0 && !keepAuthorization)
+        boolean removed(HeaderPolicy policy, boolean listed, boolean trusted, boolean keepAuthorization) {
+            return (flags & ALWAYS) != 0 || listed || policy.isReservedForm(lookalike)
+                    || ((flags & UNLESS_AUTHORIZATION_KEPT) != 0 && !keepAuthorization)
                     || ((flags & UNLESS_TRUSTED) != 0 && !trusted);
         }
 
-        /** Whether one of the token lists of {@link #connectionTokens} names this name. */
+        /** Whether one of the first {@code count} token lists of {@link #connectionTokens} names this name. */
         boolean listedBy(String[][] tokenLists, int count) {
             for (int c = 0; c < count; c++) {
                 for (String t : tokenLists[c]) {
@@ -52,24 +65,24 @@ final class RemovalRule {
     }
 
     /**
-     * The rule on one client header name. Removed always: hop-by-hop fields; names that could pose as
-     * identity ({@link HeaderPolicy#isReservedForm}); forwarding and override headers
+     * The rule on one client header name, but for the identity header names of the configuration
+     * ({@link Name#removed}). Removed always: hop-by-hop fields; forwarding and override headers
      * ({@link #isForwarding}); {@code Host} and {@code Expect}, which the proxy handles itself; a
      * {@code _} or {@code .} spelling of a framing or hop-by-hop field; and a look-alike spelling of a
      * client-address header. Removed unless the request's facts keep it: {@code Authorization}
      * (kept with {@code forward_token} and a verified token) and a client-address header in its own
      * spelling (kept from a trusted proxy).
      */
-    static Verdict of(String name, HeaderPolicy policy) {
+    static Name of(String name) {
         String lower = HeaderPolicy.lower(name);
         String lookalike = HeaderPolicy.lookalike(name);
         boolean clientAddress = HeaderPolicy.isClientAddress(lookalike);
-        boolean always = HeaderPolicy.isHopByHop(lower) || policy.isReservedForm(lookalike) || isForwarding(lookalike)
-                || lower.equals("host") || lower.equals("expect") || HeaderPolicy.isFramingLookalike(lower, lookalike)
+        boolean always = HeaderPolicy.isHopByHop(lower) || isForwarding(lookalike) || lower.equals("host")
+                || lower.equals("expect") || HeaderPolicy.isFramingLookalike(lower, lookalike)
                 || (clientAddress && !lower.equals(lookalike));
         int flags = (always ? ALWAYS : 0) | (lower.equals("authorization") ? UNLESS_AUTHORIZATION_KEPT : 0)
                 | (clientAddress ? UNLESS_TRUSTED : 0);
-        return new Verdict(lower, flags);
+        return new Name(lower, lookalike, flags);
     }
 
     /**

@@ -9,9 +9,9 @@ import java.util.Map;
 
 /**
  * The client headers {@link RequestHeaders#rewrite} removes: {@link RemovalRule} applied to each
- * header of a request, with each name's verdict and each {@code Connection} value's tokens taken
- * from a cache ({@link HeaderPolicy#verdict}, {@link #CONNECTION_TOKENS}) so that a name seen before
- * costs no string. The names found are kept in a per-thread buffer until they are removed. One per
+ * header of a request, with each name's forms and each {@code Connection} value's tokens taken from a
+ * cache ({@link RemovalRule#NAMES}, {@link #CONNECTION_TOKENS}) so that a name seen before costs no
+ * string. The names found are kept in a per-thread buffer until they are removed. One per
  * thread, reused by each rewrite on it (rewrites on one thread never overlap).
  */
 final class RemovedNames {
@@ -22,7 +22,7 @@ final class RemovedNames {
         }
     };
 
-    /** {@link RemovalRule#connectionTokens} of {@code Connection} values seen (no policy in it: one for all). */
+    /** {@link RemovalRule#connectionTokens} of {@code Connection} values seen (256 of at most 256 characters). */
     static final ContentCache<String[]> CONNECTION_TOKENS = new ContentCache<>(256, 256,
             RemovalRule::connectionTokens);
 
@@ -55,8 +55,8 @@ final class RemovedNames {
         }
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            RemovalRule.Verdict v = policy.verdict(name);
-            if (v.removed(connections > 0 && v.listedBy(connection, connections), trusted, keepAuthorization)) {
+            RemovalRule.Name n = RemovalRule.name(name);
+            if (n.removed(policy, connections > 0 && n.listedBy(connection, connections), trusted, keepAuthorization)) {
                 if (count == names.length) {
                     names = java.util.Arrays.copyOf(names, count * 2);
                 }
