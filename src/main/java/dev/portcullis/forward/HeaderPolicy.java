@@ -20,8 +20,6 @@ public final class HeaderPolicy {
 
     private final IdentityHeadersConfig names;
     private final Set<String> reserved;
-    /** {@link #reserved}, looked up without a look-alike string (ASCII names). */
-    private final FoldedNames reservedNames;
     /**
      * Headers through which frameworks and services read the client's address (Akamai's and
      * Cloudflare's, nginx's {@code X-Real-IP}, RFC 7239 {@code Forwarded}…), in look-alike form.
@@ -49,9 +47,6 @@ public final class HeaderPolicy {
             r.add(lookalike(n));
         }
         this.reserved = Set.copyOf(r);
-        java.util.Map<String, Integer> folded = new java.util.HashMap<>();
-        r.forEach(n -> folded.put(n, 1));
-        this.reservedNames = new FoldedNames(folded);
         this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
         this.trustedTraceSources = trustedTraceSources.stream().map(Cidr::parse).toList();
     }
@@ -86,11 +81,6 @@ public final class HeaderPolicy {
     /** {@link #isReserved} for a name already in {@link #lookalike} form (one conversion per header). */
     boolean isReservedForm(String lookalike) {
         return reserved.contains(lookalike);
-    }
-
-    /** {@link #isReserved} for an ASCII name, with no string built. */
-    boolean isReservedAscii(CharSequence name) {
-        return reservedNames.get(name) != 0;
     }
 
     public boolean isTrustedProxy(InetAddress client) {

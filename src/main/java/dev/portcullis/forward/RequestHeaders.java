@@ -7,11 +7,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -19,23 +15,42 @@ import java.util.function.Function;
  * Rewrites a client's request headers into what the upstream receives. The order matters and is
  * the point: first everything the client may not decide is removed (identity look-alikes,
  * hop-by-hop fields, names listed in {@code Connection}, untrusted forwarding headers), and only
- * then are Portcullis's own headers added, so no client header can remove or replace them.
+ * then are Portcullis's own headers added, so no client header can remove or replace them. Which client
+ * headers go is {@link RemovalRule}'s to say, applied by {@link RemovedNames}.
  */
 public final class RequestHeaders {
     private RequestHeaders() {
     }
 
-    /** What the proxy knows about the request, beyond its headers. */
+    /**
+     * What the proxy knows about the request, beyond its headers. {@code clientText} is {@code client}
+     * as {@link InetAddress#getHostAddress} writes it, formatted once by the connection (the text of
+     * {@code X-Forwarded-For}); the constructors without it format it themselves.
+     */
     public record Context(Identity identity, InetAddress client, String scheme, String clientHost,
             String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
-            String assertionHeader, CharSequence assertion, TraceContext trace) {
+            String assertionHeader, CharSequence assertion, TraceContext trace, String clientText) {
+
+        public Context {
+            if (clientText == null && client != null) {
+                clientText = client.getHostAddress();
+            }
+        }
+
+        /** The client's address text formatted here, from {@code client}. */
+        public Context(Identity identity, InetAddress client, String scheme, String clientHost,
+                String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
+                String assertionHeader, CharSequence assertion, TraceContext trace) {
+            this(identity, client, scheme, clientHost, upstreamAuthority, preserveHost, forwardToken, requestId,
+                    assertionHeader, assertion, trace, null);
+        }
 
         /** Without trace context: {@code traceparent} passes as the client sent it. */
         public Context(Identity identity, InetAddress client, String scheme, String clientHost,
                 String upstreamAuthority, boolean preserveHost, boolean forwardToken, String requestId,
                 String assertionHeader, CharSequence assertion) {
             this(identity, client, scheme, clientHost, upstreamAuthority, preserveHost, forwardToken, requestId,
-                    assertionHeader, assertion, null);
+                    assertionHeader, assertion, null, null);
         }
     }
 
@@ -62,10 +77,10 @@ public final class RequestHeaders {
 
         headers.set(HttpHeaderNames.HOST, ctx.preserveHost() && ctx.clientHost() != null ? ctx.clientHost()
                 : ctx.upstreamAuthority());
-        String clientIp = removed.hostAddress(ctx.client());
+        String clientIp = ctx.clientText();
         headers.set(X_FORWARDED_FOR, priorFor == null ? clientIp : priorFor + ", " + clientIp);
         if (priorForwarded != null) {
-            headers.set(FORWARDED, priorForwarded + ", for=" + forwardedNode(ctx.client()));
+            headers.set(FORWARDED, priorForwarded + ", for=" + forwardedNode(clientIp));
         }
         headers.set(X_FORWARDED_PROTO, priorProto != null ? priorProto : ctx.scheme());
         String host = priorHost != null ? priorHost : ctx.clientHost();
@@ -95,48 +110,11 @@ public final class RequestHeaders {
     private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
 
-    /**
-     * Whether a client's header is removed before the proxy adds its own: the rules of
-     * {@link RemovedNames}, on one name. {@code lower} and {@code lookalike} are its lower-case and
-     * look-alike forms; {@code connectionListed} the lower-case names its {@code Connection} lists.
-     */
-    static boolean removed(String lower, String lookalike, Set<String> connectionListed, HeaderPolicy policy,
-            boolean trusted, boolean keepAuthorization) {
-        return HeaderPolicy.isHopByHop(lower) || connectionListed.contains(lower) || policy.isReservedForm(lookalike)
-                || isForwarding(lookalike) || lower.equals("host") || lower.equals("expect")
-                || (!keepAuthorization && lower.equals("authorization"))
-                || HeaderPolicy.isFramingLookalike(lower, lookalike)
-                || (HeaderPolicy.isClientAddress(lookalike) && !(trusted && lower.equals(lookalike)));
-    }
-
-    /**
-     * Headers through which a client could tell the upstream where it comes from, or that a
-     * different method or URL was meant, than what the gate judged: always removed, and the
-     * forwarding ones rewritten by the proxy; so are {@code x-http2-*}, from which an HTTP/2 upstream's
-     * {@code :scheme} and {@code :path} would be taken. Compared in look-alike form ({@code X_Forwarded_For}
-     * becomes {@code HTTP_X_FORWARDED_FOR} in CGI, WSGI and Rack). The other client-address
-     * headers ({@link HeaderPolicy#CLIENT_ADDRESS}) are removed too, unless a trusted proxy sent
-     * them in their own spelling: a look-alike is no proxy's doing.
-     */
-    static boolean isForwarding(String lookalike) {
-        return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike)
-                || lookalike.startsWith("x-http2-"); // Netty's HTTP/1-to-2 conversion takes :scheme and :path from these
-    }
-
     /** An RFC 7239 node: an IPv4 address as it is, an IPv6 one quoted in brackets. */
-    private static String forwardedNode(InetAddress a) {
-        String ip = a.getHostAddress();
+    private static String forwardedNode(String ip) {
         int scope = ip.indexOf('%');
         return ip.indexOf(':') < 0 ? ip : "\"[" + (scope < 0 ? ip : ip.substring(0, scope)) + "]\"";
     }
-
-    /**
-     * Method and URL overrides honoured by some frameworks (Symfony, Rails, IIS URL Rewrite…), and
-     * {@code Proxy}: CGI hands it to the service as {@code HTTP_PROXY}, which many HTTP clients
-     * read as their outbound proxy (httpoxy, CVE-2016-5385), and no client has a reason to send it.
-     */
-    static final Set<String> OVERRIDES = Set.of("x-http-method-override", "x-http-method",
-            "x-method-override", "x-original-url", "x-rewrite-url", "x-original-method", "proxy");
 
     private static String joined(HttpHeaders headers, CharSequence name) {
         List<String> all = headers.getAll(name);

@@ -24,15 +24,15 @@ final class ExchangeAudit {
     private final Gate gate;
     private final String clientKey;
     private final InetAddress clientAddress;
-    /** The client's address as audit lines write it: formatted once per connection, not per request. */
+    /** The client's address as audit lines write it: formatted once per connection ({@link ClientAddress}). */
     private final String clientText;
 
     /** @param clientKey the key intrusion detection counts this client under (an IPv6 client: its /64) */
-    ExchangeAudit(Gate gate, String clientKey, InetAddress clientAddress) {
+    ExchangeAudit(Gate gate, String clientKey, ClientAddress client) {
         this.gate = gate;
         this.clientKey = clientKey;
-        this.clientAddress = clientAddress;
-        this.clientText = clientAddress.getHostAddress();
+        this.clientAddress = client.address();
+        this.clientText = client.text();
     }
 
     /**

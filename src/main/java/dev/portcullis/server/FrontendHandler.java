@@ -10,7 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 
@@ -69,14 +68,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         this.ctx = ctx;
         stream = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel;
-        InetAddress clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        String clientKey = ClientKeys.of(clientAddress); // an IPv6 client: its /64
-        this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, clientAddress, scheme);
+        ClientAddress client = ClientAddress.of(((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        String clientKey = ClientKeys.of(client.address()); // an IPv6 client: its /64
+        this.leg = new UpstreamLeg(this, ctx, upstreams.apply(ctx.channel().eventLoop()), gate, x, client, scheme);
         this.body = new RequestBody(this, leg, ctx, gate, stalls, x);
-        this.audits = new ExchangeAudit(gate, clientKey, clientAddress);
+        this.audits = new ExchangeAudit(gate, clientKey, client);
         this.reads = new ClientReads(this, ctx, body);
         new OwnEndpoint(this, ctx, gate, x, reads, clientKey); // becomes reads.own
-        this.admission = new Admission(this, ctx, gate, x, clientAddress, clientKey, scheme);
+        this.admission = new Admission(this, ctx, gate, x, client.address(), clientKey, scheme);
         ctx.read();
     }
 

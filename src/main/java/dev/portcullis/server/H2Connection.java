@@ -110,7 +110,7 @@ final class H2Connection extends ChannelDuplexHandler {
 
     private void recordWithoutRequest(Reason r) {
         InetAddress client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        new ExchangeAudit(gate, ClientKeys.of(client), client).recordWithoutRequest(r);
+        new ExchangeAudit(gate, ClientKeys.of(client), ClientAddress.of(client)).recordWithoutRequest(r);
     }
 
     @Override

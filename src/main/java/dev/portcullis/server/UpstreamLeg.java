@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetAddress;
 
 /**
  * The upstream half of an allowed exchange: gets a connection through its {@link UpstreamAttempt}
@@ -31,7 +30,7 @@ final class UpstreamLeg implements UpstreamListener {
     private final UpstreamAttempt attempt;
     private final Gate gate;
     private final Exchange x;
-    private final InetAddress clientAddress;
+    private final ClientAddress client;
     private final String scheme;
     private final ResponseDeadline clock;
 
@@ -43,13 +42,13 @@ final class UpstreamLeg implements UpstreamListener {
     private int status;
 
     UpstreamLeg(FrontendHandler owner, ChannelHandlerContext ctx, UpstreamConnections connections, Gate gate,
-            Exchange x, InetAddress clientAddress, String scheme) {
+            Exchange x, ClientAddress client, String scheme) {
         this.owner = owner;
         this.ctx = ctx;
         this.connections = connections;
         this.gate = gate;
         this.x = x;
-        this.clientAddress = clientAddress;
+        this.client = client;
         this.scheme = scheme;
         this.clock = new ResponseDeadline(ctx.executor(), this::timedOut);
         this.attempt = new UpstreamAttempt(this, connections, gate, x);
@@ -62,7 +61,7 @@ final class UpstreamLeg implements UpstreamListener {
         timeoutMillis = dev.portcullis.forward.GrpcHeaders.responseTimeoutMillis(x.request.headers(),
                 x.route.responseTimeoutMillis());
         boolean expectContinue = HttpUtil.is100ContinueExpected(x.request);
-        UpstreamRequestHead.rewrite(x, u, clientAddress, scheme);
+        UpstreamRequestHead.rewrite(x, u, client, scheme);
         if (expectContinue) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import dev.portcullis.forward.Upstream;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import java.net.InetAddress;
 
 /** Turns an allowed request head into the one its upstream receives. */
 final class UpstreamRequestHead {
@@ -18,12 +17,12 @@ final class UpstreamRequestHead {
      * Rewrites {@code x.request} for upstream {@code u}: headers filtered and the identity,
      * forwarding and trace headers set, the normalized target, HTTP/1.1.
      */
-    static void rewrite(Exchange x, Upstream u, InetAddress client, String scheme) {
+    static void rewrite(Exchange x, Upstream u, ClientAddress client, String scheme) {
         HttpRequest r = x.request;
         boolean trailers = u.multiplexed() && GrpcHeaders.acceptsTrailers(r.headers());
         RequestHeaders.rewrite(r.headers(), x.snapshot.headers(), new RequestHeaders.Context(x.identity,
-                client, scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
-                x.requestId, assertionHeader(x), assertion(x), x.trace));
+                client.address(), scheme, x.clientHost, u.authority(), x.route.preserveHost(), x.route.forwardToken(),
+                x.requestId, assertionHeader(x), assertion(x), x.trace, client.text()));
         if (x.sessionCookie != null) {
             dev.portcullis.forward.SessionCookieFilter.strip(r.headers(), x.sessionCookie.name(),
                     x.sessionCookie.signInPrefix());

@@ -86,6 +86,7 @@ public class CachedRequestBenchmark {
     private Detection detection;
     private MembershipOverlay overlay;
     private InetAddress client;
+    private ClientAddress clientAddress; // formatted once, as the connection does
     private Upstream upstream;
     private HttpHeaders template;
     private HttpRequest head; // read-only: for the steps that do not change it
@@ -113,6 +114,7 @@ public class CachedRequestBenchmark {
         overlay.apply(new DirectoryEvent("e3", DirectoryEvent.Type.GROUP_DELETE, now, null, null, "00g-y",
                 "retired-group", null));
         client = InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, 7});
+        clientAddress = ClientAddress.of(client);
         upstream = Upstream.parse("http://127.0.0.1:9001");
         target = BenchFixtures.targetPath(routes) + "?page=2";
         token = BenchFixtures.mint(key, "alice", BenchFixtures.groups(groups, BenchFixtures.targetGroup(routes)));
@@ -181,7 +183,7 @@ public class CachedRequestBenchmark {
         x.decision = fw.reason();
         long timeout = GrpcHeaders.responseTimeoutMillis(r.headers(), x.route.responseTimeoutMillis());
         boolean expect = HttpUtil.is100ContinueExpected(r);
-        UpstreamRequestHead.rewrite(x, upstream, client, "http");
+        UpstreamRequestHead.rewrite(x, upstream, clientAddress, "http");
         return timeout + (expect ? 1 : 0) > 0 ? r : null;
     }
 
@@ -253,7 +255,7 @@ public class CachedRequestBenchmark {
         x.clientHost = HOST;
         x.requestId = "bench-1";
         x.trace = null;
-        UpstreamRequestHead.rewrite(x, upstream, client, "http");
+        UpstreamRequestHead.rewrite(x, upstream, clientAddress, "http");
         return r;
     }
 }
