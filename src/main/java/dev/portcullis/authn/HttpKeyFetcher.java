@@ -21,13 +21,18 @@ import java.util.concurrent.Executor;
  */
 public final class HttpKeyFetcher implements KeyFetcher {
     private static final int MAX_BODY = 1 << 20;
-    private final HttpClient client;
+    /**
+     * Built on {@code executor}, not the constructing thread: the JDK client's set-up (its SSL
+     * context among it) was ≈0.1 s of the main thread's start-up, and the first fetch, which needs
+     * it, is made on those threads anyway.
+     */
+    private final CompletableFuture<HttpClient> client;
     private final ObjectMapper json = new ObjectMapper();
     private final Duration timeout;
 
     public HttpKeyFetcher(Executor executor, Duration timeout) {
-        this.client = HttpClient.newBuilder().executor(executor).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = CompletableFuture.supplyAsync(() -> HttpClient.newBuilder().executor(executor)
+                .connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build(), executor);
         this.timeout = timeout;
     }
 
@@ -87,7 +92,7 @@ public final class HttpKeyFetcher implements KeyFetcher {
     private CompletableFuture<HttpResponse<String>> get(URI uri) {
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET()
                 .build();
-        return client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).exceptionally(e -> {
+        return client.thenCompose(c -> c.sendAsync(req, HttpResponse.BodyHandlers.ofString())).exceptionally(e -> {
             throw new CompletionException(new IOException("GET " + uri + ": " + FetchErrors.describe(e),
                     FetchErrors.unwrap(e)));
         }).thenApply(r -> {

@@ -1,6 +1,7 @@
 package dev.portcullis.cli;
 
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,11 @@ public final class Main implements Runnable {
             System.err.println("portcullis: " + logFormat);
             System.exit(2);
         }
-        System.exit(commandLine(args).execute(args));
+        // Logback reads its configuration (logback.xml: ≈0.1 s of CPU at start-up) on a thread of its own
+        // while picocli builds the verb's model; the first logger is taken once it is done (commandLine).
+        Thread logging = new Thread(LoggerFactory::getILoggerFactory, "portcullis-logging-init");
+        logging.start();
+        System.exit(commandLine(args, logging).execute(args));
     }
 
     /** The command line with every verb: start-up failures are one line, not a stack trace. */
@@ -49,6 +54,15 @@ public final class Main implements Runnable {
      * them; otherwise (help, the version, a mistyped verb) with every verb.
      */
     static CommandLine commandLine(String... args) {
+        return commandLine(args, null);
+    }
+
+    /**
+     * The same, once {@code logging} (a thread initialising Logback, or null) is done: nothing takes a
+     * logger before, since SLF4J hands a thread that asks during another's initialisation a stand-in
+     * logger that queues and replays events.
+     */
+    static CommandLine commandLine(String[] args, Thread logging) {
         CommandLine cl = new CommandLine(new Main());
         String first = args.length == 0 ? "" : args[0];
         List<Class<?>> named = VERBS.stream().filter(v -> !first.equals("help")
@@ -56,8 +70,24 @@ public final class Main implements Runnable {
         for (Class<?> verb : named.isEmpty() ? VERBS : named) {
             cl.addSubcommand(verb);
         }
-        cl.setExecutionExceptionHandler(new StartupFailures());
+        awaitUninterruptibly(logging);
+        cl.setExecutionExceptionHandler(new StartupFailures()); // its logger: the first one taken
+
         return cl;
+    }
+
+    private static void awaitUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread != null && thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,8 +1,20 @@
 package dev.portcullis.observe;
 
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.prometheus.metrics.config.PrometheusProperties;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.management.ManagementFactory;
 
 /**
  * The Prometheus client's standard JVM and process collectors ({@code jvm_*}, {@code process_*}),
@@ -10,15 +22,45 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * (garbage collection listeners included), and the client keeps each registry it registered them
  * with for good: registering them per {@link Metrics} would grow both with every proxy a test JVM
  * starts.
+ *
+ * <p>The collectors are {@code JvmMetrics.builder().register}'s, in its order, with one difference
+ * in cost only: the native-memory collector ({@code jvm_native_memory_*}) is registered only when
+ * native memory tracking is on ({@code -XX:NativeMemoryTracking=summary|detail}). It asks at
+ * registration, through the platform MBean server, and registers nothing when tracking is off (the
+ * default); creating that server (every platform MBean, Flight Recorder's included) was ≈45 ms of
+ * CPU on the main thread at start-up, for no metric.
  */
 final class JvmCollectors {
     private static final PrometheusRegistry JVM = new PrometheusRegistry();
 
     static {
-        JvmMetrics.builder().register(JVM);
+        PrometheusProperties config = PrometheusProperties.get();
+        JvmThreadsMetrics.builder(config).register(JVM);
+        JvmBufferPoolMetrics.builder(config).register(JVM);
+        JvmClassLoadingMetrics.builder(config).register(JVM);
+        JvmCompilationMetrics.builder(config).register(JVM);
+        JvmGarbageCollectorMetrics.builder(config).register(JVM);
+        JvmMemoryPoolAllocationMetrics.builder(config).register(JVM);
+        JvmMemoryMetrics.builder(config).register(JVM);
+        if (nativeMemoryTracking()) {
+            JvmNativeMemoryMetrics.builder(config).register(JVM);
+        }
+        JvmRuntimeInfoMetric.builder(config).register(JVM);
+        ProcessMetrics.builder(config).register(JVM);
     }
 
     private JvmCollectors() {
+    }
+
+    /** Whether this JVM tracks native memory (the VM option, read without the platform MBean server). */
+    static boolean nativeMemoryTracking() {
+        try {
+            String mode = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("NativeMemoryTracking").getValue();
+            return !"off".equals(mode);
+        } catch (RuntimeException e) { // not HotSpot, or no such option: let the collector ask for itself
+            return true;
+        }
     }
 
     /** Adds the JVM's and the process's metrics to {@code registry}'s scrapes. */

@@ -3,6 +3,8 @@ package dev.portcullis.server;
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.portcullis.config.CryptoChoice;
 import java.security.Provider;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +32,43 @@ public record CryptoProviders(Provider tokens, Provider signing, String name) {
 
     /** The providers for {@code choice} on this machine; never fails. */
     public static CryptoProviders start(CryptoChoice choice) {
-        if (choice == CryptoChoice.JAVA) {
-            return java();
+        return start(choice, probe(choice, Runnable::run));
+    }
+
+    /**
+     * Starts what {@link #start(CryptoChoice, CompletableFuture)} needs to know, on a thread of its
+     * own: with {@code auto}, whether ACCP loads and passes its self-test (its native library and the
+     * tests are ≈0.1 s of CPU at start-up), so that the rest of start-up goes on meanwhile. With
+     * {@code java}, nothing is loaded, as before.
+     */
+    static CompletableFuture<String> probe(CryptoChoice choice) {
+        return probe(choice, task -> {
+            Thread t = new Thread(task, "portcullis-crypto-probe");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static CompletableFuture<String> probe(CryptoChoice choice, java.util.concurrent.Executor executor) {
+        return choice == CryptoChoice.JAVA ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(CryptoProviders::accpProblem, executor);
+    }
+
+    /**
+     * The providers for {@code choice}, once {@code probe} (from {@link #probe}) is done: it waits
+     * for it here, and the choice and its warning are made on the caller's thread, as before.
+     */
+    static CryptoProviders start(CryptoChoice choice, CompletableFuture<String> probe) {
+        String why;
+        try {
+            why = probe.join();
+        } catch (CompletionException e) { // an Error the probe does not catch: as if thrown here
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
         }
-        return choose(choice, accpProblem());
+        return choose(choice, why);
     }
 
     /** The choice, given why ACCP cannot be used here (null: it can). */

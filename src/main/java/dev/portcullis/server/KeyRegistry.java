@@ -2,7 +2,6 @@ package dev.portcullis.server;
 
 import dev.portcullis.authn.IssuerKeys;
 import dev.portcullis.authn.KeyFetcher;
-import dev.portcullis.config.CryptoChoice;
 import dev.portcullis.config.IssuerConfig;
 import dev.portcullis.observe.Metrics;
 import java.net.URI;
@@ -46,10 +45,10 @@ final class KeyRegistry {
     private final Metrics metrics;
     private final CryptoProviders crypto;
 
-    /** @param crypto {@code server.crypto_provider}, chosen here once for the process's life */
+    /** @param crypto the providers, chosen once for the process's life ({@link CryptoProviders#start}) */
     KeyRegistry(KeyFetcher fetcher, ScheduledExecutorService scheduler, Clock clock, Metrics metrics,
-            CryptoChoice crypto) {
-        this.crypto = CryptoProviders.start(crypto);
+            CryptoProviders crypto) {
+        this.crypto = crypto;
         this.fetcher = fetcher;
         this.scheduler = scheduler;
         this.clock = clock;

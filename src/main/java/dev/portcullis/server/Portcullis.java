@@ -73,8 +73,8 @@ public final class Portcullis implements AutoCloseable {
         Snapshot compile(ProxyConfig config, Map<String, IssuerKeys> keys, String hash);
     }
 
-    private Portcullis(ProxyConfig config, String hash, Path watchFile, Clock clock, EventApplier applier)
-            throws InterruptedException, javax.net.ssl.SSLException {
+    private Portcullis(ProxyConfig config, CompletableFuture<String> cryptoProbe, String hash, Path watchFile,
+            Clock clock, EventApplier applier) throws InterruptedException, javax.net.ssl.SSLException {
         long t0 = System.nanoTime();
         transport = Transport.start(config.server().transport());
         // Read before anything is started, so that a missing or weak token stops start-up cleanly.
@@ -87,7 +87,7 @@ public final class Portcullis implements AutoCloseable {
         keyScheduler = Executors.newSingleThreadScheduledExecutor(daemon("portcullis-keys"));
         keyIo = Executors.newFixedThreadPool(2, daemon("portcullis-keys-io"));
         KeyFetcher fetcher = new HttpKeyFetcher(keyIo, Duration.ofSeconds(5));
-        keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics, config.server().cryptoProvider());
+        keys = new KeyRegistry(fetcher, keyScheduler, clock, metrics, CryptoProviders.start(config.server().cryptoProvider(), cryptoProbe));
         KeyRegistry.Prepared initialKeys = keys.prepare(config.issuers());
         keys.commit(initialKeys);
         assertionKeys = AssertionKeyWatch.keys(config.identityAssertion(), clock, keyScheduler, keys.crypto().signing());
@@ -172,7 +172,7 @@ public final class Portcullis implements AutoCloseable {
      */
     public static Portcullis start(ProxyConfig config, String configText, EventApplier applier)
             throws InterruptedException, javax.net.ssl.SSLException {
-        return new Portcullis(config, sha256(configText), null, Clock.systemUTC(), applier);
+        return new Portcullis(config, CryptoProviders.probe(config.server().cryptoProvider()), sha256(configText), null, Clock.systemUTC(), applier);
     }
 
     /** Starts from a config file and reloads it when it (or an included file) changes. */
@@ -184,7 +184,7 @@ public final class Portcullis implements AutoCloseable {
     /** The same, with what applies directory events (see {@link #start(ProxyConfig, String, EventApplier)}). */
     public static Portcullis startWatching(Path file, ProxyConfig config, EventApplier applier)
             throws InterruptedException, javax.net.ssl.SSLException {
-        return new Portcullis(config, ConfigReloader.hashOf(config.files()), file, Clock.systemUTC(), applier);
+        return new Portcullis(config, CryptoProviders.probe(config.server().cryptoProvider()), ConfigReloader.hashOf(config.files()), file, Clock.systemUTC(), applier);
     }
 
     /** Where directory events go (the Event Hook receiver's queue), or null when nothing applies them. */

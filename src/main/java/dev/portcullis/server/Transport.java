@@ -27,6 +27,21 @@ import org.slf4j.LoggerFactory;
  * HTTP/2 upstream connections, health checks) takes its loops and channel classes from here.
  */
 public final class Transport {
+    /** The system property that turns Netty's Flight Recorder events on or off (read once, by Netty). */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    static {
+        // Netty 4.2's buffer allocators emit Flight Recorder events (allocation and release of each
+        // chunk and buffer), disabled in JFR's settings unless a recording names them. Their classes'
+        // first use, on the first request's event loop, initialises JFR's metadata and generates an
+        // event handler class per event (≈50 ms of CPU there, and classes no archive can hold). Off
+        // unless the operator sets -Dio.netty.jfr.enabled=true; set before Netty reads it, as this
+        // class is the first to start Netty.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
     /** A transport the process can run on. */

@@ -1,6 +1,7 @@
 package dev.portcullis.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
@@ -53,6 +54,27 @@ class CryptoProvidersTest {
         assertThat(c.name()).isEqualTo("java");
         assertThat(c.tokens()).isNull();
         assertThat(c.signing().getName()).isEqualTo("BC");
+    }
+
+    @Test
+    void theProbeRunsOnItsOwnThreadAndTheChoiceWaitsForItsAnswer() {
+        assertThat(CryptoProviders.probe(CryptoChoice.JAVA)).as("java: nothing to load").isCompletedWithValue(null);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        CompletableFuture<CryptoProviders> chosen = CompletableFuture.supplyAsync(
+                () -> CryptoProviders.start(CryptoChoice.AUTO, pending));
+        assertThat(chosen).as("waits for the probe").isNotDone();
+        pending.complete("its native library did not load: java.lang.UnsatisfiedLinkError: musl");
+        assertThat(chosen.join().name()).isEqualTo("java");
+        if (x86Linux()) {
+            assertThat(CryptoProviders.start(CryptoChoice.AUTO, CryptoProviders.probe(CryptoChoice.AUTO)).name())
+                    .isEqualTo("accp");
+        }
+    }
+
+    @Test
+    void anErrorInTheProbeIsThrownWhereTheChoiceIsMade() {
+        CompletableFuture<String> failed = CompletableFuture.failedFuture(new NoClassDefFoundError("accp"));
+        assertThatThrownBy(() -> CryptoProviders.start(CryptoChoice.AUTO, failed)).isInstanceOf(NoClassDefFoundError.class);
     }
 
     @Test

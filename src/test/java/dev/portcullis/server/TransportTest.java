@@ -10,6 +10,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code server.transport}: what start takes for each request on each kind of machine, and why it falls back. */
 class TransportTest {
 
+    @org.junit.jupiter.api.Test
+    void nettysFlightRecorderEventsAreOffUnlessTheOperatorTurnsThemOn() throws ClassNotFoundException {
+        Class.forName(Transport.class.getName()); // initialised, as before any Netty class the proxy uses
+        assertThat(System.getProperty(Transport.NETTY_JFR)).isEqualTo("false");
+    }
+
     @ParameterizedTest(name = "{0} with io_uring={1} epoll={2} nioForced={3} -> {4}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             AUTO     | true  | true  | false | IO_URING | -
