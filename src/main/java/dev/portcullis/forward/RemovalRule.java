@@ -111,7 +111,7 @@ final class RemovalRule {
      */
     static boolean isForwarding(String lookalike) {
         return lookalike.startsWith("x-forwarded-") || lookalike.equals("forwarded") || OVERRIDES.contains(lookalike)
-                || lookalike.startsWith("x-http2-"); // Netty's HTTP/1-to-2 conversion takes :scheme and :path from these
+                || lookalike.startsWith("x-http2-"); // Netty's HTTP/1-to-2 conversion reads :scheme, :path here
     }
 
     /**

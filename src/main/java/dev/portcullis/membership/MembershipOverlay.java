@@ -182,24 +182,26 @@ public final class MembershipOverlay implements EventApplier, MembershipCheck {
         }
     }
 
-    /** The keys a token's user goes by here, and its {@code iat}: kept with its identity, made once per cached caller. */
+    /**
+     * The keys a token's user goes by here, and its {@code iat}: made once per cached caller
+     * ({@link Identity#derive}).
+     */
     private record UserKeys(String byId, String bySub, long iat) {
+        static UserKeys of(String uid, String sub, long iatSeconds) {
+            return new UserKeys(uid != null ? UID + uid : LOGIN + sub, SUB + sub, iatSeconds);
+        }
     }
 
     private static final Function<Identity, UserKeys> KEYS = who -> {
         Object uid = who.claims().get("uid");
         Object iat = who.claims().get("iat");
-        return new UserKeys(byId(uid instanceof String s ? s : null, who.subject()), SUB + who.subject(),
+        return UserKeys.of(uid instanceof String s ? s : null, who.subject(),
                 iat instanceof Number n ? n.longValue() : Long.MIN_VALUE);
     };
 
-    private static String byId(String uid, String sub) {
-        return uid != null ? UID + uid : LOGIN + sub;
-    }
-
     @Override
     public OverlayVerdict check(Identity who) {
-        return check(who, null, null, Long.MIN_VALUE, who.groups());
+        return unchanged() ? OverlayVerdict.UNCHANGED : check(who.derive(KEYS), who.groups());
     }
 
     /**
@@ -211,29 +213,21 @@ public final class MembershipOverlay implements EventApplier, MembershipCheck {
      * @param groups     its groups
      */
     public OverlayVerdict check(String uid, String sub, long iatSeconds, Set<String> groups) {
-        return check(null, uid, sub, iatSeconds, groups);
+        return unchanged() ? OverlayVerdict.UNCHANGED : check(UserKeys.of(uid, sub, iatSeconds), groups);
     }
 
-    /** {@link #check(String, String, long, Set)}, of {@code who}'s {@code uid}, {@code sub} and {@code iat} when it is not null. */
-    private OverlayVerdict check(Identity who, String uid, String sub, long iatSeconds, Set<String> groups) {
-        boolean revocations = !store.isEmpty(Space.REVOKED);
+    /** Whether the directory has changed nothing the overlay keeps (no token needs its keys then). */
+    private boolean unchanged() {
+        return store.isEmpty(Space.REVOKED) && store.isEmpty(Space.REMOVED_ANY) && store.isEmpty(Space.DELETED);
+    }
+
+    private OverlayVerdict check(UserKeys keys, Set<String> groups) {
+        String byId = keys.byId();
+        String bySub = keys.bySub();
+        long iatSeconds = keys.iat();
         boolean removals = !store.isEmpty(Space.REMOVED_ANY);
         boolean deletions = !store.isEmpty(Space.DELETED);
-        if (!revocations && !removals && !deletions) {
-            return OverlayVerdict.UNCHANGED;
-        }
-        String byId;
-        String bySub;
-        if (who != null) {
-            UserKeys keys = who.derive(KEYS);
-            byId = keys.byId();
-            bySub = keys.bySub();
-            iatSeconds = keys.iat();
-        } else {
-            byId = byId(uid, sub);
-            bySub = SUB + sub;
-        }
-        if (revocations) {
+        if (!store.isEmpty(Space.REVOKED)) {
             Mark m = concerning(Space.REVOKED, byId, iatSeconds);
             m = m != null ? m : concerning(Space.REVOKED, bySub, iatSeconds);
             if (m != null) {

@@ -33,6 +33,9 @@ class BearerTokenTest {
 
         assertThat(e.failure()).isNull();
         assertThat(e.token()).isEqualTo(token);
+        // the request path's form: the same judgement, the token left in place
+        assertThat(BearerToken.refusal(List.of(header), MAX)).isNull();
+        assertThat(header.substring(BearerToken.start(header), BearerToken.end(header))).isEqualTo(token);
     }
 
     static Stream<Arguments> failures() {
@@ -78,5 +81,6 @@ class BearerTokenTest {
 
         assertThat(e.token()).isNull();
         assertThat(e.failure()).isEqualTo(reason);
+        assertThat(BearerToken.refusal(headers, MAX)).isEqualTo(reason); // the request path's form
     }
 }
