@@ -9,7 +9,8 @@
 # … ms since the process was launched", free of the polling's cost). Loopback only; every wait is
 # bounded. Polling every 50 ms costs little CPU but rounds the outside figures up by up to 50 ms.
 #
-# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: the launcher's own, -Xms64m -Xmx256m -XX:+UseSerialGC)
+# Knobs: RUNS=5  PROXY_JAVA_OPTS (default: none, so the launcher's own flags, README "Heap"; set, it is
+#        passed as PORTCULLIS_JAVA_OPTS, which replaces them)
 #        PORTCULLIS_CDS=off (start without the class-data archive, for a before/after)
 #        PORT_BASE=18300 (upstream +1, issuer +2, proxy +80, admin +90: another bench on the same ports
 #        would answer for the proxy, so a port already taken stops the run)
@@ -17,7 +18,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 RUNS="${RUNS:-5}"
-PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
+PROXY_JAVA_OPTS="${PROXY_JAVA_OPTS:-}"
+JAVA_OPTS_ENV=(); [ -z "$PROXY_JAVA_OPTS" ] || JAVA_OPTS_ENV=("PORTCULLIS_JAVA_OPTS=$PROXY_JAVA_OPTS")
 OUT="$HERE/results/startup-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$OUT"
 PORT_BASE="${PORT_BASE:-18300}"
 UP_PORT=$((PORT_BASE + 1)); IDP_PORT=$((PORT_BASE + 2)); PROXY_PORT=$((PORT_BASE + 80)); ADMIN_PORT=$((PORT_BASE + 90))
@@ -70,7 +72,7 @@ status_of() { # [header] → STATUS: the status code of GET /orders/1, or nothin
 FIRST=(); ALLOWED=(); OWN=()
 for i in $(seq 1 "$RUNS"); do
   t0=$EPOCHREALTIME
-  start "proxy-$i" env PORTCULLIS_JAVA_OPTS="$PROXY_JAVA_OPTS" "$ROOT/portcullis" run --config "$OUT/portcullis.yaml"
+  start "proxy-$i" env "${JAVA_OPTS_ENV[@]}" "$ROOT/portcullis" run --config "$OUT/portcullis.yaml"
   pid=$LAST_PID
   first=""; allowed=""
   for _ in $(seq 1 2000); do   # 2,000 × ≥10 ms: at most ~20 s (and a dead proxy ends it)
@@ -90,7 +92,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)
   echo "# Portcullis start-up, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   cds="class-data archive $( [ "${PORTCULLIS_CDS:-auto}" = off ] && echo off || { [ -f "${JAR%.jar}.jsa" ] && echo "on (target/portcullis.jsa)" || echo "missing"; })"
-  echo "$(nproc) cores; $(java -version 2>&1 | head -1); \`./portcullis run\` with \`$PROXY_JAVA_OPTS\`, $cds; $RUNS runs"
+  echo "$(nproc) cores; $(java -version 2>&1 | head -1); \`./portcullis run\` with \`${PROXY_JAVA_OPTS:-its default JVM flags}\`, $cds; $RUNS runs"
   echo
   echo "| from launch to | median | runs (ms) |"
   echo "|---|---:|---|"

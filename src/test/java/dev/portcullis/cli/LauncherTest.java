@@ -29,6 +29,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class LauncherTest {
     private static final Path SCRIPT = Path.of("portcullis");
+    /** The launcher's JVM flags on any Java it runs. */
+    private static final String FLAGS = "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxNewSize=32m";
+    /** Its flags on a Java with native-heap trimming as a product flag (17.0.12+, 21.0.4+, 23+), such as 17.0.15. */
+    private static final String FLAGS_17_0_15 = FLAGS + " -XX:TrimNativeHeapInterval=2000";
 
     @TempDir
     Path tmp;
@@ -140,7 +144,7 @@ class LauncherTest {
 
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).isEqualTo("ran: -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo --port 8081\n");
+        assertThat(r.out()).isEqualTo("ran: " + FLAGS + " -jar " + jar + " demo --port 8081\n");
     }
 
     @Test
@@ -186,7 +190,7 @@ class LauncherTest {
 
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + app.resolve("target/portcullis.jsa")
-                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+                + " -Xshare:auto " + FLAGS_17_0_15 + " -jar " + jar + " demo\n");
     }
 
     /** Start-up: the class-data archive made for this Java and this jar goes to java, before the JVM options. */
@@ -200,7 +204,7 @@ class LauncherTest {
 
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa")
-                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+                + " -Xshare:auto " + FLAGS_17_0_15 + " -jar " + jar + " demo\n");
     }
 
     /** An archive for another Java, another path of the jar, or an older jar is not passed (the JVM would warn). */
@@ -221,7 +225,7 @@ class LauncherTest {
         Result r = launch(Map.of("PORTCULLIS_CDS", cds), "demo");
 
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).isEqualTo("ran: -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " demo\n");
+        assertThat(r.out()).isEqualTo("ran: " + FLAGS_17_0_15 + " -jar " + jar + " demo\n");
     }
 
     /** {@code cds-train} is the training run: the JVM writes the archive beside the jar when it exits. */
@@ -233,7 +237,7 @@ class LauncherTest {
         Result r = launch(Map.of(), "cds-train");
 
         assertThat(r.out()).isEqualTo("ran: -XX:ArchiveClassesAtExit=" + app.resolve("target/portcullis.jsa")
-                + " -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " cds-train\n");
+                + " " + FLAGS_17_0_15 + " -jar " + jar + " cds-train\n");
     }
 
     /** Where there is no archive for it, the first {@code run} makes one, then starts with it. */
@@ -255,9 +259,9 @@ class LauncherTest {
         assertThat(r.err()).startsWith("portcullis: making " + target.resolve("portcullis.jsa")
                 + ", the class-data archive for this Java (17.0.15) and this jar, once");
         assertThat(Files.readString(target.resolve("portcullis.jsa.log"))).isEqualTo("trained: -XX:ArchiveClassesAtExit="
-                + target.resolve("portcullis.jsa") + " -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " cds-train\n");
+                + target.resolve("portcullis.jsa") + " " + FLAGS_17_0_15 + " -jar " + jar + " cds-train\n");
         assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa")
-                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " run --config x.yaml\n");
+                + " -Xshare:auto " + FLAGS_17_0_15 + " -jar " + jar + " run --config x.yaml\n");
     }
 
     /** The script copied somewhere alone: no sources to build from, no jar beside it. */
@@ -308,6 +312,37 @@ class LauncherTest {
 
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + dist.resolve("lib/portcullis.jsa")
-                + " -Xshare:auto -Xms64m -Xmx256m -XX:+UseSerialGC -jar " + jar + " validate --config x.yaml\n");
+                + " -Xshare:auto " + FLAGS_17_0_15 + " -jar " + jar + " validate --config x.yaml\n");
+    }
+
+    /**
+     * Native-heap trimming is asked of a Java only where the flag is a product flag: an older Java
+     * would refuse to start on an unknown {@code -XX} option, and where it is still experimental it
+     * would need every experimental option unlocked.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "17.0.11|false", "17.0.12|true", "17.0.15|true", "18.0.2|false", "21.0.1|false", "21.0.3|false",
+        "21.0.4|true", "22.0.2|false", "23|true", "25.0.1|true", "26-ea|true"})
+    void nativeHeapTrimmingOnlyWhereTheJavaHasItAsAProductFlag(String version, boolean trims) throws Exception {
+        fakeJava(bin, "openjdk version \"" + version + "\" 2025-01-01");
+        Path jar = jarWithArchive(app.resolve("target"), null, null);
+
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: " + (trims ? FLAGS + " -XX:TrimNativeHeapInterval=2000" : FLAGS) + " -jar "
+                + jar + " demo\n");
+    }
+
+    /** {@code PORTCULLIS_JAVA_OPTS} replaces the flags, trimming included. */
+    @Test
+    void theOperatorsFlagsReplaceTheLaunchers() throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path jar = jarWithArchive(app.resolve("target"), null, null);
+
+        Result r = launch(Map.of("PORTCULLIS_JAVA_OPTS", "-Xmx512m -XX:+UseParallelGC"), "demo");
+
+        assertThat(r.out()).isEqualTo("ran: -Xmx512m -XX:+UseParallelGC -jar " + jar + " demo\n");
     }
 }

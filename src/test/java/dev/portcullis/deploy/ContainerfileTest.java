@@ -154,6 +154,20 @@ class ContainerfileTest {
         assertThat(env).contains("-Djava.io.tmpdir=/tmp").contains("-XX:-UsePerfData");
     }
 
+    /** The image and the Deployment set PORTCULLIS_JAVA_OPTS, which replaces the launcher's flags: they keep them. */
+    @Test
+    void theImageAndTheDeploymentKeepTheLaunchersJvmFlags() throws IOException {
+        Matcher m = Pattern.compile("(?m)^java_opts=\"([^\"$]+)\"$")
+                .matcher(Files.readString(Path.of("portcullis")));
+        assertThat(m.find()).as("the launcher's JVM flags").isTrue();
+        String flags = m.group(1) + " -XX:TrimNativeHeapInterval=2000";
+        String env = runtimeStage().stream().filter(i -> i.keyword().equals("ENV")).map(Instruction::args)
+                .reduce("", String::concat);
+        assertThat(env).contains("PORTCULLIS_JAVA_OPTS=\"" + flags + " ");
+        assertThat(Files.readString(KubernetesManifestsTest.KUBERNETES.resolve("base/deployment.yaml")))
+                .contains("value: " + flags + " ");
+    }
+
     @Test
     void exposesTheConfiguredPortsAndChecksTheAdminHealthz() throws IOException {
         JsonNode config = new YAMLMapper().readTree(new YAMLMapper()
