@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LauncherTest {
     private static final Path SCRIPT = Path.of("portcullis");
     /** The launcher's JVM flags on any Java it runs. */
-    private static final String FLAGS = "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxNewSize=32m";
+    private static final String FLAGS = "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:MaxNewSize=32m -XX:CompileThresholdScaling=5";
     /** Its flags on a Java with native-heap trimming as a product flag (17.0.12+, 21.0.4+, 23+), such as 17.0.15. */
     private static final String FLAGS_17_0_15 = FLAGS + " -XX:TrimNativeHeapInterval=2000";
 
