@@ -335,6 +335,19 @@ class LauncherTest {
                 + jar + " demo\n");
     }
 
+    /** A Java whose version cannot be told is tried with a warning, and without the trimming it may lack. */
+    @Test
+    void aJavaOfUnknownVersionGetsNoTrimming() throws Exception {
+        fakeJava(bin, "some JVM, version unknown");
+        Path jar = jarWithArchive(app.resolve("target"), null, null);
+
+        Result r = launch(Map.of(), "demo");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).startsWith("portcullis: cannot tell which Java ").contains("trying it anyway");
+        assertThat(r.out()).isEqualTo("ran: " + FLAGS + " -jar " + jar + " demo\n");
+    }
+
     /** {@code PORTCULLIS_JAVA_OPTS} replaces the flags, trimming included. */
     @Test
     void theOperatorsFlagsReplaceTheLaunchers() throws Exception {

@@ -3,6 +3,7 @@ package dev.portcullis.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.cli.LauncherFlags;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -157,10 +158,7 @@ class ContainerfileTest {
     /** The image and the Deployment set PORTCULLIS_JAVA_OPTS, which replaces the launcher's flags: they keep them. */
     @Test
     void theImageAndTheDeploymentKeepTheLaunchersJvmFlags() throws IOException {
-        Matcher m = Pattern.compile("(?m)^java_opts=\"([^\"$]+)\"$")
-                .matcher(Files.readString(Path.of("portcullis")));
-        assertThat(m.find()).as("the launcher's JVM flags").isTrue();
-        String flags = m.group(1) + " -XX:TrimNativeHeapInterval=2000";
+        String flags = LauncherFlags.withTrim();
         String env = runtimeStage().stream().filter(i -> i.keyword().equals("ENV")).map(Instruction::args)
                 .reduce("", String::concat);
         assertThat(env).contains("PORTCULLIS_JAVA_OPTS=\"" + flags + " ");

@@ -2,12 +2,11 @@ package dev.portcullis.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.cli.LauncherFlags;
 import dev.portcullis.config.ConfigReader;
 import dev.portcullis.config.ProxyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,21 +14,15 @@ import org.junit.jupiter.api.Test;
  * and the loopback addresses the listeners bind to when the config names none.
  */
 class ReadmeFactsTest {
-    /** The launcher's own JVM flags (before the native-heap trimming it adds where the Java has it). */
-    private static final Pattern LAUNCHER_OPTS = Pattern.compile("(?m)^java_opts=\"([^\"$]+)\"$");
-    private static final String TRIM = "-XX:TrimNativeHeapInterval=2000";
 
     @Test
     void theReadmeGivesTheLaunchersHeap() throws Exception {
-        Matcher m = LAUNCHER_OPTS.matcher(Files.readString(Path.of("portcullis")));
-        assertThat(m.find()).as("the launcher's default JVM flags").isTrue();
-        String opts = m.group(1).trim();
+        String opts = LauncherFlags.base();
         assertThat(opts).contains("-Xmx").contains("-Xms");
-        assertThat(Files.readString(Path.of("portcullis"))).contains("java_opts=\"$java_opts " + TRIM + "\"");
         String readme = Files.readString(Path.of("README.md"));
         String heap = readme.substring(readme.indexOf("**Heap.**"));
         assertThat(heap.substring(0, heap.indexOf("\n\n"))).as("the README's Heap paragraph")
-                .contains("`" + opts + "`").contains("`" + TRIM + "`");
+                .contains("`" + opts + "`").contains("`" + LauncherFlags.TRIM + "`");
         for (String line : readme.split("\n")) {
             if (line.contains("-jar target/portcullis.jar")) {
                 assertThat(line).as("a java command line of the README").contains(opts);
