@@ -23,11 +23,14 @@ import picocli.CommandLine.Command;
  * launch to its first answers, in one bounded process that needs nothing but loopback. It starts
  * the dev issuer and a sample service on ephemeral ports, writes a config file and starts the proxy
  * from it as {@code run} does, sends a refused (401, 403), an allowed (200) and the admin requests,
- * then drains and exits. Run under {@code -XX:ArchiveClassesAtExit=FILE} (the launcher does that for
- * {@code portcullis cds-train}, Maven at {@code package}), the JVM writes every class it loaded to
- * FILE at exit, and this writes {@code FILE.key} beside it: the Java and the jar the archive is for,
- * which the launcher compares before it passes {@code -XX:SharedArchiveFile}. A wrong answer is a
- * failure (exit 1); a run that hangs is cut after {@value #LIMIT_SECONDS} s without an archive.
+ * then drains and exits. Run under {@code -XX:DumpLoadedClassList=FILE.classlist} (the launcher does
+ * that for {@code portcullis cds-train}, Maven at {@code package}), the JVM lists every class it
+ * loaded, which {@code java -Xshare:dump} then archives in FILE; this writes {@code FILE.key}: the
+ * Java and the jar the archive is for, which the launcher compares before it passes
+ * {@code -XX:SharedArchiveFile}. (Under {@code -XX:ArchiveClassesAtExit=FILE}, the JVM's own archive
+ * at exit, it writes the same key; Java 17 leaves picocli's Java 5 class files out of that one.) A
+ * wrong answer is a failure (exit 1), and a run that hangs is cut after {@value #LIMIT_SECONDS} s:
+ * neither is dumped.
  */
 @Command(name = "cds-train", hidden = true,
         description = "Exercise start-up and the first requests, for the class-data archive (see README, Start-up).")
@@ -108,12 +111,18 @@ final class CdsTrainCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code FILE.key} beside {@code -XX:ArchiveClassesAtExit=FILE}: the Java and the jar it is for. */
+    /**
+     * {@code FILE.key} beside the archive this run is for: {@code -XX:DumpLoadedClassList=FILE.classlist}
+     * or {@code -XX:ArchiveClassesAtExit=FILE}. It says the Java and the jar it is for.
+     */
     private static void writeKey() throws IOException {
-        String archive = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                .getVMOption("ArchiveClassesAtExit").getValue();
-        if (archive.isEmpty()) {
-            System.err.println("portcullis cds-train: no -XX:ArchiveClassesAtExit, so no archive is written");
+        com.sun.management.HotSpotDiagnosticMXBean vm =
+                ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        String archive = archiveOf(vm.getVMOption("DumpLoadedClassList").getValue(),
+                vm.getVMOption("ArchiveClassesAtExit").getValue());
+        if (archive == null) {
+            System.err.println("portcullis cds-train: neither -XX:DumpLoadedClassList=FILE.classlist nor"
+                    + " -XX:ArchiveClassesAtExit=FILE, so no archive is made from this run");
             return;
         }
         String jar = Path.of(System.getProperty("java.class.path")).toAbsolutePath().toString();
@@ -121,5 +130,13 @@ final class CdsTrainCommand implements Callable<Integer> {
                 + Path.of(archive).getFileName() + " is for (portcullis cds-train; the launcher compares them)\n"
                 + "java.version=" + System.getProperty("java.version") + "\n"
                 + "jar=" + jar + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** The archive a class list {@code FILE.classlist} is for, else the one written at exit; null for neither. */
+    static String archiveOf(String classList, String atExit) {
+        if (classList != null && classList.endsWith(".classlist") && classList.length() > ".classlist".length()) {
+            return classList.substring(0, classList.length() - ".classlist".length());
+        }
+        return atExit == null || atExit.isEmpty() ? null : atExit;
     }
 }

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class LauncherFlags {
     /** The flag the launcher adds on a Java that has native-heap trimming as a product flag. */
     public static final String TRIM = "-XX:TrimNativeHeapInterval=2000";
+    /** The flag the launcher adds where the kernel gives transparent huge pages on request. */
+    public static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
     private static final Path SCRIPT = Path.of("portcullis");
     private static final Pattern FLAGS = Pattern.compile("(?m)^java_opts=\"([^\"$]+)\"$");
 
@@ -28,6 +30,9 @@ public final class LauncherFlags {
         }
         if (!script.contains("java_opts=\"$java_opts " + TRIM + "\"")) {
             throw new IllegalStateException(SCRIPT + " no longer adds " + TRIM + " as these tests expect");
+        }
+        if (!script.contains("java_opts=\"$java_opts " + HUGE_PAGES + "\"")) {
+            throw new IllegalStateException(SCRIPT + " no longer adds " + HUGE_PAGES + " as these tests expect");
         }
         return m.group(1).trim();
     }

@@ -79,6 +79,8 @@ class LauncherTest {
         ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", bin.toString());
+        // The flags do not depend on this machine's huge-page setting unless a test says which it is.
+        pb.environment().put("PORTCULLIS_THP_SETTING_FILE", tmp.resolve("no-such-setting").toString());
         pb.environment().putAll(extraEnv);
         pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile());
         Process p = pb.start();
@@ -228,16 +230,42 @@ class LauncherTest {
         assertThat(r.out()).isEqualTo("ran: " + FLAGS_17_0_15 + " -jar " + jar + " demo\n");
     }
 
-    /** {@code cds-train} is the training run: the JVM writes the archive beside the jar when it exits. */
+    /**
+     * {@code cds-train} is the training run, listing the classes it loads beside the jar; then a static
+     * dump of that list makes the archive there (its output in portcullis.jsa.log).
+     */
     @Test
-    void cdsTrainWritesTheArchiveBesideTheJar() throws Exception {
+    void cdsTrainListsTheClassesThenDumpsTheArchiveBesideTheJar() throws Exception {
         fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
-        Path jar = jarWithArchive(app.resolve("target"), null, null);
+        Path target = app.resolve("target");
+        Path jar = jarWithArchive(target, null, null);
 
         Result r = launch(Map.of(), "cds-train");
 
-        assertThat(r.out()).isEqualTo("ran: -XX:ArchiveClassesAtExit=" + app.resolve("target/portcullis.jsa")
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("ran: -XX:DumpLoadedClassList=" + target.resolve("portcullis.jsa.classlist")
                 + " " + FLAGS_17_0_15 + " -jar " + jar + " cds-train\n");
+        assertThat(Files.readString(target.resolve("portcullis.jsa.log"))).isEqualTo("ran: -Xshare:dump"
+                + " -XX:SharedClassListFile=" + target.resolve("portcullis.jsa.classlist")
+                + " -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa") + " " + FLAGS_17_0_15 + " -cp " + jar + "\n");
+    }
+
+    /** A training run that fails (a wrong answer, or cut for hanging) is not dumped, and the verb fails. */
+    @Test
+    void aFailedTrainingRunIsNotDumped() throws Exception {
+        Path java = fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Files.writeString(java, "#!/bin/sh\n"
+                + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0; fi\n"
+                + "case \"$1\" in -XX:DumpLoadedClassList=*) exit 3;; esac\n"
+                + "echo \"dumped: $*\"\n", StandardCharsets.UTF_8);
+        Path target = app.resolve("target");
+        jarWithArchive(target, null, null);
+
+        Result r = launch(Map.of(), "cds-train");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).doesNotContain("dumped");
+        assertThat(target.resolve("portcullis.jsa.log")).doesNotExist();
     }
 
     /** Where there is no archive for it, the first {@code run} makes one, then starts with it. */
@@ -247,9 +275,11 @@ class LauncherTest {
         // This java's training run writes the archive and its key, as the real cds-train does.
         Files.writeString(java, "#!/bin/sh\n"
                 + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.15\" 2025-04-15' >&2; exit 0; fi\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) f=\"${a#*=}\";; esac; done\n"
-                + "if [ -n \"$f\" ]; then echo archive >\"$f\"; printf 'java.version=17.0.15\\njar=%s\\n' \"$JAR\" >\"$f.key\"; "
-                + "echo \"trained: $*\" >>\"$f.log\"; exit 0; fi\n"
+                + "for a in \"$@\"; do case \"$a\" in -XX:DumpLoadedClassList=*) l=\"${a#*=}\";; "
+                + "-XX:SharedArchiveFile=*) f=\"${a#*=}\";; esac; done\n"
+                + "if [ -n \"$l\" ]; then echo list >\"$l\"; printf 'java.version=17.0.15\\njar=%s\\n' \"$JAR\" >\"${l%.classlist}.key\"; "
+                + "echo \"trained: $*\" >>\"${l%.classlist}.trained\"; exit 0; fi\n"
+                + "if [ \"$1\" = -Xshare:dump ]; then echo archive >\"$f\"; echo \"dumped: $*\"; exit 0; fi\n"
                 + "echo \"ran: $*\"\n", StandardCharsets.UTF_8);
         Path target = app.resolve("target");
         Path jar = jarWithArchive(target, null, null);
@@ -258,8 +288,9 @@ class LauncherTest {
 
         assertThat(r.err()).startsWith("portcullis: making " + target.resolve("portcullis.jsa")
                 + ", the class-data archive for this Java (17.0.15) and this jar, once");
-        assertThat(Files.readString(target.resolve("portcullis.jsa.log"))).isEqualTo("trained: -XX:ArchiveClassesAtExit="
-                + target.resolve("portcullis.jsa") + " " + FLAGS_17_0_15 + " -jar " + jar + " cds-train\n");
+        assertThat(Files.readString(target.resolve("portcullis.jsa.trained"))).isEqualTo("trained: -XX:DumpLoadedClassList="
+                + target.resolve("portcullis.jsa.classlist") + " " + FLAGS_17_0_15 + " -jar " + jar + " cds-train\n");
+        assertThat(Files.readString(target.resolve("portcullis.jsa.log"))).startsWith("dumped: -Xshare:dump");
         assertThat(r.out()).isEqualTo("ran: -XX:SharedArchiveFile=" + target.resolve("portcullis.jsa")
                 + " -Xshare:auto " + FLAGS_17_0_15 + " -jar " + jar + " run --config x.yaml\n");
     }
@@ -333,6 +364,30 @@ class LauncherTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("ran: " + (trims ? FLAGS + " -XX:TrimNativeHeapInterval=2000" : FLAGS) + " -jar "
                 + jar + " demo\n");
+    }
+
+    /**
+     * Transparent huge pages are asked for where the kernel gives them on request ([madvise]): not
+     * where every process has them already ([always]), nor where the JVM could only warn ([never]),
+     * nor where the setting cannot be read.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "always [madvise] never|true", "[always] madvise never|false", "always madvise [never]|false",
+        "[madvise] never|true", "|false"})
+    void hugePagesOnlyWhereTheKernelGivesThemOnRequest(String setting, boolean asked) throws Exception {
+        fakeJava(bin, "openjdk version \"17.0.15\" 2025-04-15");
+        Path jar = jarWithArchive(app.resolve("target"), null, null);
+        Path file = tmp.resolve("thp-enabled");
+        if (setting != null) {
+            Files.writeString(file, setting + "\n");
+        }
+
+        Result r = launch(Map.of("PORTCULLIS_THP_SETTING_FILE", file.toString()), "demo");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("ran: " + FLAGS_17_0_15 + (asked ? " -XX:+UseTransparentHugePages" : "")
+                + " -jar " + jar + " demo\n");
     }
 
     /** A Java whose version cannot be told is tried with a warning, and without the trimming it may lack. */

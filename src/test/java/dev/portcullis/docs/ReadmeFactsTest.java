@@ -22,7 +22,8 @@ class ReadmeFactsTest {
         String readme = Files.readString(Path.of("README.md"));
         String heap = readme.substring(readme.indexOf("**Heap.**"));
         assertThat(heap.substring(0, heap.indexOf("\n\n"))).as("the README's Heap paragraph")
-                .contains("`" + opts + "`").contains("`" + LauncherFlags.TRIM + "`");
+                .contains("`" + opts + "`").contains("`" + LauncherFlags.TRIM + "`")
+                .contains("`" + LauncherFlags.HUGE_PAGES + "`");
         for (String line : readme.split("\n")) {
             if (line.contains("-jar target/portcullis.jar")) {
                 assertThat(line).as("a java command line of the README").contains(opts);
