@@ -3,9 +3,9 @@ package dev.portcullis.cli;
 import java.util.Set;
 
 /**
- * {@code PORTCULLIS_LOG_FORMAT}: {@code text} (the default) or {@code json}. {@code logback.xml}
- * includes {@code logback/stderr-<format>.xml}, so any other value would leave the operational
- * log without an appender: silent. It is checked before Logback starts, and refused in one line.
+ * {@code PORTCULLIS_LOG_FORMAT}: {@code text} (the default) or {@code json} ({@link LogbackSetup}).
+ * Any other value is a mistake that would otherwise pass unseen: it is checked before Logback
+ * starts, and refused in one line.
  */
 final class LogFormat {
     static final String VARIABLE = "PORTCULLIS_LOG_FORMAT";
@@ -14,7 +14,7 @@ final class LogFormat {
     private LogFormat() {
     }
 
-    /** The value Logback will substitute: a system property wins over the environment, as there. */
+    /** The value {@link LogbackSetup} reads: a system property wins over the environment. */
     static String configured() {
         return System.getProperty(VARIABLE, System.getenv(VARIABLE));
     }

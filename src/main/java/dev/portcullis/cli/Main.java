@@ -36,8 +36,8 @@ public final class Main implements Runnable {
             System.err.println("portcullis: " + logFormat);
             System.exit(2);
         }
-        // Logback reads its configuration (logback.xml: ≈0.1 s of CPU at start-up) on a thread of its own
-        // while picocli builds the verb's model; the first logger is taken once it is done (commandLine).
+        // Logback starts (its classes, LogbackSetup's appenders) on a thread of its own while picocli
+        // builds the verb's model; the first logger is taken once it is done (commandLine).
         Thread logging = new Thread(LoggerFactory::getILoggerFactory, "portcullis-logging-init");
         logging.start();
         System.exit(commandLine(args, logging).execute(args));

@@ -3,9 +3,9 @@ package dev.portcullis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
-import ch.qos.logback.core.joran.spi.JoranException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +14,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +25,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 
 /**
- * The shipped {@code logback.xml}, loaded into a fresh Logback context as the process would load
- * it: full ISO-8601 times in text, one JSON object per event with {@code PORTCULLIS_LOG_FORMAT=json},
- * and the audit log on stdout exactly as it was either way.
+ * Logback's configuration ({@link LogbackSetup}), applied to a fresh Logback context as the process
+ * applies it: full ISO-8601 times in text, one JSON object per event with
+ * {@code PORTCULLIS_LOG_FORMAT=json}, the audit log on stdout exactly as it was either way, and the
+ * levels the variables set.
  */
 class LogFormatTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -51,15 +54,14 @@ class LogFormatTest {
         System.setOut(outBefore);
     }
 
-    private LoggerContext configured(String format) throws JoranException {
+    private LoggerContext configured(String format) {
+        return configured(Map.of(LogFormat.VARIABLE, format));
+    }
+
+    private LoggerContext configured(Map<String, String> variables) {
         context = new LoggerContext();
         context.setMDCAdapter(new LogbackMDCAdapter()); // what SLF4J's provider sets on the default context
-        context.putProperty(LogFormat.VARIABLE, format);
-        context.putProperty("PORTCULLIS_LOG_LEVEL", "INFO");
-        context.putProperty("PORTCULLIS_AUDIT_LEVEL", "INFO");
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+        LogbackSetup.configure(context, variables::get);
         context.start();
         return context;
     }
@@ -108,6 +110,67 @@ class LogFormatTest {
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(event + System.lineSeparator());
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void withNoVariablesTextAtInfoAndTheAuditAtInfo() {
+        LoggerContext c = configured(Map.of());
+        c.getLogger("dev.portcullis.server.Portcullis").debug("not shown");
+        c.getLogger("dev.portcullis.server.Portcullis").info("shown");
+        c.getLogger("io.netty.channel.X").info("Netty's only from WARN");
+        c.getLogger("portcullis.audit").info("{\"decision\":\"deny\"}");
+
+        assertThat(errLines()).singleElement().asString().endsWith(" INFO  d.p.server.Portcullis - shown");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"decision\":\"deny\"}" + System.lineSeparator());
+    }
+
+    @Test
+    void theVariablesSetTheLevels() {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("PORTCULLIS_LOG_LEVEL", "DEBUG");
+        vars.put("PORTCULLIS_AUDIT_LEVEL", "OFF");
+        LoggerContext c = configured(vars);
+        c.getLogger("dev.portcullis.cli.StartupFailures").debug("where it failed");
+        c.getLogger("portcullis.audit").info("{\"decision\":\"allow\"}");
+
+        assertThat(errLines()).singleElement().asString().endsWith(" DEBUG d.p.cli.StartupFailures - where it failed");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(c.getLogger("portcullis.audit").getLevel()).isEqualTo(Level.OFF);
+        assertThat(c.getLogger("portcullis.audit").isAdditive()).isFalse();
+    }
+
+    /** As Logback's XML configurator read {@code level="${…}"}: a name it does not know is DEBUG. */
+    @Test
+    void aLevelThatIsNoLevelsNameIsDebugAsLogbacksOwnReading() {
+        LoggerContext c = configured(Map.of("PORTCULLIS_LOG_LEVEL", "chatty"));
+
+        assertThat(c.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.DEBUG);
+    }
+
+    /** Found as Logback's service, it configures the process's context, unless a file is named. */
+    @Test
+    void logbackFindsItAsAServiceAndItStepsAsideForAFileOfYourOwn() {
+        assertThat(java.util.ServiceLoader.load(Configurator.class).stream().map(p -> p.type().getName()).toList())
+                .contains(LogbackSetup.class.getName());
+        LoggerContext fresh = new LoggerContext();
+        LogbackSetup setup = new LogbackSetup();
+        setup.setContext(fresh);
+        String before = System.getProperty("logback.configurationFile");
+        System.setProperty("logback.configurationFile", "/etc/portcullis/logback.xml");
+        try {
+            assertThat(setup.configure(fresh)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+        } finally {
+            if (before == null) {
+                System.clearProperty("logback.configurationFile");
+            } else {
+                System.setProperty("logback.configurationFile", before);
+            }
+        }
+        assertThat(setup.configure(fresh)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNotNull();
+        assertThat(fresh.getLogger("portcullis.audit").getAppender("AUDIT")).isNotNull();
+        fresh.stop();
     }
 
     @Test
