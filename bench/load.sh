@@ -5,6 +5,8 @@
 #   public          wrk → Portcullis → upstream on a `public: true` route (no auth)   200 (the proxy's own hop)
 #   allow           wrk → Portcullis → upstream, valid token, right group             200
 #   allow_distinct  as allow, every request a different token (no cache help)         200
+#   allow_one_token as allow_distinct (its generator script, one of its minted tokens), the same token  200
+#                   on every request, so cached after the first: allow_distinct's like-for-like control
 #   deny401         wrk → Portcullis, no token                                        401 (no upstream contact)
 #   deny403         wrk → Portcullis, valid token, wrong group                        403 (no upstream contact)
 #   session         wrk → Portcullis → upstream, a signed-in browser's session cookie  200
@@ -33,7 +35,7 @@
 #
 # Knobs: DURATION=10 (s per case)  WARMUP=20 (s, JIT warm-up through the proxy)  CONNS=32
 #        THREADS=1 (wrk)  PIN=0 (1: wrk on CPU 1, everything else on CPU 0)
-#        CASES="direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh"
+#        CASES="direct nginx public allow session allow_distinct allow_one_token deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh"
 #        PROXY_TRANSPORT=auto (server.transport of every proxy process but allow_iouring's and allow_epoll_fresh's:
 #        auto | io_uring | epoll | nio)
 #        H2_STREAMS=1 (h2load -m: concurrent streams per HTTP/2 connection; 1 = the same concurrency as wrk's)
@@ -51,7 +53,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 DURATION="${DURATION:-10}"; WARMUP="${WARMUP:-20}"; CONNS="${CONNS:-32}"; THREADS="${THREADS:-1}"; PIN="${PIN:-0}"
-CASES="${CASES:-direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh}"
+CASES="${CASES:-direct nginx public allow session allow_distinct allow_one_token deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh}"
 PROXY_TRANSPORT="${PROXY_TRANSPORT:-auto}"
 H2_STREAMS="${H2_STREAMS:-1}"
 REDIS_SERVER="${REDIS_SERVER:-/usr/bin/redis-server}"
@@ -83,7 +85,7 @@ if [ "$PIN" = 1 ]; then SUT="taskset -c 0"; GEN="taskset -c 1"; else SUT=""; GEN
 
 # --- tokens for allow_distinct: RS256, minted with bench/scale/MintTokens.java (kept and reused)
 SELF_ISSUER="http://127.0.0.1:18203/bench"
-if has allow_distinct; then
+if has allow_distinct || has allow_one_token; then
   log "tokens: minting what $TOKEN_DIR lacks (RS256; about 1 ms of CPU each)"
   timeout 1800 nice -n 10 java -cp "$JAR" "$HERE/scale/MintTokens.java" "$TOKEN_DIR" "$SELF_ISSUER" api://default 168 \
     "distinct-$DISTINCT_TOKENS:$DISTINCT_TOKENS:5"
@@ -91,6 +93,7 @@ if has allow_distinct; then
   half=$((DISTINCT_TOKENS * 2 / 3))
   head -n "$half" "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens" >"$OUT/distinct-measure.tokens"
   tail -n +"$((half + 1))" "$TOKEN_DIR/distinct-$DISTINCT_TOKENS.tokens" >"$OUT/distinct-warm.tokens"
+  tail -n 1 "$OUT/distinct-warm.tokens" >"$OUT/one.tokens"
 fi
 
 # --- upstream: nginx, one worker, 200 with a small JSON body; the minted tokens' JWKS beside it
@@ -253,7 +256,7 @@ if has nginx; then
   stop "$HOP_PID"
 fi
 
-if has public || has allow || has session || has allow_distinct || has deny401 || has deny403; then
+if has public || has allow || has session || has allow_distinct || has allow_one_token || has deny401 || has deny403; then
   start_proxy proxy "${AUDIT_LEVEL:-INFO}"
   SURL="http://127.0.0.1:$PROXY_PORT/app/123"
   if has session; then SESSION_ID="$(session_cookie alice)"; [ -n "$SESSION_ID" ] || log "session: sign-in failed (no cookie)"; fi
@@ -285,6 +288,12 @@ if has public || has allow || has session || has allow_distinct || has deny401 |
   if has allow_h1load; then
     if need h2load; then timeout $((WARMUP / 2 + 10)) h2load --h1 -c"$CONNS" -D$((WARMUP / 2)) -H "authorization: Bearer $ALLOW_TOKEN" "$PURL" >/dev/null 2>&1 || true; fi
     H2LOAD_LABEL="--h1, -c$CONNS" run_h2load allow_h1load "$PROXY_PID" "$PURL" --h1 -H "authorization: Bearer $ALLOW_TOKEN"
+  fi
+  # allow_distinct's control: the same generator script and kind of token, one token, cached after the first request
+  if has allow_one_token; then
+    warm 5 -s "$HERE/report.lua" "$PURL" -- "$OUT/one.tokens"
+    CHECK_HDR=(-H "Authorization: Bearer $(cat "$OUT/one.tokens")")
+    run_case allow_one_token "$PROXY_PID" "$PURL" 200 -- "$OUT/one.tokens"
   fi
   # last, since it fills the token cache (and the heap) with tens of thousands of callers
   if has allow_distinct; then
@@ -385,7 +394,7 @@ fi
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  for c in direct nginx public allow session allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh; do
+  for c in direct nginx public allow session allow_one_token allow_distinct deny401 deny403 allow_h2 allow_h1load allow_noaudit allow_fresh allow_redis allow_iouring allow_epoll_fresh; do
     [ -n "${RPS[$c]:-}${VALID[$c]:-}" ] || continue
     want=200; [ $c = deny401 ] && want=401; [ $c = deny403 ] && want=403
     echo "| $c | $want | ${RPS[$c]:-–} | $(ratio $c direct) | $(ratio $c nginx) | ${P50[$c]:-–} | ${P99[$c]:-–} | ${P999[$c]:-–} | ${CPU[$c]:-–} | ${KERN[$c]:-–} | ${NOJIT[$c]:-–} | ${RSS[$c]:-–} | ${VALID[$c]:-–}${NOTE[$c]:+; ${NOTE[$c]}} |"
