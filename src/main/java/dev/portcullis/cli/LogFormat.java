@@ -14,9 +14,9 @@ final class LogFormat {
     private LogFormat() {
     }
 
-    /** The value {@link LogbackSetup} reads: a system property wins over the environment. */
+    /** The value {@link LogbackSetup} reads, read the same way. */
     static String configured() {
-        return System.getProperty(VARIABLE, System.getenv(VARIABLE));
+        return LogbackSetup.variable(VARIABLE);
     }
 
     /** Null when {@code value} (null = unset) selects a format; otherwise the one-line refusal. */

@@ -11,6 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.portcullis.observe.AuditLog;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,8 +34,7 @@ import java.util.function.UnaryOperator;
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
-    static final String AUDIT_LOGGER = "portcullis.audit";
-    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{24} - %msg%n";
+    private static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{24} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -45,7 +45,8 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static String variable(String name) {
+    /** A variable as the configuration reads it: a system property wins over the environment. */
+    static String variable(String name) {
         String value = System.getProperty(name);
         return value != null ? value : System.getenv(name);
     }
@@ -56,7 +57,7 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         root.setLevel(level(variables.apply("PORTCULLIS_LOG_LEVEL")));
         root.addAppender(console(context, "STDERR", "System.err", "json".equals(variables.apply(LogFormat.VARIABLE))
                 ? json(context) : pattern(context, TEXT_PATTERN)));
-        Logger audit = context.getLogger(AUDIT_LOGGER);
+        Logger audit = context.getLogger(AuditLog.LOGGER);
         String auditLevel = variables.apply("PORTCULLIS_AUDIT_LEVEL");
         audit.setLevel("INHERITED".equalsIgnoreCase(auditLevel) || "NULL".equalsIgnoreCase(auditLevel) ? null
                 : level(auditLevel)); // as the XML configurator reads a logger's level

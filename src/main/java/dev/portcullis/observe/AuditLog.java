@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * dropped and counted, and the count is itself written as soon as there is room.
  */
 public final class AuditLog implements AutoCloseable {
-    private static final Logger audit = LoggerFactory.getLogger("portcullis.audit");
+    /** The audit log's logger: {@code cli.LogbackSetup} sends it to stdout, alone (README, Running it). */
+    public static final String LOGGER = "portcullis.audit";
+    private static final Logger audit = LoggerFactory.getLogger(LOGGER);
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     /** How long the writer sleeps when there is nothing to write. Producers never wake it. */

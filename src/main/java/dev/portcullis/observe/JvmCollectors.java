@@ -15,7 +15,6 @@ import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Prometheus client's standard JVM and process collectors ({@code jvm_*}, {@code process_*}),
@@ -31,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * default); creating that server (every platform MBean, Flight Recorder's included) was ≈45 ms of
  * CPU on the main thread at start-up, for no metric.
  *
- * <p>They are created on a thread of their own, started by the first {@link #addTo}: ≈30 ms of
+ * <p>They are created on a thread of their own, started when this class is first used: ≈30 ms of
  * start-up's main thread otherwise (the platform MXBeans, the collectors' classes). A scrape that
  * comes before they are ready waits for them.
  */
@@ -60,7 +59,11 @@ final class JvmCollectors {
         }
     }
 
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    static { // once per JVM, when the first registry adds them (class initialisation runs once)
+        Thread making = new Thread(() -> Made.JVM.hashCode(), "portcullis-jvm-metrics");
+        making.setDaemon(true);
+        making.start();
+    }
 
     private JvmCollectors() {
     }
@@ -78,11 +81,6 @@ final class JvmCollectors {
 
     /** Adds the JVM's and the process's metrics to {@code registry}'s scrapes. */
     static void addTo(PrometheusRegistry registry) {
-        if (STARTED.compareAndSet(false, true)) {
-            Thread making = new Thread(() -> Made.JVM.hashCode(), "portcullis-jvm-metrics");
-            making.setDaemon(true);
-            making.start();
-        }
         registry.register((MultiCollector) () -> Made.JVM.scrape());
     }
 }

@@ -173,6 +173,23 @@ class LogFormatTest {
         fresh.stop();
     }
 
+    /** Main checks the format the configuration will use: a system property wins over the environment. */
+    @Test
+    void theFormatCheckedIsTheOneTheConfigurationReads() {
+        String before = System.getProperty(LogFormat.VARIABLE);
+        System.setProperty(LogFormat.VARIABLE, "json");
+        try {
+            assertThat(LogFormat.configured()).isEqualTo("json").isEqualTo(LogbackSetup.variable(LogFormat.VARIABLE));
+        } finally {
+            if (before == null) {
+                System.clearProperty(LogFormat.VARIABLE);
+            } else {
+                System.setProperty(LogFormat.VARIABLE, before);
+            }
+        }
+        assertThat(LogFormat.configured()).isEqualTo(before != null ? before : System.getenv(LogFormat.VARIABLE));
+    }
+
     @Test
     void onlyTextAndJsonAreAccepted() {
         assertThat(LogFormat.problem(null)).isNull();

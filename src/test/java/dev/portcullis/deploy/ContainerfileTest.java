@@ -3,9 +3,9 @@ package dev.portcullis.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.portcullis.cli.LauncherFlags;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.portcullis.cli.LauncherFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
