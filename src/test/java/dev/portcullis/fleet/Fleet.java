@@ -30,6 +30,12 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
  * trusted as a proxy), each on its own fixed ports, and
  * HAProxy in front of them, round robin, health-checking each on {@code /readyz}. An instance can be
  * drained (as on SIGTERM) and started again on the same ports while the load goes on.
+ *
+ * <p>Redis calls may take 1 s here (200 ms by default), as in {@code FleetSessionsIT}: every instance
+ * lives in the test JVM, so one pause of that JVM (a collection, a busy CI machine) stalls all of them
+ * at once, and a call it outlasts would count as Redis failing. An instance whose call fails does what
+ * it must without Redis (a session refresh goes ahead on its own), which is not what these tests are
+ * about; {@code RedisFaultIT} stops Redis itself for that.
  */
 public final class Fleet implements AutoCloseable {
     public static final String AUDIENCE = "api://portcullis";
@@ -67,7 +73,7 @@ public final class Fleet implements AutoCloseable {
                 uri: %REDIS%
                 key_prefix: "fleet:"
                 session_keys_files: [%DIR%/session-key-1]
-                timeout: 200ms
+                timeout: 1s
             """;
 
     /** One instance: its name in HAProxy, its fixed ports, its config, and the running proxy (null while down). */

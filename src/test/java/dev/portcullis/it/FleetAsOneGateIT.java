@@ -111,7 +111,8 @@ class FleetAsOneGateIT {
                 HttpResponse<String> res = r.get(30, TimeUnit.SECONDS);
                 assertThat(res.statusCode()).as("a page request on %s: %s", res.uri(), res.body()).isEqualTo(200);
             }
-            assertThat(tokenRequests(fleet)).as("token endpoint calls for 30 requests over three instances")
+            int calls = tokenRequests(fleet);
+            assertThat(calls).as("token endpoint calls for 30 requests over three instances (%s)", refreshes(fleet))
                     .isEqualTo(1);
 
             // The third instance is drained and restarted mid-run; it knows the event and the block.
@@ -152,6 +153,18 @@ class FleetAsOneGateIT {
     }
 
     /** Token endpoint calls the issuer received since the last call (it records every request). */
+    /** Per instance: its session refreshes by outcome and its failed Redis calls, to explain a count that is off. */
+    private static String refreshes(Fleet fleet) throws Exception {
+        List<String> per = new ArrayList<>();
+        for (int i = 0; i < INSTANCES; i++) {
+            String m = fleet.metrics(i);
+            per.add(fleet.instance(i).name + ": refreshed " + PromText.sum(m, "portcullis_session_refreshes_total",
+                    "outcome=\"refreshed\"") + ", all outcomes " + PromText.sum(m, "portcullis_session_refreshes_total")
+                    + ", Redis calls failed " + PromText.sum(m, "portcullis_shared_state_errors_total"));
+        }
+        return String.join("; ", per);
+    }
+
     private static int tokenRequests(Fleet fleet) {
         int n = 0;
         while (true) {
