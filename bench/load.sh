@@ -45,7 +45,8 @@
 #        DISTINCT_TOKENS=100000 (minted once into TOKEN_DIR=/tmp/portcullis-scale-tokens, shared
 #        with bench/scale/scale.sh; about 1 ms of CPU per token the first time; a third of them
 #        warm the verification path, the other two thirds are measured, each sent once)
-#        CONFIG_EXTRA='' (top-level YAML added to the proxy's config, e.g. 'server: { io_threads: 1 }')
+#        CONFIG_EXTRA='' (top-level YAML added to the proxy's config, e.g. 'identity_assertion: { enabled: false }')
+#        SERVER_EXTRA='' (keys added to the proxy's server: map, e.g. 'token_cache_size: 0, io_threads: 1')
 #        PORT_BASE=18100 (its ports are PORT_BASE+1..+4, +80, +90, +103)
 #        PROFILER=/path/to/libasyncProfiler.so (optional: each proxy case is profiled through
 #        jcmd into <case>.collapsed, and its hottest frames go to <case>.top)
@@ -132,7 +133,7 @@ WRONG_TOKEN="$(curl -s "$ISSUER/v1/dev/token?user=carol")"
 cat >"$OUT/portcullis.yaml" <<YAML
 listen: 127.0.0.1:$PROXY_PORT
 admin: { listen: 127.0.0.1:$ADMIN_PORT }
-server: { http2: $( { has allow_h2 || has allow_h1load; } && echo true || echo false ), transport: $PROXY_TRANSPORT }
+server: { http2: $( { has allow_h2 || has allow_h1load; } && echo true || echo false ), transport: $PROXY_TRANSPORT${SERVER_EXTRA:+, $SERVER_EXTRA} }
 issuers:
   - id: dev
     issuer: $ISSUER
@@ -390,7 +391,7 @@ fi
   echo "# Portcullis load benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), Linux $(uname -r);"
-  echo "$(java -version 2>&1 | head -1); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`; $(nginx -v 2>&1)"
+  echo "$(java -version 2>&1 | head -1); wrk -t$THREADS -c$CONNS -d${DURATION}s, PIN=$PIN; proxy JVM: \`$PROXY_JAVA_OPTS\`; $(nginx -v 2>&1)${SERVER_EXTRA:+; added to the proxy server map: \`$SERVER_EXTRA\`}${CONFIG_EXTRA:+; added to its config: \`$CONFIG_EXTRA\`}"
   echo
   echo "| case | expected | rps | ×direct | ×nginx hop | p50 | p99 | p99.9 | CPU µs/req | of which kernel | without JIT | peak RSS MiB | statuses |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"

@@ -65,9 +65,19 @@ public final class Authenticator implements TokenAuthenticator {
         this(issuers, keysById, clock, cacheSize, cacheMaxBytes, keptClaims, counter, GroupsResolver.TOKEN);
     }
 
-    /** @param groups which groups a verified caller has ({@code groups_source}) */
+    /** @param groups which groups a verified caller has ({@code groups_source}); every verified token kept at once */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter, GroupsResolver groups) {
+        this(issuers, keysById, clock, cacheSize, cacheMaxBytes, keptClaims, counter, groups, false);
+    }
+
+    /**
+     * @param secondUse a verified token is kept only at its second verification
+     *                  ({@code server.token_cache_admission: second_use}; see {@link TokenCache#admit})
+     */
+    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
+            long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter, GroupsResolver groups,
+            boolean secondUse) {
         this.groups = java.util.Objects.requireNonNull(groups, "groups");
         this.counter = counter;
         Map<String, TrustedIssuer> map = new HashMap<>();
@@ -78,7 +88,7 @@ public final class Authenticator implements TokenAuthenticator {
                     new ClaimsValidator(c, clock, keptClaims)));
         }
         this.byIss = Map.copyOf(map);
-        this.cache = cacheSize > 0 ? new TokenCache(cacheSize, cacheMaxBytes) : null;
+        this.cache = cacheSize > 0 ? new TokenCache(cacheSize, cacheMaxBytes, secondUse) : null;
         this.clock = clock;
     }
 
@@ -162,7 +172,7 @@ public final class Authenticator implements TokenAuthenticator {
         }
         Identity id = valid.identity();
         Authenticated ok = new Authenticated(id);
-        if (hash != null) {
+        if (hash != null && cache.admit(hash)) {
             cache.put(hash, new TokenCache.Entry(ok, keys, key, header.getKeyID(), id.expiresAt() * 1000));
         }
         return ok;

@@ -13,8 +13,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Verified tokens, so that a caller's second request costs a hash and a lookup instead of a
- * signature check. It holds identity, never decisions: every request is still authorized.
+ * Verified tokens, so that a caller's later requests cost a hash and a lookup instead of a
+ * signature check. It holds identity, never decisions: every request is still authorized. A token
+ * is kept at its first verification, or with second-use admission at its second ({@link #admit}).
  *
  * <p>Keys are SHA-256 digests of the token (the token itself is never stored). An entry lives no
  * longer than the token's {@code exp}, and is dropped on use when the key that verified it has
@@ -63,8 +64,26 @@ final class TokenCache {
     }
 
     private final Cache<Object, Entry> cache; // keys: TokenHash; looked up by a Probe too
+    /**
+     * Second-use admission ({@code server.token_cache_admission: second_use}): a fingerprint per slot
+     * of a token verified once and not kept; null when every verified token is kept at once. Written
+     * by every event loop without a lock: a lost or mixed write only makes a token wait one more
+     * verification to be kept, or kept one sooner. Either way only its verified result is cached, so a
+     * race here can never let an unverified token in.
+     */
+    private final long[] seen;
 
+    /** Every verified token kept at its first use ({@code first_use}). */
     TokenCache(long maxEntries, long maxBytes) {
+        this(maxEntries, maxBytes, false);
+    }
+
+    /**
+     * @param secondUse keep a verified token only when it is verified the second time, so that
+     *                  tokens used once are never stored ({@code second_use})
+     */
+    TokenCache(long maxEntries, long maxBytes, boolean secondUse) {
+        this.seen = secondUse ? new long[seenSlots(maxEntries)] : null;
         int floor = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maxBytes / maxEntries));
         this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
                 .<Object, Entry>weigher((k, e) -> Math.max(floor, weight(e.identity())))
@@ -214,6 +233,34 @@ final class TokenCache {
 
     void put(TokenHash h, Entry e) {
         cache.put(h, e);
+    }
+
+    /**
+     * Whether a token just verified is to be kept. With second-use admission, the first verification
+     * of a token only marks its slot (its fingerprint: other bits of the digest than the slot's) and
+     * the second keeps it, clearing the slot. A token seen once before whose slot another token has
+     * taken since is verified once more. A caller's second request therefore costs a verification,
+     * and its third a lookup; a token used once costs no entry, no promotion into the old
+     * generation, and no eviction of another caller.
+     */
+    boolean admit(TokenHash h) {
+        if (seen == null) {
+            return true;
+        }
+        int slot = (int) h.a() & (seen.length - 1);
+        long fingerprint = h.b() | 1L; // never 0, the empty slot
+        if (seen[slot] == fingerprint) {
+            seen[slot] = 0;
+            return true;
+        }
+        seen[slot] = fingerprint;
+        return false;
+    }
+
+    /** Slots for second-use admission: a power of two about twice the entries, from 1,024 to 2^20 (8 MiB). */
+    static int seenSlots(long maxEntries) {
+        long want = Math.max(1024, Math.min(1L << 20, maxEntries * 2));
+        return Integer.highestOneBit((int) want - 1) << 1;
     }
 
     /** Entries now, after pending evictions (for tests and diagnostics). */

@@ -81,7 +81,7 @@ public final class PolicyCompiler {
         Authenticator authenticator = new Authenticator(config.issuers(), keys, clock,
                 config.server().tokenCacheSize(), config.server().tokenCacheMaxBytes(), kept,
                 metrics.tokenCacheCounter(), fromDirectory ? new DirectoryGroupsResolver(config.issuers(), directory,
-                        config.okta().groups()) : GroupsResolver.TOKEN);
+                        config.okta().groups()) : GroupsResolver.TOKEN, config.server().tokenCacheSecondUse());
         IdentityAssertionConfig ia = config.identityAssertion();
         HeaderPolicy headers = new HeaderPolicy(config.identityHeaders(), ia.header(), config.trustedProxies(),
                 config.tracing().trustedSources());

@@ -18,7 +18,7 @@ final class ListenerReader {
             "max_header_count", "max_token_bytes", "max_body_size", "idle_timeout", "header_read_timeout",
             "max_connections", "key_wait_timeout", "io_threads", "token_cache_size", "token_cache_max_bytes",
             "body_read_timeout", "body_min_rate", "response_write_timeout", "method_override", "http2",
-            "http2_limits", "transport", "crypto_provider");
+            "http2_limits", "transport", "crypto_provider", "token_cache_admission");
     static final Set<String> UPSTREAM_DEFAULTS_KEYS = Set.of("connect_timeout", "response_timeout",
             "idle_timeout", "max_idle_per_loop", "load_balancing", "retry", "outlier_detection");
     static final Set<String> SHUTDOWN_KEYS = Set.of("drain_delay", "timeout");
@@ -63,7 +63,8 @@ final class ListenerReader {
                         n.choice("method_override", "refuse", "allow", d.methodOverrideAllowed()),
                         Http2Reader.http2(n, d.http2()),
                         TransportChoice.read(n, d.transport()),
-                        CryptoChoice.read(n, d.cryptoProvider())));
+                        CryptoChoice.read(n, d.cryptoProvider()),
+                        n.choice("token_cache_admission", "first_use", "second_use", d.tokenCacheSecondUse())));
     }
 
     static UpstreamDefaultsConfig upstreamDefaults(ConfigNode n) {

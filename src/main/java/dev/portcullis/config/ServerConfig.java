@@ -32,6 +32,9 @@ import java.time.Duration;
  * @param transport            {@code server.transport}: io_uring, epoll or NIO ({@code auto}: the best there is)
  * @param cryptoProvider       {@code server.crypto_provider}: the native provider where it loads ({@code auto}),
  *                             or the Java providers only ({@code java})
+ * @param tokenCacheSecondUse  {@code server.token_cache_admission: second_use} (the default): a verified
+ *                             token is kept at its second use, so tokens used once take no entry;
+ *                             {@code first_use} keeps every verified token at once
  */
 public record ServerConfig(
         int maxInitialLineLength,
@@ -52,7 +55,20 @@ public record ServerConfig(
         boolean methodOverrideAllowed,
         Http2Config http2,
         TransportChoice transport,
-        CryptoChoice cryptoProvider) {
+        CryptoChoice cryptoProvider,
+        boolean tokenCacheSecondUse) {
+
+    /** Without {@code token_cache_admission}: {@code second_use}. */
+    public ServerConfig(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount, int maxTokenBytes,
+            long maxBodySize, Duration idleTimeout, Duration headerReadTimeout, int maxConnections,
+            Duration keyWaitTimeout, int ioThreads, long tokenCacheSize, long tokenCacheMaxBytes,
+            Duration bodyReadTimeout, long bodyMinRate, Duration responseWriteTimeout, boolean methodOverrideAllowed,
+            Http2Config http2, TransportChoice transport, CryptoChoice cryptoProvider) {
+        this(maxInitialLineLength, maxHeaderSize, maxHeaderCount, maxTokenBytes, maxBodySize, idleTimeout,
+                headerReadTimeout, maxConnections, keyWaitTimeout, ioThreads, tokenCacheSize, tokenCacheMaxBytes,
+                bodyReadTimeout, bodyMinRate, responseWriteTimeout, methodOverrideAllowed, http2, transport,
+                cryptoProvider, true);
+    }
 
     /** Without {@code crypto_provider}: {@code auto}. */
     public ServerConfig(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount, int maxTokenBytes,
@@ -70,6 +86,6 @@ public record ServerConfig(
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
                 48L * 1024 * 1024, Duration.ofSeconds(30), 0, Duration.ofSeconds(60), false, Http2Config.defaults(),
-                TransportChoice.AUTO, CryptoChoice.AUTO);
+                TransportChoice.AUTO, CryptoChoice.AUTO, true);
     }
 }

@@ -65,9 +65,18 @@ class TokenCacheTest {
     }
 
     private Authenticator authenticator(long cacheSize) {
-        IssuerConfig config = new IssuerConfig("okta", ISS, List.of(AUD), JWKS.toString(), "groups", "email",
+        return new Authenticator(List.of(issuer()), Map.of("okta", keys), clock, cacheSize, Set.of());
+    }
+
+    /** As the proxy makes it by default: {@code token_cache_admission: second_use}. */
+    private Authenticator secondUse(long cacheSize) {
+        return new Authenticator(List.of(issuer()), Map.of("okta", keys), clock, cacheSize, 48L << 20, Set.of(),
+                CacheCounter.NONE, GroupsResolver.TOKEN, true);
+    }
+
+    private static IssuerConfig issuer() {
+        return new IssuerConfig("okta", ISS, List.of(AUD), JWKS.toString(), "groups", "email",
                 List.of("RS256"), Duration.ofSeconds(5), null, Duration.ofHours(1), Duration.ofSeconds(10));
-        return new Authenticator(List.of(config), Map.of("okta", keys), clock, cacheSize, Set.of());
     }
 
     private String token(RSAKey key, long lifetimeSeconds) {
@@ -94,6 +103,57 @@ class TokenCacheTest {
         // A cache hit hands back the very result stored; a fresh verification builds a new one.
         assertThat(auth.authenticate(t, null, true)).isSameAs(first);
         assertThat(auth.authenticate(token(k1, 300), null, true)).isNotSameAs(first);
+    }
+
+    /** Second-use admission: the first two uses are verified (each a new result), the third is the second's. */
+    @Test
+    void withSecondUseAdmissionATokenIsKeptAtItsSecondVerification() {
+        Authenticator auth = secondUse(100);
+        String t = token(k1, 300);
+        AuthResult first = auth.authenticate(t, null, true);
+        assertThat(first).isInstanceOf(Authenticated.class);
+        AuthResult second = auth.authenticate(t, null, true);
+        assertThat(second).isInstanceOf(Authenticated.class).isNotSameAs(first);
+        assertThat(auth.authenticate(t, null, true)).isSameAs(second);
+        assertThat(auth.authenticate(t, null, true)).isSameAs(second);
+    }
+
+    /** Tokens used once take no entry: a thousand of them leave the cache empty. */
+    @Test
+    void withSecondUseAdmissionTokensUsedOnceAreNotKept() {
+        TokenCache cache = new TokenCache(10_000, 48L << 20, true);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(cache.admit(TokenCache.hash(token(k1, 300)))).as("token %d, its first use", i).isFalse();
+        }
+        TokenCache atOnce = new TokenCache(10_000, 48L << 20);
+        assertThat(atOnce.admit(TokenCache.hash(token(k1, 300)))).as("first_use keeps at once").isTrue();
+    }
+
+    /**
+     * A token's mark is one slot, taken by the next token whose digest falls there: then its next use
+     * is a first use again. A mark is cleared once its token is admitted.
+     */
+    @Test
+    void aMarkIsLostToTheNextTokenOfItsSlotAndClearedOnAdmission() {
+        TokenCache cache = new TokenCache(100, 1 << 20, true);
+        TokenCache.TokenHash a = new TokenCache.TokenHash(7, 1, 2, 3);
+        TokenCache.TokenHash sameSlot = new TokenCache.TokenHash(7 + TokenCache.seenSlots(100), 9, 2, 3);
+        TokenCache.TokenHash otherSlot = new TokenCache.TokenHash(8, 5, 2, 3);
+        assertThat(cache.admit(a)).isFalse();
+        assertThat(cache.admit(otherSlot)).isFalse();
+        assertThat(cache.admit(a)).as("its mark is still there").isTrue();
+        assertThat(cache.admit(a)).as("cleared on admission: marked anew").isFalse();
+        assertThat(cache.admit(sameSlot)).as("takes a's slot").isFalse();
+        assertThat(cache.admit(a)).as("a's mark was taken").isFalse();
+        assertThat(cache.admit(a)).isTrue();
+    }
+
+    @Test
+    void admissionSlotsAreAPowerOfTwoBoundedBothWays() {
+        assertThat(TokenCache.seenSlots(1)).isEqualTo(1024);
+        assertThat(TokenCache.seenSlots(50_000)).isEqualTo(131_072);
+        assertThat(TokenCache.seenSlots(65_536)).isEqualTo(131_072);
+        assertThat(TokenCache.seenSlots(10_000_000)).isEqualTo(1 << 20);
     }
 
     @Test

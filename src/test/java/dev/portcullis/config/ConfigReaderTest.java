@@ -149,6 +149,16 @@ class ConfigReaderTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"second_use, true", "first_use, false"})
+    void tokenCacheAdmissionIsSecondUseByDefaultAndEachWordIsRead(String word, boolean secondUse)
+            throws ConfigException {
+        assertThat(reader.read(FILE, EXAMPLE).server().tokenCacheSecondUse()).isTrue();
+        String text = EXAMPLE.replace("admin: { listen: 127.0.0.1:9090 }",
+                "admin: { listen: 127.0.0.1:9090 }\nserver: { token_cache_admission: " + word + " }");
+        assertThat(reader.read(FILE, text).server().tokenCacheSecondUse()).isEqualTo(secondUse);
+    }
+
+    @ParameterizedTest
     @CsvSource({"ES256, ES256", "EdDSA, EDDSA"})
     void assertionAlgorithmIsEs256ByDefaultAndEachWordIsRead(String word, AssertionAlgorithm expected)
             throws ConfigException {
@@ -425,6 +435,9 @@ class ConfigReaderTest {
                 arguments("unknown crypto_provider", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "server: { crypto_provider: openssl }", "server.crypto_provider",
                         "expected 'auto' or 'java', was 'openssl'", 2, 11),
+                arguments("unknown token_cache_admission", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
+                        + "server: { token_cache_admission: never }", "server.token_cache_admission",
+                        "expected 'first_use' or 'second_use', was 'never'", 2, 11),
                 arguments("assertion routes not a list of ids", "listen: 127.0.0.1:8080", "listen: 127.0.0.1:8080\n"
                         + "identity_assertion: { routes: { orders: true } }", "identity_assertion.routes",
                         "expected", 2, 23),

@@ -308,6 +308,8 @@ class ConfigSchemaTest {
                 arguments("unknown transport", BASE + "server: { transport: kqueue }\n", "server.transport"),
                 arguments("unknown crypto_provider", BASE + "server: { crypto_provider: openssl }\n",
                         "server.crypto_provider"),
+                arguments("unknown token_cache_admission", BASE + "server: { token_cache_admission: never }\n",
+                        "server.token_cache_admission"),
                 arguments("unknown assertion algorithm", BASE + "identity_assertion: { algorithm: RS256 }\n",
                         "identity_assertion.algorithm"),
                 arguments("http2 not a boolean", BASE + "server: { http2: sometimes }\n", "server.http2"),
