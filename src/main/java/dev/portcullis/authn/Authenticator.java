@@ -47,33 +47,21 @@ public final class Authenticator implements TokenAuthenticator {
     }
 
     /**
-     * @param cacheSize  verified tokens kept (0: no cache)
+     * @param cacheSize  verified tokens kept (0: no cache), each at its first verification
      * @param keptClaims claims an {@link Identity} keeps for {@code claims} conditions (null: all)
      */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             Set<String> keptClaims) {
         this(issuers, keysById, clock, cacheSize, ServerConfig.defaults().tokenCacheMaxBytes(), keptClaims,
-                CacheCounter.NONE);
+                CacheCounter.NONE, GroupsResolver.TOKEN, false);
     }
 
     /**
      * @param cacheMaxBytes heap the cache may hold, by {@link TokenCache#weight}
      * @param counter       told of every cache hit and miss
-     */
-    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
-            long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter) {
-        this(issuers, keysById, clock, cacheSize, cacheMaxBytes, keptClaims, counter, GroupsResolver.TOKEN);
-    }
-
-    /** @param groups which groups a verified caller has ({@code groups_source}); every verified token kept at once */
-    public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
-            long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter, GroupsResolver groups) {
-        this(issuers, keysById, clock, cacheSize, cacheMaxBytes, keptClaims, counter, groups, false);
-    }
-
-    /**
-     * @param secondUse a verified token is kept only at its second verification
-     *                  ({@code server.token_cache_admission: second_use}; see {@link TokenCache#admit})
+     * @param groups        which groups a verified caller has ({@code groups_source})
+     * @param secondUse     a verified token is kept only at its second verification
+     *                      ({@code server.token_cache_admission: second_use}; see {@link TokenCache#admit})
      */
     public Authenticator(List<IssuerConfig> issuers, Map<String, IssuerKeys> keysById, Clock clock, long cacheSize,
             long cacheMaxBytes, Set<String> keptClaims, CacheCounter counter, GroupsResolver groups,

@@ -58,30 +58,6 @@ public record ServerConfig(
         CryptoChoice cryptoProvider,
         boolean tokenCacheSecondUse) {
 
-    /** Without {@code token_cache_admission}: {@code second_use}. */
-    public ServerConfig(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount, int maxTokenBytes,
-            long maxBodySize, Duration idleTimeout, Duration headerReadTimeout, int maxConnections,
-            Duration keyWaitTimeout, int ioThreads, long tokenCacheSize, long tokenCacheMaxBytes,
-            Duration bodyReadTimeout, long bodyMinRate, Duration responseWriteTimeout, boolean methodOverrideAllowed,
-            Http2Config http2, TransportChoice transport, CryptoChoice cryptoProvider) {
-        this(maxInitialLineLength, maxHeaderSize, maxHeaderCount, maxTokenBytes, maxBodySize, idleTimeout,
-                headerReadTimeout, maxConnections, keyWaitTimeout, ioThreads, tokenCacheSize, tokenCacheMaxBytes,
-                bodyReadTimeout, bodyMinRate, responseWriteTimeout, methodOverrideAllowed, http2, transport,
-                cryptoProvider, true);
-    }
-
-    /** Without {@code crypto_provider}: {@code auto}. */
-    public ServerConfig(int maxInitialLineLength, int maxHeaderSize, int maxHeaderCount, int maxTokenBytes,
-            long maxBodySize, Duration idleTimeout, Duration headerReadTimeout, int maxConnections,
-            Duration keyWaitTimeout, int ioThreads, long tokenCacheSize, long tokenCacheMaxBytes,
-            Duration bodyReadTimeout, long bodyMinRate, Duration responseWriteTimeout, boolean methodOverrideAllowed,
-            Http2Config http2, TransportChoice transport) {
-        this(maxInitialLineLength, maxHeaderSize, maxHeaderCount, maxTokenBytes, maxBodySize, idleTimeout,
-                headerReadTimeout, maxConnections, keyWaitTimeout, ioThreads, tokenCacheSize, tokenCacheMaxBytes,
-                bodyReadTimeout, bodyMinRate, responseWriteTimeout, methodOverrideAllowed, http2, transport,
-                CryptoChoice.AUTO);
-    }
-
     public static ServerConfig defaults() {
         return new ServerConfig(8192, 16384, 100, 8192, 10L * 1024 * 1024,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(5), 0, 50_000,
